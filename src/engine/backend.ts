@@ -1,0 +1,23 @@
+// Sets up the TensorFlow.js backend emoscope computes on: the wasm backend (XNNPACK) with the
+// kernels and gradients emoscope adds to it. Every entry point that touches tensors calls
+// `initEngine()` first; it is idempotent.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-cpu';
+
+export type BackendName = 'wasm' | 'cpu';
+
+let ready: Promise<void> | undefined;
+let readyBackend: BackendName | undefined;
+
+/** Selects the backend (default wasm) once per process and registers emoscope's kernels on it. */
+export async function initEngine(backend: BackendName = 'wasm'): Promise<void> {
+  if (ready && readyBackend === backend) return ready;
+  readyBackend = backend;
+  ready = (async () => {
+    const ok = await tf.setBackend(backend);
+    if (!ok) throw new Error(`Could not initialise the TensorFlow.js ${backend} backend`);
+    await tf.ready();
+  })();
+  return ready;
+}
