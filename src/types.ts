@@ -23,3 +23,28 @@ export interface Box {
   width: number;
   height: number;
 }
+
+/** One face in a photo: where it is, how sure the detector is that it is a face, and its emotions. */
+export interface FaceResult {
+  /** the detector's box, in pixels of the upright photo */
+  box: Box;
+  /** the detector's confidence that this is a face, 0..1 */
+  score: number;
+  /** the most probable emotion */
+  emotion: Emotion;
+  /** the classifier's probability for each of the seven emotions */
+  scores: EmotionScores;
+}
+
+/** What recognizing one photo gives: its upright size and its faces, or why it could not be read. */
+export interface PhotoResult {
+  /** the path given, or `<buffer N>` / `<pixels N>` for inputs that are not files */
+  file: string;
+  /** upright width and height in pixels (0 when the photo could not be read) */
+  width: number;
+  height: number;
+  /** faces from left to right; empty when none was found */
+  faces: FaceResult[];
+  /** set only when the photo could not be processed: what went wrong */
+  error?: string;
+}

@@ -1,7 +1,14 @@
 // The registry of CLI commands: one entry per file under src/cli/, in the order `--help` lists them.
 import type { Command } from 'commander';
+import { registerTrain } from './train.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerData } from './data.js';
 
 /** Adds one command (or a group) to the program; `setExitCode` lets a command end with a non-zero code without throwing. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  registerTrain,
+  registerEvaluate,
+  registerData,
+];

@@ -4,6 +4,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-cpu';
+// tfjs-core's node bundle registers no gradients; tfjs-layers' bundle registers them all.
+import '@tensorflow/tfjs-layers';
+import { registerEngineKernels } from './kernels/index.js';
+import { patchBatchNormalization } from './batch-norm-layer.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -15,6 +19,8 @@ export async function initEngine(backend: BackendName = 'wasm'): Promise<void> {
   if (ready && readyBackend === backend) return ready;
   readyBackend = backend;
   ready = (async () => {
+    registerEngineKernels(); // before the backend is used, so no op ever runs a stock gradient kernel
+    patchBatchNormalization();
     const ok = await tf.setBackend(backend);
     if (!ok) throw new Error(`Could not initialise the TensorFlow.js ${backend} backend`);
     await tf.ready();

@@ -1,0 +1,77 @@
+// `emoscope train`: parse flags, train, print progress; Ctrl-C stops after saving a checkpoint.
+import { Option } from 'commander';
+import { EmoscopeError } from '../errors.js';
+import { architectureNames } from '../model/registry.js';
+import { train } from '../train/train.js';
+import type { RegisterCommand } from './commands.js';
+import { intOption, numberOption } from './options.js';
+import { progressCallbacks } from './progress.js';
+
+interface TrainFlags {
+  data?: string;
+  model?: string;
+  out: string;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  limit?: number;
+  patience?: number;
+  seed?: number;
+  resume?: boolean;
+  skipBad?: boolean;
+  valFraction?: number;
+  testFraction?: number;
+}
+
+export const registerTrain: RegisterCommand = (program, setExitCode) => {
+  program
+    .command('train')
+    .description('Train an architecture on a data set; writes a run folder with best/, last/, history.json and config.json')
+    .option('--data <path>', 'fer2013.csv, a FER2013 image-folder tree, or a tree of <class>/ folders')
+    .addOption(new Option('--model <name>', 'architecture').choices(architectureNames()))
+    .requiredOption('--out <dir>', 'run folder')
+    .option('--epochs <n>', 'passes over the training split (default: the architecture\'s recipe)', intOption('--epochs', 1))
+    .option('--batch-size <n>', 'faces per step (default: the architecture\'s recipe)', intOption('--batch-size', 1))
+    .option('--learning-rate <x>', 'optimizer step size (default: the architecture\'s recipe)', numberOption('--learning-rate', Number.MIN_VALUE))
+    .option('--limit <n>', 'at most N faces per split, every class kept (quick runs)', intOption('--limit', 1))
+    .option('--patience <n>', 'early stopping after N epochs without a better validation accuracy (0 = off; default 10)', intOption('--patience', 0))
+    .option('--seed <n>', 'seed of initialization, shuffling and splits (default 42)', intOption('--seed', 0))
+    .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
+    .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
+    .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .action(async (flags: TrainFlags) => {
+      if (!flags.resume && (!flags.data || !flags.model)) {
+        throw new EmoscopeError('BAD_ARGUMENT', 'train needs --data <path> and --model <name> (or --resume with the --out of an earlier run)');
+      }
+      const controller = new AbortController();
+      const onSigint = () => {
+        if (controller.signal.aborted) process.exit(130); // a second Ctrl-C quits at once
+        process.stderr.write('\nStopping after this batch and saving a checkpoint (Ctrl-C again to quit now)…\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const result = await train({
+          data: flags.data ?? '',
+          model: flags.model ?? '',
+          out: flags.out,
+          epochs: flags.epochs,
+          batchSize: flags.batchSize,
+          learningRate: flags.learningRate,
+          limit: flags.limit,
+          patience: flags.patience,
+          seed: flags.seed,
+          valFraction: flags.valFraction,
+          testFraction: flags.testFraction,
+          skipBad: flags.skipBad,
+          resume: flags.resume,
+          signal: controller.signal,
+          callbacks: progressCallbacks(),
+        });
+        if (result.stopped === 'interrupted') setExitCode(130);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+};

@@ -1,0 +1,92 @@
+// Evaluating a trained model on a split of a data set: predictions in inference mode, then the
+// pure metrics of src/eval/.
+import { initEngine } from '../engine/backend.js';
+import { loadDataset } from '../data/load.js';
+import type { Dataset, FaceSet } from '../data/dataset.js';
+import { SPLITS } from '../types.js';
+import type { Split } from '../types.js';
+import { EMOTIONS } from '../types.js';
+import { badArgument } from '../errors.js';
+import { evaluatePredictions } from '../eval/metrics.js';
+import type { EvaluationReport } from '../eval/metrics.js';
+import { loadModelFolder } from '../model/folder.js';
+import type { LoadedModel } from '../model/folder.js';
+import { resolveModelDir } from '../model/locate.js';
+import { argmaxRows, predictProbabilities } from '../model/inference.js';
+
+export type EvaluateSplit = Split | 'all';
+
+export interface EvaluateOptions {
+  /** a model folder or run folder; default: the shipped model */
+  model?: string;
+  /** a data set path (see loadDataset) */
+  data: string;
+  /** default: test */
+  split?: EvaluateSplit;
+  /** at most N faces per split, stratified */
+  limit?: number;
+  skipBad?: boolean;
+  valFraction?: number;
+  testFraction?: number;
+  seed?: number;
+  batchSize?: number;
+}
+
+export interface EvaluateResult {
+  report: EvaluationReport;
+  /** the model folder evaluated */
+  modelDir: string;
+  split: EvaluateSplit;
+  /** per face: softmax probabilities (rows of 7), useful for reports */
+  probabilities: Float32Array;
+  faces: FaceSet;
+}
+
+/** Loads a model and a data set and evaluates the model on one split (or all of them). */
+export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
+  const split = options.split ?? 'test';
+  if (split !== 'all' && !SPLITS.includes(split)) throw badArgument('split', 'one of test, val, train, all', split);
+  await initEngine();
+  const modelDir = await resolveModelDir(options.model);
+  const loaded = await loadModelFolder(modelDir);
+  try {
+    const dataset = await loadDataset(options.data, {
+      splits: split === 'all' ? [...SPLITS] : [split],
+      limit: options.limit,
+      skipBad: options.skipBad,
+      valFraction: options.valFraction,
+      testFraction: options.testFraction,
+      seed: options.seed,
+    });
+    const faces = split === 'all' ? concatSplits(dataset) : dataset.splits[split];
+    if (faces.count === 0) {
+      throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
+    }
+    return { ...evaluateLoaded(loaded, faces, options.batchSize), modelDir, split, faces };
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
+/** Evaluates an already loaded model on faces. */
+export function evaluateLoaded(loaded: LoadedModel, faces: FaceSet, batchSize = 256): { report: EvaluationReport; probabilities: Float32Array } {
+  const probabilities = predictProbabilities(loaded.model, faces, loaded.meta.preprocessing, batchSize);
+  const predicted = argmaxRows(probabilities, EMOTIONS.length);
+  return { report: evaluatePredictions(faces.labels, predicted), probabilities };
+}
+
+function concatSplits(dataset: Dataset): FaceSet {
+  const sets = SPLITS.map((s) => dataset.splits[s]);
+  const count = sets.reduce((a, s) => a + s.count, 0);
+  const pixels = new Uint8Array(sets.reduce((a, s) => a + s.pixels.length, 0));
+  const labels = new Uint8Array(count);
+  let p = 0;
+  let l = 0;
+  for (const s of sets) {
+    pixels.set(s.pixels, p);
+    labels.set(s.labels, l);
+    p += s.pixels.length;
+    l += s.count;
+  }
+  return { pixels, labels, count, origins: sets.flatMap((s) => s.origins) };
+}

@@ -1,0 +1,41 @@
+// emoscope's public entry: a few verbs and the types they speak.
+//
+//   import { loadDataset, train, evaluate, loadModel } from 'emoscope';
+//   const data = await loadDataset('fer2013.csv');                      // { splits: { train, val, test }, … }
+//   const run = await train({ data: 'fer2013.csv', model: 'seed-tuned', out: 'runs/tuned' });
+//   const { report } = await evaluate({ model: 'runs/tuned', data: 'fer2013.csv', split: 'test' });
+//   report.accuracy;                                                    // e.g. 0.61
+export { EMOTIONS, FACE_SIZE, SPLITS } from './types.js';
+export type { Emotion, EmotionScores, Split, Box } from './types.js';
+export { EmoscopeError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+
+// Data
+export { loadDataset } from './data/load.js';
+export { classCounts, subsetFaces } from './data/dataset.js';
+export type { Dataset, FaceSet, DataFormat, LoadOptions, BadInput } from './data/dataset.js';
+
+// Models
+export { getArchitecture, architectureNames, listArchitectures } from './model/registry.js';
+export type { Architecture, Recipe, BuildOptions } from './model/architecture.js';
+export { loadModelFolder as loadModel, saveModelFolder as saveModel } from './model/folder.js';
+export type { LoadedModel } from './model/folder.js';
+export type { ModelMeta, Preprocessing } from './model/meta.js';
+export { DEFAULT_MODEL_DIR } from './model/locate.js';
+export { predictProbabilities } from './model/inference.js';
+
+// Training
+export { train } from './train/train.js';
+export type { TrainOptions, TrainResult, TrainCallbacks, BatchInfo, TrainBeginInfo } from './train/train.js';
+export type { TrainConfig } from './train/config.js';
+export { TRAIN_DEFAULTS } from './train/config.js';
+export type { EpochLog, History } from './train/history.js';
+
+// Evaluation
+export { evaluate, evaluateLoaded } from './evaluate/evaluate-model.js';
+export type { EvaluateOptions, EvaluateResult } from './evaluate/evaluate-model.js';
+export { evaluatePredictions, confusionMatrix } from './eval/metrics.js';
+export type { EvaluationReport, ClassMetrics } from './eval/metrics.js';
+
+// Engine
+export { initEngine } from './engine/backend.js';

@@ -1,0 +1,30 @@
+// What an architecture is: a named, pure builder of an untrained network plus the training
+// recipe it was designed with. Architectures read no data and no files.
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+/** Optimizer settings an architecture is trained with unless the user overrides them. */
+export interface Recipe {
+  optimizer: 'adam' | 'sgd';
+  /** learning rate */
+  learningRate: number;
+  /** Adam's β1, or SGD's momentum */
+  momentum?: number;
+  batchSize: number;
+  epochs: number;
+}
+
+export interface BuildOptions {
+  /** seed for weight initialization and dropout masks */
+  seed: number;
+  /** number of output classes */
+  classes: number;
+  /** side of the square grayscale input */
+  inputSize: number;
+}
+
+export interface Architecture {
+  name: string;
+  description: string;
+  build(options: BuildOptions): tfl.Sequential;
+  recipe: Recipe;
+}

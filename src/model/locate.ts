@@ -1,0 +1,29 @@
+// Where models are: the shipped default model, and `--model` arguments that name a model folder
+// or a run folder (whose best/ is then used).
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EmoscopeError } from '../errors.js';
+
+/** The package's root folder (this file is compiled to dist/src/model/). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The model emoscope ships and uses when no `--model` is given. */
+export const DEFAULT_MODEL_DIR = join(PACKAGE_ROOT, 'models', 'default');
+
+/** Resolves a `--model` argument: a model folder, or a run folder whose `best/` is taken; none = the default model. */
+export async function resolveModelDir(arg?: string): Promise<string> {
+  if (arg === undefined) return DEFAULT_MODEL_DIR;
+  const dir = resolve(arg);
+  if (await isFile(join(dir, 'model.json'))) return dir;
+  if (await isFile(join(dir, 'best', 'model.json'))) return join(dir, 'best');
+  throw new EmoscopeError('NOT_FOUND', `No model at ${dir}: expected a model folder (with model.json) or a run folder (with best/model.json)`);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

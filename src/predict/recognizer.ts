@@ -1,0 +1,168 @@
+// The recognizer: photo → upright pixels → faces (detector) → 48×48 gray crops → emotions
+// (classifier), one photo or many alike. A photo that cannot be read gets an `error` in its result
+// instead of stopping the others.
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { initEngine } from '../engine/backend.js';
+import { EmoscopeError, badArgument } from '../errors.js';
+import { loadModelFolder } from '../model/folder.js';
+import { resolveModelDir } from '../model/locate.js';
+import { predictProbabilities } from '../model/inference.js';
+import type { ModelMeta } from '../model/meta.js';
+import { EMOTIONS } from '../types.js';
+import type { Box, EmotionScores, FaceResult, PhotoResult } from '../types.js';
+import type { Detection, FaceDetector } from '../vision/detector.js';
+import { DETECTORS } from '../vision/detectors.js';
+import { cropFace } from '../vision/face-crop.js';
+import { decodeImage, inputName } from '../vision/image.js';
+import type { ImageInput, RgbImage } from '../vision/image.js';
+import { resolveRecognizerOptions } from './options.js';
+import type { RecognizerOptions, ResolvedRecognizerOptions } from './options.js';
+
+/**
+ * Photos are decoded to at most this many pixels on the longer side. BlazeFace sees the photo at
+ * 256 px, so its faces are at least ~1/20 of this side (≥ 200 px), plenty for a 48-px crop, while
+ * a 200-megapixel photo does not take 600 MB.
+ */
+export const WORKING_MAX_SIDE = 4096;
+
+/** A loaded detector and classifier. */
+export interface Recognizer {
+  /** what the classifier's model folder says about itself */
+  readonly meta: ModelMeta;
+  /** the settings in force, defaults filled in */
+  readonly options: ResolvedRecognizerOptions;
+  /**
+   * Finds the faces in a photo and their emotions. One input gives one result, an array an array
+   * (in the same order). Inputs that cannot be read give a result with `error` set; nothing throws
+   * for a bad photo.
+   * @example
+   *   await recognizer.recognize('samples/couple.jpg')
+   *   // { file: 'samples/couple.jpg', width: 1140, height: 794, faces: [
+   *   //   { box: { x: 146, y: 326, width: 334, height: 334 }, score: 0.96, emotion: 'happy',
+   *   //     scores: { angry: 0.01, disgust: 0, fear: 0.01, happy: 0.93, sad: 0.01, surprise: 0.02, neutral: 0.02 } }, …] }
+   */
+  recognize(input: ImageInput): Promise<PhotoResult>;
+  recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;
+  /** Emotions of faces already cropped: `count` faces of size×size gray bytes, one after another. */
+  classify(pixels: Uint8Array, count: number): EmotionScores[];
+  /** Frees the models' weights. */
+  dispose(): void;
+}
+
+/**
+ * Loads the face detector and the emotion classifier (default: the model shipped in models/default).
+ * Everything is read from files; nothing is downloaded.
+ * @example
+ *   const recognizer = await loadRecognizer({ minFaceScore: 0.5 });
+ *   const [a, b] = await recognizer.recognize(['a.jpg', 'b.png']);
+ */
+export async function loadRecognizer(options: RecognizerOptions = {}): Promise<Recognizer> {
+  const o = resolveRecognizerOptions(options);
+  await initEngine();
+  const { model, meta } = await loadModelFolder(await resolveModelDir(o.model));
+  checkModel(model, meta, o.model ?? 'the default model');
+  const detector = await DETECTORS[o.detector]();
+
+  function classify(pixels: Uint8Array, count: number): EmotionScores[] {
+    const probs = predictProbabilities(model, { pixels, count }, meta.preprocessing, o.batchSize);
+    const classes = meta.labels.length;
+    return Array.from({ length: count }, (_, i) => toScores(probs.subarray(i * classes, (i + 1) * classes), meta));
+  }
+
+  async function recognizeOne(input: ImageInput, index?: number): Promise<PhotoResult> {
+    const file = inputName(input, index);
+    try {
+      const photo = await decodeImage(input, { maxPixels: o.maxPixels, maxSide: WORKING_MAX_SIDE, name: file });
+      let found = await detector.detect(photo.image, { minScore: o.minFaceScore, tiles: o.tiles });
+      if (o.largestFace && found.length > 1) found = [largest(found)];
+      found.sort((a, b) => a.box.x - b.box.x);
+      const faces = await describeFaces(photo.image, found, photo.width / photo.image.width);
+      return { file, width: photo.width, height: photo.height, faces };
+    } catch (error) {
+      if (error instanceof EmoscopeError && (error.code === 'BAD_IMAGE' || error.code === 'NOT_FOUND')) {
+        return { file, width: 0, height: 0, faces: [], error: error.message };
+      }
+      throw error;
+    }
+  }
+
+  async function describeFaces(image: RgbImage, found: Detection[], scale: number): Promise<FaceResult[]> {
+    if (found.length === 0) return [];
+    const size = meta.preprocessing.size;
+    const crops = await Promise.all(found.map((d) => cropFace(image, d.box, size, o.margin)));
+    const pixels = new Uint8Array(crops.length * size * size);
+    crops.forEach((c, i) => pixels.set(c, i * size * size));
+    const scores = classify(pixels, crops.length);
+    return found.map((d, i) => ({
+      box: scaleBox(d.box, scale),
+      score: round(d.score),
+      emotion: topEmotion(scores[i]!),
+      scores: scores[i]!,
+    }));
+  }
+
+  async function recognize(input: ImageInput): Promise<PhotoResult>;
+  async function recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;
+  async function recognize(inputs: ImageInput | readonly ImageInput[]): Promise<PhotoResult | PhotoResult[]> {
+    if (!Array.isArray(inputs)) return recognizeOne(checkInput(inputs as ImageInput));
+    const list = (inputs as readonly ImageInput[]).map((input, i) => checkInput(input, i));
+    const results: PhotoResult[] = [];
+    for (const [i, input] of list.entries()) results.push(await recognizeOne(input, i));
+    return results;
+  }
+
+  return {
+    meta,
+    options: o,
+    recognize,
+    classify,
+    dispose() {
+      detector.dispose();
+      model.dispose();
+    },
+  };
+}
+
+/** Refuses a model whose outputs are not the seven emotions or whose input is not what its meta says. */
+function checkModel(model: tfl.LayersModel, meta: ModelMeta, name: string): void {
+  const input = model.inputs[0]!.shape;
+  const output = model.outputs[0]!.shape;
+  const p = meta.preprocessing;
+  if (input.length !== 4 || input[1] !== p.size || input[2] !== p.size || input[3] !== 1) {
+    throw new EmoscopeError('BAD_MODEL', `${name}: expected a model taking [${p.size}, ${p.size}, 1] gray faces (emoscope.json) but it takes ${JSON.stringify(input.slice(1))}`);
+  }
+  if (output.length !== 2 || output[1] !== meta.labels.length) {
+    throw new EmoscopeError('BAD_MODEL', `${name}: expected ${meta.labels.length} outputs (${meta.labels.join(', ')}) but the model has ${JSON.stringify(output.slice(1))}`);
+  }
+}
+
+function checkInput(input: ImageInput, index?: number): ImageInput {
+  const ok = typeof input === 'string' || input instanceof Uint8Array || (typeof input === 'object' && input !== null && 'data' in input);
+  if (!ok) throw badArgument(index === undefined ? 'input' : `input ${index}`, 'a file path, a Buffer or {data, width, height, channels}', input);
+  return input;
+}
+
+function toScores(probs: Float32Array, meta: ModelMeta): EmotionScores {
+  const scores = {} as EmotionScores;
+  for (const e of EMOTIONS) scores[e] = round(probs[meta.labels.indexOf(e)]!);
+  return scores;
+}
+
+function topEmotion(scores: EmotionScores): FaceResult['emotion'] {
+  return EMOTIONS.reduce((best, e) => (scores[e] > scores[best] ? e : best), EMOTIONS[0]);
+}
+
+function largest(found: Detection[]): Detection {
+  return found.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
+}
+
+function scaleBox(box: Box, k: number): Box {
+  const x = Math.round(box.x * k);
+  const y = Math.round(box.y * k);
+  return { x, y, width: Math.round((box.x + box.width) * k) - x, height: Math.round((box.y + box.height) * k) - y };
+}
+
+/** Four decimals: enough for a probability, short in JSON. */
+function round(p: number): number {
+  return Math.round(p * 1e4) / 1e4;
+}

@@ -1,0 +1,25 @@
+// The pictures and the report, for the CLI, the library's users and (the specs) a web page.
+export { trainingCurvesSpec, curvePoints } from './specs/training-curves.js';
+export type { CurvePoint } from './specs/training-curves.js';
+export { epochTimesSpec } from './specs/epoch-times.js';
+export { confusionMatrixSpec, matrixCells } from './specs/confusion-matrix.js';
+export type { ConfusionMatrixOptions, MatrixCell } from './specs/confusion-matrix.js';
+export { perClassSpec, metricBars } from './specs/per-class.js';
+export type { MetricBar } from './specs/per-class.js';
+export { confidenceBarsSpec, confidenceBars } from './specs/confidence-bars.js';
+export type { ConfidenceBarsOptions, ConfidenceBar } from './specs/confidence-bars.js';
+export { classCountsSpec } from './specs/class-counts.js';
+export { renderSvg, renderPng, svgToPng, writeChart } from './render.js';
+export type { PngOptions, ChartFiles } from './render.js';
+export { writeTrainingCurves, writeEvaluationCharts } from './run-charts.js';
+export type { EvaluationChartFiles } from './run-charts.js';
+export { mostConfusedPairs } from './confused-pairs.js';
+export type { ConfusedPair } from './confused-pairs.js';
+export { pickReportFaces, faceDataUri, topEmotion } from './faces.js';
+export type { ReportFace, PickOptions } from './faces.js';
+export { renderReportHtml, escapeHtml } from './html.js';
+export type { ReportInput, ReportAssets, ReportCharts, ModelInfo, PreparedFace } from './html.js';
+export { buildReportHtml, writeReportHtml, renderReportCharts } from './build.js';
+export type { ReportBuildOptions } from './build.js';
+export { bestEpoch } from './inputs.js';
+export type { EpochRecord, HistoryLike, EvaluationLike, ClassMetrics, DataStatsLike } from './inputs.js';

@@ -1,0 +1,84 @@
+// The data the charts and the report are drawn from, typed structurally so that the training and
+// evaluation modules' own types are assignable: a run's history.json and an `evaluate --json` report.
+import { EmoscopeError } from '../errors.js';
+
+/** One line of a run's `history.json`: the means over an epoch. */
+export interface EpochRecord {
+  /** 1-based epoch number */
+  epoch: number;
+  /** training loss (cross-entropy) */
+  loss: number;
+  /** training accuracy, 0..1 */
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  /** wall-clock seconds the epoch took */
+  seconds: number;
+}
+
+/** A run's `history.json`. */
+export interface HistoryLike {
+  epochs: readonly EpochRecord[];
+}
+
+/** Precision, recall, F1 (0..1) and support (true faces) of one class. */
+export interface ClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+/** An evaluation as `emoscope evaluate --json` writes it. */
+export interface EvaluationLike {
+  /** fraction of faces whose top emotion is the true one */
+  accuracy: number;
+  /** number of faces evaluated */
+  n: number;
+  /** class names in the order of the matrix's rows and columns */
+  labels: readonly string[];
+  /** counts; rows are true classes, columns predicted ones */
+  confusionMatrix: readonly (readonly number[])[];
+  perClass: Readonly<Record<string, ClassMetrics>>;
+}
+
+/** The epoch with the highest validation accuracy (the first of equals), or undefined for an empty history. */
+export function bestEpoch(history: HistoryLike): EpochRecord | undefined {
+  let best: EpochRecord | undefined;
+  for (const e of history.epochs) if (!best || e.valAcc > best.valAcc) best = e;
+  return best;
+}
+
+/** Throws unless the history has at least one epoch; `what` names the caller's input in the message. */
+export function checkHistory(history: HistoryLike, what = 'history'): void {
+  if (!history || !Array.isArray(history.epochs) || history.epochs.length === 0) {
+    throw new EmoscopeError('BAD_DATA', `${what}: expected "epochs" with at least one epoch but received ${JSON.stringify(history?.epochs)}`);
+  }
+}
+
+/** Throws unless the confusion matrix is square over `labels` and every class has metrics. */
+export function checkEvaluation(evaluation: EvaluationLike, what = 'evaluation'): void {
+  const k = evaluation.labels.length;
+  const m = evaluation.confusionMatrix;
+  if (k === 0) throw new EmoscopeError('BAD_DATA', `${what}: expected "labels" to name at least one class but received []`);
+  if (m.length !== k || m.some((row) => row.length !== k)) {
+    const shape = `${m.length}×${m.map((r) => r.length).join('/')}`;
+    throw new EmoscopeError('BAD_DATA', `${what}: expected "confusionMatrix" of ${k}×${k} (one row and column per label) but received ${shape}`);
+  }
+  const missing = evaluation.labels.filter((l) => !evaluation.perClass[l]);
+  if (missing.length > 0) {
+    throw new EmoscopeError('BAD_DATA', `${what}: expected a "perClass" entry for every label but received none for ${missing.map((l) => JSON.stringify(l)).join(', ')}`);
+  }
+}
+
+/** Sum of each confusion-matrix row: the number of true faces per class. */
+export function rowTotals(evaluation: EvaluationLike): number[] {
+  return evaluation.confusionMatrix.map((row) => row.reduce((a, b) => a + b, 0));
+}
+
+/** Faces per class in each split of a data set, e.g. `{ train: { angry: 3995, … }, val: {…}, test: {…} }`. */
+export interface DataStatsLike {
+  /** where the faces came from (a path or a description), shown as is */
+  source?: string;
+  counts: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}

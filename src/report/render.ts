@@ -1,0 +1,57 @@
+// Turns a Vega-Lite spec into pictures without a browser: vega-lite compiles it to Vega, a headless
+// Vega view draws SVG, and sharp (librsvg) rasterizes that to PNG with the bundled fonts.
+import sharp from 'sharp';
+import { parse, View } from 'vega';
+import { compile } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { writeFileAtomic } from '../util/atomic.js';
+import { ensureChartFonts } from './fonts.js';
+import { useDejaVuTextMetrics } from './text-metrics.js';
+
+export interface PngOptions {
+  /** pixels per SVG unit: 2 (the default) gives sharp text on high-density screens and in documents */
+  scale?: number;
+}
+
+/** Renders a Vega-Lite spec to an SVG document (a string starting with `<svg`). */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  useDejaVuTextMetrics();
+  const { spec: vegaSpec } = compile(spec);
+  const view = new View(parse(vegaSpec), { renderer: 'none' }); // no DOM, no canvas: scenegraph only
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Rasterizes an SVG document to PNG at `scale` pixels per SVG unit. */
+export async function svgToPng(svg: string, options: PngOptions = {}): Promise<Buffer> {
+  const scale = options.scale ?? 2;
+  ensureChartFonts();
+  return sharp(Buffer.from(svg), { density: 72 * scale }).png().toBuffer(); // librsvg's 72 dpi = 1 px per SVG unit
+}
+
+/** Renders a Vega-Lite spec to PNG; the picture is the SVG's size times `scale`. */
+export async function renderPng(spec: TopLevelSpec, options: PngOptions = {}): Promise<Buffer> {
+  return svgToPng(await renderSvg(spec), options);
+}
+
+/** The two files `writeChart` wrote. */
+export interface ChartFiles {
+  svg: string;
+  png: string;
+}
+
+/**
+ * Writes `<base>.svg` and `<base>.png`, each through a temporary file and a rename, so that a viewer
+ * refreshing the picture during training never sees half a file.
+ */
+export async function writeChart(spec: TopLevelSpec, base: string, options: PngOptions = {}): Promise<ChartFiles> {
+  const svg = await renderSvg(spec);
+  const png = await svgToPng(svg, options);
+  const files = { svg: `${base}.svg`, png: `${base}.png` };
+  await writeFileAtomic(files.svg, svg);
+  await writeFileAtomic(files.png, png);
+  return files;
+}

@@ -1,0 +1,29 @@
+// The pictures the CLI writes next to a run and an evaluation, under fixed names.
+import { join } from 'node:path';
+import type { EvaluationLike, HistoryLike } from './inputs.js';
+import { writeChart } from './render.js';
+import type { ChartFiles } from './render.js';
+import { confusionMatrixSpec } from './specs/confusion-matrix.js';
+import { perClassSpec } from './specs/per-class.js';
+import { trainingCurvesSpec } from './specs/training-curves.js';
+
+/** Writes `<runDir>/curves.svg` and `curves.png`; `emoscope train` calls it after every epoch. */
+export async function writeTrainingCurves(runDir: string, history: HistoryLike): Promise<ChartFiles> {
+  return writeChart(trainingCurvesSpec(history), join(runDir, 'curves'));
+}
+
+/** The pictures of one evaluation. */
+export interface EvaluationChartFiles {
+  confusionMatrix: ChartFiles;
+  confusionMatrixNormalized: ChartFiles;
+  perClass: ChartFiles;
+}
+
+/** Writes `confusion-matrix`, `confusion-matrix-normalized` and `per-class` (`.svg` and `.png` each) into `outDir`. */
+export async function writeEvaluationCharts(outDir: string, evaluation: EvaluationLike): Promise<EvaluationChartFiles> {
+  return {
+    confusionMatrix: await writeChart(confusionMatrixSpec(evaluation), join(outDir, 'confusion-matrix')),
+    confusionMatrixNormalized: await writeChart(confusionMatrixSpec(evaluation, { normalize: true }), join(outDir, 'confusion-matrix-normalized')),
+    perClass: await writeChart(perClassSpec(evaluation), join(outDir, 'per-class')),
+  };
+}

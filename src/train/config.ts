@@ -1,0 +1,90 @@
+// The training configuration: one block of defaults, each with its unit and meaning, then the
+// architecture's recipe, then the user's overrides. The resolved config is saved in the run
+// folder (`config.json`) so that a run can be repeated, and resumed, exactly.
+import { badArgument } from '../errors.js';
+import type { Architecture } from '../model/architecture.js';
+
+export interface TrainConfig {
+  /** data set: a fer2013.csv file, a FER2013 image-folder tree or a tree of <class>/ folders */
+  data: string;
+  /** architecture name in the registry */
+  model: string;
+  /** run folder: best/, last/, history.json, config.json */
+  out: string;
+  /** passes over the training split */
+  epochs: number;
+  /** faces per training step */
+  batchSize: number;
+  optimizer: 'adam' | 'sgd';
+  /** step size of the optimizer */
+  learningRate: number;
+  /** stop after this many epochs without a better validation accuracy; 0 = never */
+  patience: number;
+  /** at most this many faces per split (stratified, deterministic); 0 = all */
+  limit: number;
+  /** seeds weight initialization, shuffling and data splits */
+  seed: number;
+  /** class-folder data sets only: fractions held out for validation and test */
+  valFraction: number;
+  testFraction: number;
+  /** skip malformed rows and undecodable images instead of stopping */
+  skipBad: boolean;
+  /** faces per inference batch during validation */
+  evalBatchSize: number;
+}
+
+/** Defaults before the architecture's recipe and the user's overrides. */
+export const TRAIN_DEFAULTS: Omit<TrainConfig, 'data' | 'model' | 'out'> = {
+  epochs: 30,
+  batchSize: 64,
+  optimizer: 'adam',
+  learningRate: 0.001,
+  patience: 10,
+  limit: 0,
+  seed: 42,
+  valFraction: 0.1,
+  testFraction: 0.1,
+  skipBad: false,
+  evalBatchSize: 256,
+};
+
+export type TrainOverrides = Partial<TrainConfig> & Pick<TrainConfig, 'data' | 'model' | 'out'>;
+
+/** Defaults, then the architecture's recipe, then `overrides` (undefined values ignored), validated. */
+export function resolveTrainConfig(architecture: Architecture, overrides: TrainOverrides): TrainConfig {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as TrainOverrides;
+  const { recipe } = architecture;
+  const config: TrainConfig = {
+    ...TRAIN_DEFAULTS,
+    epochs: recipe.epochs,
+    batchSize: recipe.batchSize,
+    optimizer: recipe.optimizer,
+    learningRate: recipe.learningRate,
+    ...defined,
+  };
+  validateTrainConfig(config);
+  return config;
+}
+
+function validateTrainConfig(c: TrainConfig): void {
+  const positiveInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw badArgument(name, 'a whole number of at least 1', v);
+  };
+  const nonNegativeInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 0) throw badArgument(name, 'a whole number of at least 0', v);
+  };
+  positiveInt('epochs', c.epochs);
+  positiveInt('batchSize', c.batchSize);
+  positiveInt('evalBatchSize', c.evalBatchSize);
+  nonNegativeInt('patience', c.patience);
+  nonNegativeInt('limit', c.limit);
+  if (!Number.isInteger(c.seed)) throw badArgument('seed', 'a whole number', c.seed);
+  if (!(c.learningRate > 0)) throw badArgument('learningRate', 'a number above 0', c.learningRate);
+  for (const [name, v] of [['valFraction', c.valFraction], ['testFraction', c.testFraction]] as const) {
+    if (!(v >= 0 && v < 1)) throw badArgument(name, 'a fraction from 0 to below 1', v);
+  }
+  if (c.valFraction + c.testFraction >= 1) {
+    throw badArgument('valFraction + testFraction', 'a sum below 1', c.valFraction + c.testFraction);
+  }
+  if (c.optimizer !== 'adam' && c.optimizer !== 'sgd') throw badArgument('optimizer', '"adam" or "sgd"', c.optimizer);
+}

@@ -1,0 +1,287 @@
+// The training loop, readable top to bottom: resolve the config, load the data, build (or resume)
+// the model and optimizer, then for every epoch: shuffle, step through the batches, validate,
+// checkpoint, stop early when validation accuracy stops improving.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { EMOTIONS } from '../types.js';
+import { EmoscopeError } from '../errors.js';
+import { initEngine } from '../engine/backend.js';
+import { loadDataset } from '../data/load.js';
+import type { Dataset, FaceSet } from '../data/dataset.js';
+import { shuffledIndices } from '../data/random.js';
+import { getArchitecture } from '../model/registry.js';
+import { DEFAULT_PREPROCESSING } from '../model/meta.js';
+import type { ModelMeta } from '../model/meta.js';
+import { saveModelFolder } from '../model/folder.js';
+import { argmaxRows, countParameters, crossEntropy, facesToTensor, predictProbabilities } from '../model/inference.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { resolveTrainConfig } from './config.js';
+import type { TrainConfig, TrainOverrides } from './config.js';
+import { initialState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { PartialEpoch, TrainState } from './checkpoint.js';
+import type { EpochLog, History } from './history.js';
+import { trainStep } from './step.js';
+import { stepSeed, withSeededRandom } from './determinism.js';
+
+export interface TrainBeginInfo {
+  config: TrainConfig;
+  /** first epoch this invocation runs (1-based; > 1 when resuming) */
+  startEpoch: number;
+  batchesPerEpoch: number;
+  trainFaces: number;
+  valFaces: number;
+  parameters: number;
+}
+
+export interface BatchInfo {
+  epoch: number;
+  /** batches finished in this epoch */
+  batch: number;
+  batches: number;
+  /** running mean loss and accuracy over the epoch so far */
+  loss: number;
+  acc: number;
+}
+
+/** Lifecycle hooks, called in this order: trainBegin, (epochBegin, batchEnd…, epochEnd)…, trainEnd. */
+export interface TrainCallbacks {
+  onTrainBegin?(info: TrainBeginInfo): void;
+  onEpochBegin?(epoch: number, batches: number): void;
+  onBatchEnd?(info: BatchInfo): void;
+  onEpochEnd?(log: EpochLog, improved: boolean, history: History): void | Promise<void>;
+  onTrainEnd?(result: TrainResult): void;
+}
+
+export interface TrainOptions extends TrainOverrides {
+  /** continue the run in `out` from its last checkpoint */
+  resume?: boolean;
+  callbacks?: TrainCallbacks;
+  /** aborting stops the run after the current batch, with a checkpoint */
+  signal?: AbortSignal;
+  /** an already loaded data set (otherwise `data` is loaded) */
+  dataset?: Dataset;
+}
+
+export interface TrainResult {
+  runDir: string;
+  history: History;
+  best: { epoch: number; valAcc: number } | null;
+  /** why the loop ended */
+  stopped: 'completed' | 'early-stopping' | 'interrupted';
+}
+
+export const RUN_FILES = { config: 'config.json', history: 'history.json', best: 'best', last: 'last' } as const;
+
+/** Trains an architecture from the registry on a data set and writes a run folder. */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  await initEngine();
+  const { callbacks = {}, signal } = options;
+
+  // --- Config: a new run resolves it; a resumed run takes the one it saved. ---
+  const runDir = resolve(options.out);
+  const configPath = join(runDir, RUN_FILES.config);
+  let config: TrainConfig;
+  if (options.resume) {
+    config = await readSavedConfig(configPath, options);
+  } else {
+    if (await exists(join(runDir, RUN_FILES.last))) {
+      throw new EmoscopeError('BAD_ARGUMENT', `${runDir} already holds a run: pass --resume to continue it, or choose another --out`);
+    }
+    config = resolveTrainConfig(getArchitecture(options.model), options);
+  }
+  const architecture = getArchitecture(config.model);
+  await mkdir(runDir, { recursive: true });
+  await writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`);
+
+  // --- Data: train and validation splits, as compact bytes. ---
+  const dataset = options.dataset ?? await loadDataset(config.data, {
+    splits: ['train', 'val'],
+    limit: config.limit || undefined,
+    skipBad: config.skipBad,
+    valFraction: config.valFraction,
+    testFraction: config.testFraction,
+    seed: config.seed,
+  });
+  const trainSet = dataset.splits.train;
+  const valSet = dataset.splits.val;
+  if (trainSet.count === 0) throw new EmoscopeError('BAD_DATA', `${config.data}: no training faces found`);
+  if (valSet.count === 0) throw new EmoscopeError('BAD_DATA', `${config.data}: no validation faces found (FER2013's PublicTest, or --val-fraction above 0)`);
+
+  // --- Model and optimizer: fresh, or restored from last/. ---
+  let model: tfl.LayersModel;
+  let state: TrainState;
+  const optimizer = createOptimizer(config);
+  if (options.resume) {
+    const checkpoint = await loadCheckpoint(join(runDir, RUN_FILES.last));
+    model = checkpoint.model;
+    state = checkpoint.state;
+    // Adam.setWeights leaves two temporaries behind (tfjs 4.22); a scope collects them, the new slot variables survive.
+    tf.engine().startScope();
+    try {
+      await optimizer.setWeights(checkpoint.optimizerWeights);
+    } finally {
+      tf.engine().endScope();
+    }
+    tf.dispose(checkpoint.optimizerWeights.map((w) => w.tensor)); // setWeights copied them into variables
+    // A finished run given more epochs (or more patience) goes on.
+    const patienceLeft = config.patience === 0 || state.epochsWithoutImprovement < config.patience;
+    if (state.finished && state.epochsDone < config.epochs && patienceLeft) state.finished = null;
+  } else {
+    model = architecture.build({ seed: config.seed, classes: EMOTIONS.length, inputSize: DEFAULT_PREPROCESSING.size });
+    state = initialState();
+  }
+  const prep = DEFAULT_PREPROCESSING;
+  const parameters = countParameters(model);
+  const metaFor = (metrics: ModelMeta['metrics']): ModelMeta => ({
+    format: 'emoscope-model',
+    version: 1,
+    labels: [...EMOTIONS],
+    inputShape: [prep.size, prep.size, 1],
+    preprocessing: prep,
+    architecture: architecture.name,
+    parameters,
+    training: { data: config.data, format: dataset.format, trainFaces: trainSet.count, valFaces: valSet.count, epochs: state.epochsDone, config },
+    metrics,
+    createdAt: new Date().toISOString(),
+  });
+
+  const batches = Math.ceil(trainSet.count / config.batchSize);
+  callbacks.onTrainBegin?.({
+    config, startEpoch: state.epochsDone + 1, batchesPerEpoch: batches,
+    trainFaces: trainSet.count, valFaces: valSet.count, parameters,
+  });
+
+  let stopped: TrainResult['stopped'] = state.finished ?? 'completed';
+  try {
+    for (let epoch = state.epochsDone + 1; epoch <= config.epochs && !state.finished; epoch++) {
+      // --- One epoch: a seeded shuffle, so a resumed epoch sees the same order. ---
+      const order = shuffledIndices(trainSet.count, epochSeed(config.seed, epoch));
+      const partial: PartialEpoch = state.partial?.epoch === epoch
+        ? state.partial
+        : { epoch, batchesDone: 0, lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+      state.partial = null;
+      callbacks.onEpochBegin?.(epoch, batches);
+      const started = performance.now() - partial.seconds * 1000;
+      for (let b = partial.batchesDone; b < batches; b++) {
+        if (signal?.aborted) break;
+        const indices = order.subarray(b * config.batchSize, Math.min((b + 1) * config.batchSize, trainSet.count));
+        const { loss, correct } = withSeededRandom(stepSeed(config.seed, epoch, b), () => runBatch(model, optimizer, trainSet, indices, prep));
+        partial.batchesDone = b + 1;
+        partial.lossSum += loss * indices.length;
+        partial.correct += correct;
+        partial.seen += indices.length;
+        callbacks.onBatchEnd?.({ epoch, batch: b + 1, batches, loss: partial.lossSum / partial.seen, acc: partial.correct / partial.seen });
+        await yieldToEventLoop(); // lets Ctrl-C and progress output through between steps
+      }
+      partial.seconds = (performance.now() - started) / 1000;
+
+      if (signal?.aborted && partial.batchesDone < batches) {
+        // --- Interrupted mid-epoch: save where we are; --resume finishes this epoch. ---
+        state.partial = partial;
+        await saveCheckpoint(join(runDir, RUN_FILES.last), model, metaFor(undefined), optimizer, state);
+        stopped = 'interrupted';
+        break;
+      }
+
+      // --- Validate, then checkpoint best/ and last/ and the history. ---
+      const val = validate(model, valSet, prep, config.evalBatchSize);
+      const log: EpochLog = {
+        epoch,
+        loss: partial.lossSum / partial.seen,
+        acc: partial.correct / partial.seen,
+        valLoss: val.loss,
+        valAcc: val.acc,
+        seconds: (performance.now() - started) / 1000,
+      };
+      state.history.push(log);
+      state.epochsDone = epoch;
+      const improved = !state.best || log.valAcc > state.best.valAcc;
+      if (improved) {
+        state.best = { epoch, valAcc: log.valAcc };
+        state.epochsWithoutImprovement = 0;
+      } else {
+        state.epochsWithoutImprovement += 1;
+      }
+      if (config.patience > 0 && state.epochsWithoutImprovement >= config.patience) state.finished = 'early-stopping';
+      else if (epoch >= config.epochs) state.finished = 'completed';
+      const metrics = { val: { accuracy: log.valAcc, loss: log.valLoss, epoch } };
+      if (improved) await saveModelFolder(join(runDir, RUN_FILES.best), model, metaFor(metrics));
+      await saveCheckpoint(join(runDir, RUN_FILES.last), model, metaFor(metrics), optimizer, state);
+      const history: History = { epochs: state.history };
+      await writeFileAtomic(join(runDir, RUN_FILES.history), `${JSON.stringify(history, null, 2)}\n`);
+      await callbacks.onEpochEnd?.(log, improved, history);
+      if (state.finished) stopped = state.finished;
+      if (signal?.aborted) {
+        stopped = 'interrupted';
+        break;
+      }
+    }
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+  const result: TrainResult = { runDir, history: { epochs: state.history }, best: state.best, stopped };
+  callbacks.onTrainEnd?.(result);
+  return result;
+}
+
+/** One optimizer step on the faces `indices`; tensors are created and freed here. */
+function runBatch(model: tfl.LayersModel, optimizer: tf.Optimizer, set: FaceSet, indices: ArrayLike<number>, prep = DEFAULT_PREPROCESSING) {
+  const x = facesToTensor(set, indices, prep);
+  const labels = Int32Array.from(indices, (i) => set.labels[i]!);
+  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), EMOTIONS.length), 'float32') as tf.Tensor2D);
+  try {
+    return trainStep(model, optimizer, x, y);
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+}
+
+/** Loss and accuracy on a split, in inference mode (dropout off, batch norm's moving statistics). */
+export function validate(model: tfl.LayersModel, set: FaceSet, prep = DEFAULT_PREPROCESSING, batchSize = 256): { loss: number; acc: number } {
+  const probs = predictProbabilities(model, set, prep, batchSize);
+  const predicted = argmaxRows(probs, EMOTIONS.length);
+  let correct = 0;
+  for (let i = 0; i < set.count; i++) if (predicted[i] === set.labels[i]) correct++;
+  return { loss: crossEntropy(probs, set.labels, EMOTIONS.length), acc: correct / set.count };
+}
+
+function createOptimizer(config: TrainConfig): tf.Optimizer {
+  return config.optimizer === 'adam' ? tf.train.adam(config.learningRate) : tf.train.momentum(config.learningRate, 0.9);
+}
+
+/** The shuffle seed of an epoch: distinct per epoch, fixed by the run's seed. */
+function epochSeed(seed: number, epoch: number): number {
+  return (seed * 1_000_003 + epoch * 7_919) >>> 0;
+}
+
+async function readSavedConfig(path: string, options: TrainOptions): Promise<TrainConfig> {
+  let saved: TrainConfig;
+  try {
+    saved = JSON.parse(await readFile(path, 'utf8')) as TrainConfig;
+  } catch {
+    throw new EmoscopeError('NOT_FOUND', `Cannot resume: no run at ${resolve(options.out)} (expected ${RUN_FILES.config} there)`);
+  }
+  // A resumed run may be given more epochs or more patience; everything else stays as it was.
+  return resolveTrainConfig(getArchitecture(saved.model), {
+    ...saved,
+    epochs: options.epochs ?? saved.epochs,
+    patience: options.patience ?? saved.patience,
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}

@@ -1,0 +1,47 @@
+// Annotated copies of photos: a box and a label ("happy 87%") per face, drawn as an SVG overlay
+// composited with sharp, so that a person can check what was found where.
+import sharp from 'sharp';
+import type { Box } from '../types.js';
+import type { ImageInput } from './image.js';
+import { decodeImage } from './image.js';
+import { CHART_FONT, ensureChartFonts } from '../report/fonts.js';
+
+/** One face to draw: its box in pixels of the upright photo and the text of its label. */
+export interface Annotation {
+  box: Box;
+  label: string;
+}
+
+/** JPEG bytes of the upright photo with every annotation drawn on it. */
+export async function annotatePhoto(input: ImageInput, annotations: readonly Annotation[], maxPixels?: number): Promise<Buffer> {
+  ensureChartFonts(); // the bundled DejaVu Sans, so labels render on a machine without fonts
+  const { image } = await decodeImage(input, { maxPixels });
+  const { width, height } = image;
+  // Line width and text size follow the photo's size, so labels read the same on 400 and 4000 px.
+  const stroke = Math.max(2, Math.round(Math.max(width, height) / 300));
+  const font = Math.max(12, Math.round(Math.max(width, height) / 45));
+  const shapes = annotations.map((a, i) => {
+    const colour = PALETTE[i % PALETTE.length]!;
+    const { x, y, width: w, height: h } = a.box;
+    const labelW = Math.round(font * 0.6 * a.label.length + font * 0.6);
+    const labelH = Math.round(font * 1.35);
+    const ly = y - labelH >= 0 ? y - labelH : Math.min(height - labelH, y + h); // above the box, else below
+    return [
+      `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="${colour}" stroke-width="${stroke}"/>`,
+      `<rect x="${x}" y="${ly}" width="${labelW}" height="${labelH}" fill="${colour}"/>`,
+      `<text x="${x + font * 0.3}" y="${ly + font * 1.05}" font-family="${CHART_FONT}" font-size="${font}" fill="#ffffff">${escapeXml(a.label)}</text>`,
+    ].join('');
+  });
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes.join('')}</svg>`;
+  return sharp(image.data, { raw: { width, height, channels: 3 } })
+    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+    .jpeg({ quality: 88 })
+    .toBuffer();
+}
+
+/** Colour-blind-safe colours (Okabe–Ito), one per face in turn. */
+const PALETTE = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,39 @@
+// Loads a TF.js graph model (model.json + weight files) from disk, so that detectors ship as files
+// in the repository and nothing is fetched at run time.
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfconv from '@tensorflow/tfjs-converter';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { EmoscopeError } from '../errors.js';
+
+/** Reads `jsonPath` and the weight files its manifest names (relative to it) into a GraphModel. */
+export async function loadGraphModelFile(jsonPath: string): Promise<tfconv.GraphModel> {
+  let json: tf.io.ModelJSON;
+  try {
+    json = JSON.parse(await readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
+  } catch (error) {
+    throw new EmoscopeError('BAD_MODEL', `Cannot load the graph model ${jsonPath}: ${(error as Error).message}`, { cause: error });
+  }
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: ArrayBuffer[] = [];
+  for (const group of json.weightsManifest ?? []) {
+    for (const path of group.paths) {
+      const data = await readFile(join(dirname(jsonPath), path)).catch((error: Error) => {
+        throw new EmoscopeError('BAD_MODEL', `Cannot read the weights ${path} of ${jsonPath}: ${error.message}`);
+      });
+      buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+    }
+    specs.push(...group.weights);
+  }
+  return tfconv.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: specs,
+      weightData: tf.io.concatenateArrayBuffers(buffers),
+      format: json.format,
+      generatedBy: json.generatedBy,
+      convertedBy: json.convertedBy,
+      userDefinedMetadata: json.userDefinedMetadata,
+    }),
+  );
+}

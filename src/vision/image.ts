@@ -1,0 +1,153 @@
+// Photos in, upright RGB pixels out: decodes JPEG, PNG, WebP, GIF, TIFF (sharp) and BMP (bmp.ts),
+// applies the EXIF orientation, refuses decompression bombs, and can decode a large photo straight
+// to a smaller working size (JPEG shrink-on-load) since faces need no more than a few hundred pixels.
+import sharp from 'sharp';
+import type { Sharp } from 'sharp';
+import { readFile } from 'node:fs/promises';
+import { EmoscopeError } from '../errors.js';
+import { decodeBmp, isBmp } from './bmp.js';
+
+/** Decoded pixels, row-major, `channels` bytes per pixel (1 gray, 3 RGB, 4 RGBA). */
+export interface RawImage {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+}
+
+/** An upright 8-bit RGB image. */
+export interface RgbImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** What `recognize` and `decodeImage` take: a file path, the bytes of an image file, or decoded pixels. */
+export type ImageInput = string | Uint8Array | RawImage;
+
+/** Photos larger than this many pixels are refused: a decompression bomb would exhaust memory. */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+export interface DecodeOptions {
+  /** refuse images with more pixels than this (before any resizing) */
+  maxPixels?: number;
+  /** decode to at most this many pixels on the longer side (never enlarges); default: full size */
+  maxSide?: number;
+  /** the name errors give the input; default: the path, or `<buffer>` */
+  name?: string;
+}
+
+/** A decoded photo: the pixels (maybe reduced to `maxSide`) and the size of the original upright photo. */
+export interface DecodedPhoto {
+  image: RgbImage;
+  /** upright width and height of the original, before `maxSide` */
+  width: number;
+  height: number;
+}
+
+/**
+ * Decodes `input` into upright RGB. Throws EmoscopeError NOT_FOUND for a missing file and
+ * BAD_IMAGE (naming the input) for anything that is not a complete, readable image within the limit.
+ * @example
+ *   const { image, width, height } = await decodeImage('photo.jpg', { maxSide: 2048 });
+ *   // width 4352, height 2903, image.width 2048, image.height 1366
+ */
+export async function decodeImage(input: ImageInput, options: DecodeOptions = {}): Promise<DecodedPhoto> {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const name = options.name ?? inputName(input);
+  if (typeof input === 'string') {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(input);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new EmoscopeError('NOT_FOUND', `${name}: no such file`);
+      throw new EmoscopeError('BAD_IMAGE', `${name}: cannot read (${(error as Error).message})`);
+    }
+    return decodeBytes(bytes, name, maxPixels, options.maxSide);
+  }
+  if (input instanceof Uint8Array) return decodeBytes(input, name, maxPixels, options.maxSide);
+  if (isRawImage(input)) return decodeRaw(input, name, maxPixels, options.maxSide);
+  throw new EmoscopeError('BAD_ARGUMENT', `Expected a file path, a Buffer or {data, width, height, channels} for ${name} but received ${typeof input}`);
+}
+
+/** The name a result or an error gives an input that is not a path. */
+export function inputName(input: ImageInput, index?: number): string {
+  const suffix = index === undefined ? '' : ` ${index}`;
+  if (typeof input === 'string') return input;
+  if (input instanceof Uint8Array) return `<buffer${suffix}>`;
+  return `<pixels${suffix}>`;
+}
+
+function isRawImage(value: unknown): value is RawImage {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<RawImage>;
+  return (v.data instanceof Uint8Array || v.data instanceof Uint8ClampedArray) && Number.isInteger(v.width) && Number.isInteger(v.height);
+}
+
+async function decodeBytes(bytes: Uint8Array, name: string, maxPixels: number, maxSide?: number): Promise<DecodedPhoto> {
+  if (bytes.length === 0) throw new EmoscopeError('BAD_IMAGE', `${name}: empty file, expected an image`);
+  if (isBmp(bytes)) {
+    let raw: RawImage;
+    try {
+      raw = decodeBmp(bytes, maxPixels);
+    } catch (error) {
+      throw new EmoscopeError('BAD_IMAGE', `${name}: ${(error as Error).message}`);
+    }
+    return decodeRaw(raw, name, maxPixels, maxSide);
+  }
+  try {
+    // failOn 'warning' turns libvips' "premature end of file" into an error: a truncated photo
+    // would otherwise decode with a grey band and faces found in it would be wrong.
+    const pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' }).autoOrient();
+    const meta = await pipeline.metadata();
+    const upright = (meta.orientation ?? 1) >= 5;
+    const width = (upright ? meta.height : meta.width) ?? 0;
+    const height = (upright ? meta.width : meta.height) ?? 0;
+    return { image: await toRgb(pipeline, width, height, maxSide), width, height };
+  } catch (error) {
+    throw imageError(name, error, maxPixels);
+  }
+}
+
+async function decodeRaw(raw: RawImage, name: string, maxPixels: number, maxSide?: number): Promise<DecodedPhoto> {
+  const { width, height, channels } = raw;
+  if (width < 1 || height < 1 || ![1, 3, 4].includes(channels) || raw.data.length !== width * height * channels) {
+    throw new EmoscopeError(
+      'BAD_IMAGE',
+      `${name}: expected ${width}×${height}×${channels} = ${width * height * channels} bytes of pixels (1, 3 or 4 channels) but received ${raw.data.length}`,
+    );
+  }
+  if (width * height > maxPixels) throw tooLarge(name, width, height, maxPixels);
+  if (channels === 3 && (maxSide === undefined || Math.max(width, height) <= maxSide)) {
+    return { image: { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length), width, height }, width, height };
+  }
+  const pipeline = sharp(raw.data, { raw: { width, height, channels }, limitInputPixels: maxPixels });
+  return { image: await toRgb(pipeline, width, height, maxSide), width, height };
+}
+
+/** Flattens transparency on white (as the training faces were), converts to 8-bit sRGB, maybe shrinks. */
+async function toRgb(pipeline: Sharp, width: number, height: number, maxSide?: number): Promise<RgbImage> {
+  let p = pipeline.flatten({ background: '#ffffff' }).toColourspace('srgb');
+  if (maxSide !== undefined && Math.max(width, height) > maxSide) {
+    p = p.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
+  }
+  const { data, info } = await p.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`expected 3 channels after conversion but received ${info.channels}`);
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}
+
+function imageError(name: string, error: unknown, maxPixels: number): EmoscopeError {
+  const message = (error as Error).message ?? String(error);
+  if (/pixel limit/i.test(message)) {
+    return new EmoscopeError('BAD_IMAGE', `${name}: image larger than the limit of ${maxPixels} pixels (a decompression bomb?)`, { cause: error });
+  }
+  if (/unsupported image format/i.test(message)) {
+    return new EmoscopeError('BAD_IMAGE', `${name}: not an image (expected JPEG, PNG, WebP, GIF, TIFF or BMP)`, { cause: error });
+  }
+  return new EmoscopeError('BAD_IMAGE', `${name}: damaged or truncated image (${message.trim().split('\n')[0]})`, { cause: error });
+}
+
+function tooLarge(name: string, width: number, height: number, maxPixels: number): EmoscopeError {
+  return new EmoscopeError('BAD_IMAGE', `${name}: image of ${width}×${height} pixels is larger than the limit of ${maxPixels} pixels (a decompression bomb?)`);
+}
