@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerTrain } from './train.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerData } from './data.js';
+import { registerPredict } from './predict.js';
 
 /** Adds one command (or a group) to the program; `setExitCode` lets a command end with a non-zero code without throwing. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -11,4 +12,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerTrain,
   registerEvaluate,
   registerData,
+  registerPredict,
 ];

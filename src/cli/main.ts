@@ -10,7 +10,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('emoscope')
     .description('Facial emotion recognition: train on FER2013 or your own faces, evaluate, recognize emotions in photos.')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError('(add --help for usage)');
   let exitCode = 0;
   for (const register of COMMANDS) {
     register(program, (code) => { exitCode = code; });

@@ -40,7 +40,7 @@ export function shuffleInPlace<T extends { length: number; [index: number]: unkn
  * 0..n-1 in an order fixed by `seed`.
  *
  * @example
- * shuffledIndices(5, 42); // Uint32Array [ ... ] — the same permutation on every run
+ * shuffledIndices(5, 42); // Uint32Array [0, 4, 2, 1, 3], on every run
  */
 export function shuffledIndices(n: number, seed: number): Uint32Array {
   const indices = new Uint32Array(n);

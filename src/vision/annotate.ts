@@ -26,10 +26,11 @@ export async function annotatePhoto(input: ImageInput, annotations: readonly Ann
     const labelW = Math.round(font * 0.6 * a.label.length + font * 0.6);
     const labelH = Math.round(font * 1.35);
     const ly = y - labelH >= 0 ? y - labelH : Math.min(height - labelH, y + h); // above the box, else below
+    const lx = Math.max(0, Math.min(x, width - labelW)); // kept inside the photo at its right edge
     return [
       `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="${colour}" stroke-width="${stroke}"/>`,
-      `<rect x="${x}" y="${ly}" width="${labelW}" height="${labelH}" fill="${colour}"/>`,
-      `<text x="${x + font * 0.3}" y="${ly + font * 1.05}" font-family="${CHART_FONT}" font-size="${font}" fill="#ffffff">${escapeXml(a.label)}</text>`,
+      `<rect x="${lx}" y="${ly}" width="${labelW}" height="${labelH}" fill="${colour}"/>`,
+      `<text x="${lx + font * 0.3}" y="${ly + font * 1.05}" font-family="${CHART_FONT}" font-size="${font}" fill="#ffffff">${escapeXml(a.label)}</text>`,
     ].join('');
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes.join('')}</svg>`;

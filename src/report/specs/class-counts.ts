@@ -32,5 +32,5 @@ export function classCountsSpec(stats: DataStatsLike, labels: readonly string[] 
     },
     transform: [{ calculate: `indexof(${JSON.stringify(splits)}, datum.split)`, as: 'splitOrder' }],
     config: CHART_CONFIG,
-  } as TopLevelSpec;
+  } satisfies TopLevelSpec;
 }

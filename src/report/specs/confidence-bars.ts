@@ -1,6 +1,7 @@
 // The tutorial's per-face chart: one bar per emotion with the model's confidence, in label order,
 // the predicted emotion highlighted (green when it matches a known true label, red when not).
 import type { TopLevelSpec } from 'vega-lite';
+import type { Field, PositionDef } from 'vega-lite/types_unstable/channeldef.js';
 import { EMOTIONS } from '../../types.js';
 import type { Emotion, EmotionScores } from '../../types.js';
 import { CHART_CONFIG, CONFIDENCE_COLORS, VEGA_LITE_SCHEMA } from './theme.js';
@@ -31,7 +32,7 @@ export function confidenceBars(scores: EmotionScores, trueLabel?: Emotion): Conf
 /** Vega-Lite spec of horizontal confidence bars: y = the seven emotions in label order, x = 0–1, value at each bar's end. */
 export function confidenceBarsSpec(scores: EmotionScores, options: ConfidenceBarsOptions = {}): TopLevelSpec {
   const kinds = Object.keys(CONFIDENCE_COLORS);
-  const y = {
+  const y: PositionDef<Field> = {
     field: 'emotion',
     type: 'nominal',
     sort: [...EMOTIONS],
@@ -43,7 +44,7 @@ export function confidenceBarsSpec(scores: EmotionScores, options: ConfidenceBar
       domain: false,
       labelFontWeight: options.trueLabel ? { condition: { test: `datum.value === '${options.trueLabel}'`, value: 'bold' }, value: 'normal' } : 'normal',
     },
-  } as const;
+  };
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(options.title ? { title: options.title } : {}),
@@ -65,5 +66,5 @@ export function confidenceBarsSpec(scores: EmotionScores, options: ConfidenceBar
       },
     ],
     config: CHART_CONFIG,
-  } as TopLevelSpec;
+  } satisfies TopLevelSpec;
 }

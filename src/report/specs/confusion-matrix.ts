@@ -87,5 +87,5 @@ export function confusionMatrixSpec(evaluation: EvaluationLike, options: Confusi
       },
     ],
     config: CHART_CONFIG,
-  } as TopLevelSpec;
+  } satisfies TopLevelSpec;
 }

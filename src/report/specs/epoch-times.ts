@@ -22,5 +22,5 @@ export function epochTimesSpec(history: HistoryLike): TopLevelSpec {
       y: { field: 'seconds', type: 'quantitative', title: 'seconds' },
     },
     config: CHART_CONFIG,
-  } as TopLevelSpec;
+  } satisfies TopLevelSpec;
 }

@@ -59,5 +59,5 @@ export function perClassSpec(evaluation: EvaluationLike): TopLevelSpec {
       },
     },
     config: CHART_CONFIG,
-  } as TopLevelSpec;
+  } satisfies TopLevelSpec;
 }

@@ -1,6 +1,7 @@
 // The tutorial's training plot: accuracy and loss per epoch, train against validation, side by side,
 // with the best epoch (highest validation accuracy) marked so that over-fitting after it is plain to see.
 import type { TopLevelSpec } from 'vega-lite';
+import type { NonNormalizedSpec } from 'vega-lite/types_unstable/spec/index.js';
 import { bestEpoch, checkHistory } from '../inputs.js';
 import type { HistoryLike } from '../inputs.js';
 import { CHART_CONFIG, SERIES_COLORS, VEGA_LITE_SCHEMA } from './theme.js';
@@ -47,7 +48,7 @@ export function trainingCurvesSpec(history: HistoryLike): TopLevelSpec {
     axis: { tickMinStep: 1, format: 'd' },
   } as const;
 
-  const panel = (metric: 'accuracy' | 'loss', bestValue: number) => ({
+  const panel = (metric: 'accuracy' | 'loss', bestValue: number): NonNormalizedSpec => ({
     width: PANEL_WIDTH,
     height: PANEL_HEIGHT,
     title: { text: metric === 'accuracy' ? 'Accuracy' : 'Loss', fontSize: 13, offset: 18 },
@@ -95,5 +96,5 @@ export function trainingCurvesSpec(history: HistoryLike): TopLevelSpec {
     hconcat: [panel('accuracy', best.valAcc), panel('loss', best.valLoss)],
     resolve: { scale: { y: 'independent' } },
     config: CHART_CONFIG,
-  } as TopLevelSpec;
+  } satisfies TopLevelSpec;
 }
