@@ -46,7 +46,8 @@ test("TF.js's HTTP loader, as a browser uses it, reads the folder as it is", asy
   const model = buildTiny();
   await saveModelFolder(dir, model, meta);
   // A fetch that serves the folder's files: tf.io.http then resolves weights paths like a browser.
-  const fetchFunc = async (url: string) => {
+  const fetchFunc = async (input: URL | RequestInfo) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const path = join(dir, new URL(url).pathname.replace(/^\/model\//, ''));
     const body = await readFile(path);
     return new Response(body, { status: 200 });

@@ -21,6 +21,13 @@ interface TrainFlags {
   skipBad?: boolean;
   valFraction?: number;
   testFraction?: number;
+  optimizer?: 'adam' | 'sgd';
+  augment?: 'none' | 'standard';
+  labelSmoothing?: number;
+  classWeighting?: 'none' | 'sqrt' | 'balanced';
+  weightDecay?: number;
+  schedule?: 'constant' | 'cosine' | 'onecycle';
+  warmup?: number;
 }
 
 export const registerTrain: RegisterCommand = (program, setExitCode) => {
@@ -38,6 +45,13 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .option('--seed <n>', 'seed of initialization, shuffling and splits (default 42)', intOption('--seed', 0))
     .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
     .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
+    .addOption(new Option('--optimizer <name>', "optimizer (default: the architecture's recipe)").choices(['adam', 'sgd']))
+    .addOption(new Option('--augment <preset>', 'data augmentation: shifts, zoom, rotation, flips, brightness/contrast, erasing').choices(['none', 'standard']))
+    .option('--label-smoothing <x>', 'label smoothing ε (default 0)', numberOption('--label-smoothing', 0, 1))
+    .addOption(new Option('--class-weighting <mode>', 'loss weight per class from its frequency').choices(['none', 'sqrt', 'balanced']))
+    .option('--weight-decay <x>', 'L2 decay on conv and dense kernels (default 0)', numberOption('--weight-decay', 0))
+    .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(['constant', 'cosine', 'onecycle']))
+    .option('--warmup <x>', 'learning-rate warm-up as a fraction of the run', numberOption('--warmup', 0, 1))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .action(async (flags: TrainFlags) => {
@@ -65,6 +79,13 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
           valFraction: flags.valFraction,
           testFraction: flags.testFraction,
           skipBad: flags.skipBad,
+          optimizer: flags.optimizer,
+          augment: flags.augment,
+          labelSmoothing: flags.labelSmoothing,
+          classWeighting: flags.classWeighting,
+          weightDecay: flags.weightDecay,
+          schedule: flags.schedule,
+          warmup: flags.warmup,
           resume: flags.resume,
           signal: controller.signal,
           callbacks: progressCallbacks(),

@@ -11,6 +11,19 @@ export interface Recipe {
   momentum?: number;
   batchSize: number;
   epochs: number;
+  /** the remaining knobs of src/train/config.ts an architecture may set (augmentation, schedule, …) */
+  extras?: Partial<RecipeExtras>;
+}
+
+/** Training settings beyond the optimizer that a recipe may fix. */
+export interface RecipeExtras {
+  augment: 'none' | 'standard';
+  labelSmoothing: number;
+  classWeighting: 'none' | 'sqrt' | 'balanced';
+  weightDecay: number;
+  schedule: 'constant' | 'cosine' | 'onecycle';
+  warmup: number;
+  patience: number;
 }
 
 export interface BuildOptions {

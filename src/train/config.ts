@@ -31,6 +31,18 @@ export interface TrainConfig {
   skipBad: boolean;
   /** faces per inference batch during validation */
   evalBatchSize: number;
+  /** data augmentation preset of src/data/augment.ts */
+  augment: 'none' | 'standard';
+  /** ε of label smoothing (0 = hard labels) */
+  labelSmoothing: number;
+  /** loss weight per class: none, 1/√frequency or 1/frequency (normalized to mean 1) */
+  classWeighting: 'none' | 'sqrt' | 'balanced';
+  /** L2 decay added to conv and dense kernel gradients */
+  weightDecay: number;
+  /** learning-rate schedule over the whole run (see src/train/schedule.ts) */
+  schedule: 'constant' | 'cosine' | 'onecycle';
+  /** warm-up as a fraction of all steps */
+  warmup: number;
 }
 
 /** Defaults before the architecture's recipe and the user's overrides. */
@@ -46,6 +58,12 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'data' | 'model' | 'out'> = {
   testFraction: 0.1,
   skipBad: false,
   evalBatchSize: 256,
+  augment: 'none',
+  labelSmoothing: 0,
+  classWeighting: 'none',
+  weightDecay: 0,
+  schedule: 'constant',
+  warmup: 0,
 };
 
 export type TrainOverrides = Partial<TrainConfig> & Pick<TrainConfig, 'data' | 'model' | 'out'>;
@@ -60,6 +78,7 @@ export function resolveTrainConfig(architecture: Architecture, overrides: TrainO
     batchSize: recipe.batchSize,
     optimizer: recipe.optimizer,
     learningRate: recipe.learningRate,
+    ...recipe.extras,
     ...defined,
   };
   validateTrainConfig(config);
@@ -87,4 +106,13 @@ function validateTrainConfig(c: TrainConfig): void {
     throw badArgument('valFraction + testFraction', 'a sum below 1', c.valFraction + c.testFraction);
   }
   if (c.optimizer !== 'adam' && c.optimizer !== 'sgd') throw badArgument('optimizer', '"adam" or "sgd"', c.optimizer);
+  const oneOf = (name: string, v: string, allowed: readonly string[]) => {
+    if (!allowed.includes(v)) throw badArgument(name, `one of ${allowed.join(', ')}`, v);
+  };
+  oneOf('augment', c.augment, ['none', 'standard']);
+  oneOf('classWeighting', c.classWeighting, ['none', 'sqrt', 'balanced']);
+  oneOf('schedule', c.schedule, ['constant', 'cosine', 'onecycle']);
+  if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw badArgument('labelSmoothing', 'a number from 0 to below 1', c.labelSmoothing);
+  if (!(c.weightDecay >= 0)) throw badArgument('weightDecay', 'a number of at least 0', c.weightDecay);
+  if (!(c.warmup >= 0 && c.warmup < 1)) throw badArgument('warmup', 'a fraction from 0 to below 1', c.warmup);
 }

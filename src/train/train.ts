@@ -10,10 +10,13 @@ import { EmoscopeError } from '../errors.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import type { Dataset, FaceSet } from '../data/dataset.js';
-import { shuffledIndices } from '../data/random.js';
+import { createRandom, shuffledIndices } from '../data/random.js';
+import { classCounts, facePixels } from '../data/dataset.js';
+import { AUGMENT_PRESETS, augmentFaceInto } from '../data/augment.js';
+import type { AugmentOptions } from '../data/augment.js';
 import { getArchitecture } from '../model/registry.js';
 import { DEFAULT_PREPROCESSING } from '../model/meta.js';
-import type { ModelMeta } from '../model/meta.js';
+import type { ModelMeta, Preprocessing } from '../model/meta.js';
 import { saveModelFolder } from '../model/folder.js';
 import { argmaxRows, countParameters, crossEntropy, facesToTensor, predictProbabilities } from '../model/inference.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -23,6 +26,8 @@ import { initialState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { PartialEpoch, TrainState } from './checkpoint.js';
 import type { EpochLog, History } from './history.js';
 import { trainStep } from './step.js';
+import type { StepOptions } from './step.js';
+import { learningRateAt, setLearningRate } from './schedule.js';
 import { stepSeed, withSeededRandom } from './determinism.js';
 
 export interface TrainBeginInfo {
@@ -148,6 +153,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   });
 
   const batches = Math.ceil(trainSet.count / config.batchSize);
+  const augment = config.augment === 'none' ? undefined : AUGMENT_PRESETS[config.augment];
+  const stepOptions: StepOptions = {
+    labelSmoothing: config.labelSmoothing,
+    weightDecay: config.weightDecay,
+    classWeights: classWeightsFor(classCounts(trainSet), config.classWeighting),
+  };
   callbacks.onTrainBegin?.({
     config, startEpoch: state.epochsDone + 1, batchesPerEpoch: batches,
     trainFaces: trainSet.count, valFaces: valSet.count, parameters,
@@ -167,7 +178,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       for (let b = partial.batchesDone; b < batches; b++) {
         if (signal?.aborted) break;
         const indices = order.subarray(b * config.batchSize, Math.min((b + 1) * config.batchSize, trainSet.count));
-        const { loss, correct } = withSeededRandom(stepSeed(config.seed, epoch, b), () => runBatch(model, optimizer, trainSet, indices, prep));
+        const seed = stepSeed(config.seed, epoch, b);
+        setLearningRate(optimizer, learningRateAt(config.schedule, config.learningRate, ((epoch - 1) * batches + b) / (config.epochs * batches), config.warmup));
+        const { loss, correct } = withSeededRandom(seed, () =>
+          runBatch(model, optimizer, trainSet, indices, prep, augment, createRandom(seed ^ 0x5bd1e995), stepOptions));
         partial.batchesDone = b + 1;
         partial.lossSum += loss * indices.length;
         partial.correct += correct;
@@ -228,16 +242,44 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 }
 
 /** One optimizer step on the faces `indices`; tensors are created and freed here. */
-function runBatch(model: tfl.LayersModel, optimizer: tf.Optimizer, set: FaceSet, indices: ArrayLike<number>, prep = DEFAULT_PREPROCESSING) {
-  const x = facesToTensor(set, indices, prep);
+function runBatch(
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  set: FaceSet,
+  indices: ArrayLike<number>,
+  prep: Preprocessing,
+  augment: AugmentOptions | undefined,
+  random: () => number,
+  stepOptions: StepOptions,
+) {
+  const x = augment ? augmentedBatch(set, indices, prep, augment, random) : facesToTensor(set, indices, prep);
   const labels = Int32Array.from(indices, (i) => set.labels[i]!);
   const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), EMOTIONS.length), 'float32') as tf.Tensor2D);
   try {
-    return trainStep(model, optimizer, x, y);
+    return trainStep(model, optimizer, x, y, stepOptions);
   } finally {
     x.dispose();
     y.dispose();
   }
+}
+
+/** The batch input with every face augmented (see src/data/augment.ts). */
+function augmentedBatch(set: FaceSet, indices: ArrayLike<number>, prep: Preprocessing, augment: AugmentOptions, random: () => number): tf.Tensor4D {
+  const area = prep.size * prep.size;
+  const values = new Float32Array(indices.length * area);
+  for (let i = 0; i < indices.length; i++) {
+    augmentFaceInto(facePixels(set, indices[i]!), prep.size, augment, random, values, i * area, prep);
+  }
+  return tf.tensor4d(values, [indices.length, prep.size, prep.size, 1]);
+}
+
+/** Loss weights per class from the training counts, normalized so that the average face weighs 1. */
+export function classWeightsFor(counts: number[], mode: TrainConfig['classWeighting']): Float32Array | undefined {
+  if (mode === 'none') return undefined;
+  const raw = counts.map((c) => (c === 0 ? 0 : mode === 'sqrt' ? 1 / Math.sqrt(c) : 1 / c));
+  const total = counts.reduce((a, b) => a + b, 0);
+  const mean = counts.reduce((a, c, k) => a + c * raw[k]!, 0) / total;
+  return Float32Array.from(raw, (w) => w / mean);
 }
 
 /** Loss and accuracy on a split, in inference mode (dropout off, batch norm's moving statistics). */
@@ -250,7 +292,7 @@ export function validate(model: tfl.LayersModel, set: FaceSet, prep = DEFAULT_PR
 }
 
 function createOptimizer(config: TrainConfig): tf.Optimizer {
-  return config.optimizer === 'adam' ? tf.train.adam(config.learningRate) : tf.train.momentum(config.learningRate, 0.9);
+  return config.optimizer === 'adam' ? tf.train.adam(config.learningRate) : tf.train.momentum(config.learningRate, 0.9, true); // Nesterov
 }
 
 /** The shuffle seed of an epoch: distinct per epoch, fixed by the run's seed. */

@@ -3,6 +3,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { checkEvaluation, rowTotals } from '../inputs.js';
 import type { EvaluationLike } from '../inputs.js';
+import { formatCount, formatPercent } from '../format.js';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './theme.js';
 
 /** One cell of the matrix in the spec's data. `fraction` is `count` over its row's total (null for an empty row). */
@@ -50,7 +51,7 @@ export function confusionMatrixSpec(evaluation: EvaluationLike, options: Confusi
     $schema: VEGA_LITE_SCHEMA,
     title: normalize
       ? { text: 'Confusion matrix, share of each true class', subtitle: 'rows sum to 100%; the diagonal is each class’s recall' }
-      : { text: 'Confusion matrix, counts', subtitle: `${evaluation.n} faces, accuracy ${(evaluation.accuracy * 100).toFixed(1)}%` },
+      : { text: 'Confusion matrix, counts', subtitle: `${formatCount(evaluation.n)} faces, accuracy ${formatPercent(evaluation.accuracy)}` },
     data: { values: cells },
     width: size,
     height: size,

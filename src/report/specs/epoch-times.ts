@@ -5,6 +5,13 @@ import type { HistoryLike } from '../inputs.js';
 import { formatDuration } from '../format.js';
 import { CHART_CONFIG, SERIES_COLORS, VEGA_LITE_SCHEMA } from './theme.js';
 
+/** At most about 20 labelled epochs, every 1st, 2nd, 5th, 10th, 20th, 50th… (Vega's overlap removal leaves ordinal labels crowded). */
+function tickEpochs(epochs: number[]): number[] {
+  const steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+  const step = steps.find((s) => epochs.length / s <= 20) ?? Math.ceil(epochs.length / 20);
+  return epochs.filter((e) => e === epochs[0] || e % step === 0);
+}
+
 /** Vega-Lite spec of seconds per epoch, one bar per epoch, with the total and mean in the subtitle. */
 export function epochTimesSpec(history: HistoryLike): TopLevelSpec {
   checkHistory(history);
@@ -18,7 +25,7 @@ export function epochTimesSpec(history: HistoryLike): TopLevelSpec {
     data: { values: history.epochs.map((e) => ({ epoch: e.epoch, seconds: e.seconds })) },
     mark: { type: 'bar', color: SERIES_COLORS.train },
     encoding: {
-      x: { field: 'epoch', type: 'ordinal', title: 'epoch', axis: { labelAngle: 0, labelOverlap: true } },
+      x: { field: 'epoch', type: 'ordinal', title: 'epoch', axis: { labelAngle: 0, values: tickEpochs(history.epochs.map((e) => e.epoch)) } },
       y: { field: 'seconds', type: 'quantitative', title: 'seconds' },
     },
     config: CHART_CONFIG,

@@ -2,6 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { checkEvaluation } from '../inputs.js';
 import type { EvaluationLike } from '../inputs.js';
+import { formatCount, formatPercent } from '../format.js';
 import { CHART_CONFIG, METRIC_COLORS, VEGA_LITE_SCHEMA } from './theme.js';
 
 /** One bar in the spec's data. */
@@ -33,7 +34,7 @@ export function perClassSpec(evaluation: EvaluationLike): TopLevelSpec {
   const support = Object.fromEntries(labels.map((l) => [l, `n=${evaluation.perClass[l]!.support}`]));
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: 'Precision, recall and F1 per class', subtitle: `accuracy ${(evaluation.accuracy * 100).toFixed(1)}% on ${evaluation.n} faces` },
+    title: { text: 'Precision, recall and F1 per class', subtitle: `accuracy ${formatPercent(evaluation.accuracy)} on ${formatCount(evaluation.n)} faces` },
     data: { values: metricBars(evaluation) },
     width: labels.length * 78,
     height: 240,

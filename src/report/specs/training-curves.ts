@@ -48,6 +48,9 @@ export function trainingCurvesSpec(history: HistoryLike): TopLevelSpec {
     axis: { tickMinStep: 1, format: 'd' },
   } as const;
 
+  const where = first === last ? 0.5 : (best.epoch - first) / (last - first);
+  const labelAlign = where > 0.85 ? 'right' : where < 0.15 ? 'left' : 'center';
+
   const panel = (metric: 'accuracy' | 'loss', bestValue: number): NonNormalizedSpec => ({
     width: PANEL_WIDTH,
     height: PANEL_HEIGHT,
@@ -77,8 +80,8 @@ export function trainingCurvesSpec(history: HistoryLike): TopLevelSpec {
             encoding: { x, y: { field: 'value', type: 'quantitative' } },
           },
           {
-            // the label sits just above the plot, where no curve can hide it
-            mark: { type: 'text', baseline: 'bottom', align: 'center', fontSize: 11, color: '#555' },
+            // the label sits just above the plot, where no curve can hide it, and stays over the plot near its ends
+            mark: { type: 'text', baseline: 'bottom', align: labelAlign, fontSize: 11, color: '#555' },
             encoding: { x, y: { value: -3 }, text: { field: 'label' } },
           },
         ],

@@ -1,0 +1,99 @@
+// Data augmentation for 48×48 gray faces, in plain JS on the bytes: a random similarity transform
+// (shift, scale, rotation, horizontal flip) sampled bilinearly with the border replicated, then
+// brightness and contrast jitter and an optional erased rectangle. Writes the model's normalized
+// input directly, so a batch costs one pass over its pixels.
+
+/** How strongly to perturb each face; every range is symmetric around "no change". */
+export interface AugmentOptions {
+  /** largest shift, as a fraction of the side (0.1 = ±4.8 px) */
+  shift: number;
+  /** largest relative zoom in or out (0.1 = ×0.9…×1.1) */
+  scale: number;
+  /** largest rotation in degrees */
+  rotation: number;
+  /** probability of a horizontal flip */
+  flip: number;
+  /** largest brightness change as a fraction of the gray range */
+  brightness: number;
+  /** largest relative contrast change */
+  contrast: number;
+  /** probability of erasing a random rectangle (2–20 % of the face) with the face's mean gray */
+  erase: number;
+}
+
+/** No augmentation. */
+export const AUGMENT_NONE: AugmentOptions = { shift: 0, scale: 0, rotation: 0, flip: 0, brightness: 0, contrast: 0, erase: 0 };
+
+/** The usual FER recipe: ±10 % shift and scale, ±10° rotation, flips, ±15 % brightness, ±20 % contrast, random erasing. */
+export const AUGMENT_STANDARD: AugmentOptions = { shift: 0.1, scale: 0.1, rotation: 10, flip: 0.5, brightness: 0.15, contrast: 0.2, erase: 0.25 };
+
+export const AUGMENT_PRESETS = { none: AUGMENT_NONE, standard: AUGMENT_STANDARD } as const;
+export type AugmentPreset = keyof typeof AUGMENT_PRESETS;
+
+/**
+ * Writes one augmented face into `out[offset … offset + size²)` as `gray * scale + offset`.
+ * `src` holds size×size gray bytes; `random` yields floats in [0, 1).
+ */
+export function augmentFaceInto(
+  src: Uint8Array,
+  size: number,
+  options: AugmentOptions,
+  random: () => number,
+  out: Float32Array,
+  outOffset: number,
+  normalize: { scale: number; offset: number },
+): void {
+  const sym = (range: number) => (random() * 2 - 1) * range;
+  const zoom = 1 + sym(options.scale);
+  const angle = (sym(options.rotation) * Math.PI) / 180;
+  const flip = random() < options.flip ? -1 : 1;
+  const tx = sym(options.shift) * size;
+  const ty = sym(options.shift) * size;
+  const gain = 1 + sym(options.contrast);
+  const bias = sym(options.brightness) * 255;
+  // Inverse map from output pixel to source pixel around the centre: p_src = R(-θ)/zoom · (p_out - c - t), x mirrored when flipped.
+  const c = (size - 1) / 2;
+  const cos = Math.cos(angle) / zoom;
+  const sin = Math.sin(angle) / zoom;
+  const max = size - 1;
+  let sum = 0;
+  for (let y = 0; y < size; y++) {
+    const dy = y - c - ty;
+    for (let x = 0; x < size; x++) {
+      const dx = (x - c - tx) * flip;
+      let sx = cos * dx + sin * dy + c;
+      let sy = -sin * dx + cos * dy + c;
+      sx = sx < 0 ? 0 : sx > max ? max : sx;
+      sy = sy < 0 ? 0 : sy > max ? max : sy;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const x1 = x0 < max ? x0 + 1 : x0;
+      const y1 = y0 < max ? y0 + 1 : y0;
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const top = src[y0 * size + x0]! * (1 - fx) + src[y0 * size + x1]! * fx;
+      const bottom = src[y1 * size + x0]! * (1 - fx) + src[y1 * size + x1]! * fx;
+      const v = top * (1 - fy) + bottom * fy;
+      out[outOffset + y * size + x] = v;
+      sum += v;
+    }
+  }
+  // Contrast around the face's mean, brightness, clip to the gray range, then normalize.
+  const mean = sum / (size * size);
+  const n = size * size;
+  for (let i = 0; i < n; i++) {
+    let v = (out[outOffset + i]! - mean) * gain + mean + bias;
+    v = v < 0 ? 0 : v > 255 ? 255 : v;
+    out[outOffset + i] = v * normalize.scale + normalize.offset;
+  }
+  if (random() < options.erase) {
+    const area = (0.02 + random() * 0.18) * n;
+    const aspect = Math.exp(sym(Math.log(3)));
+    const h = Math.min(size, Math.max(1, Math.round(Math.sqrt(area * aspect))));
+    const w = Math.min(size, Math.max(1, Math.round(Math.sqrt(area / aspect))));
+    const top = Math.floor(random() * (size - h + 1));
+    const left = Math.floor(random() * (size - w + 1));
+    const fill = mean * normalize.scale + normalize.offset;
+    for (let y = top; y < top + h; y++) out.fill(fill, outOffset + y * size + left, outOffset + y * size + left + w);
+  }
+}

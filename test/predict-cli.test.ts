@@ -1,0 +1,91 @@
+// `emoscope predict` as a user runs it: JSON on stdout or in a file, CSV rows per face, annotated
+// photos and charts with --out, folders walked, a bad file reported with exit code 1 while the
+// others are processed, a photo without a face noted on stderr with exit code 0.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { CLI, tempDir } from './helpers/paths.js';
+import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
+import { CSV_HEADER } from '../src/predict/csv.js';
+import type { PhotoResult } from '../src/types.js';
+
+const run = promisify(execFile);
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function emoscope(args: string[]): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let model: string;
+before(async () => {
+  model = await saveTinyModel();
+});
+
+test('a folder with two photos, a broken file and a faceless picture: JSON, CSV, annotated copies, exit 1', async () => {
+  const dir = await tempDir();
+  const photos = join(dir, 'photos');
+  await mkdir(join(photos, 'more'), { recursive: true });
+  await copyFile(COUPLE, join(photos, 'couple.jpg'));
+  await copyFile(SINGLE, join(photos, 'more', 'single.jpg'));
+  await writeFile(join(photos, 'broken.png'), 'not a png');
+  await writeFile(join(photos, 'notes.txt'), 'not taken from a folder: not an image extension');
+  await sharp({ create: { width: 200, height: 150, channels: 3, background: '#777' } }).png().toFile(join(photos, 'wall.png'));
+  const out = join(dir, 'out');
+  const { code, stdout, stderr } = await emoscope(['predict', photos, '--model', model, '--csv', join(dir, 'faces.csv'), '--out', out]);
+
+  assert.equal(code, 1, 'a failed input makes the exit code non-zero');
+  const results = JSON.parse(stdout) as PhotoResult[];
+  assert.deepEqual(results.map((r) => r.file.slice(photos.length + 1)), ['broken.png', 'couple.jpg', 'more/single.jpg', 'wall.png']);
+  assert.match(results[0]!.error!, /broken\.png: not an image/);
+  assert.deepEqual(results.map((r) => r.faces.length), [0, 2, 1, 0]);
+  assert.match(stderr, /broken\.png: not an image/);
+  assert.match(stderr, /wall\.png: no face found/);
+
+  const csv = (await readFile(join(dir, 'faces.csv'), 'utf8')).trim().split('\n');
+  assert.equal(csv[0], CSV_HEADER.join(','));
+  assert.equal(csv.length, 1 + 1 + 2 + 1, 'header, the broken file, one row per face');
+  assert.match(csv[2]!, /couple\.jpg,1,\d+,\d+,\d+,\d+,0\.\d+,(angry|disgust|fear|happy|sad|surprise|neutral),/);
+
+  assert.deepEqual((await readdir(out)).sort(), ['couple.face1.png', 'couple.face2.png', 'couple.jpg', 'single.face1.png', 'single.jpg', 'wall.jpg']);
+  const annotated = await sharp(join(out, 'couple.jpg')).metadata();
+  assert.deepEqual([annotated.format, annotated.width, annotated.height], ['jpeg', 640, 446]);
+  assert.equal((await sharp(join(out, 'couple.face1.png')).metadata()).format, 'png');
+});
+
+test('--json writes the file instead of stdout; --largest-face and --min-face-score apply; one good photo exits 0', async () => {
+  const dir = await tempDir();
+  const json = join(dir, 'results.json');
+  const { code, stdout } = await emoscope(['predict', COUPLE, '--model', model, '--json', json, '--largest-face']);
+  assert.equal(code, 0);
+  assert.equal(stdout, '');
+  const [result] = JSON.parse(await readFile(json, 'utf8')) as PhotoResult[];
+  assert.equal(result!.faces.length, 1);
+  const strict = await emoscope(['predict', COUPLE, '--model', model, '--min-face-score', '0.9999']);
+  assert.equal(strict.code, 0);
+  assert.deepEqual((JSON.parse(strict.stdout) as PhotoResult[])[0]!.faces, []);
+  assert.match(strict.stderr, /couple\.jpg: no face found/);
+});
+
+test('a missing model folder and a bad --min-face-score are clear errors with exit code 1', async () => {
+  const missing = await emoscope(['predict', COUPLE, '--model', '/no/such/model']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /No model at \/no\/such\/model/);
+  const bad = await emoscope(['predict', COUPLE, '--model', model, '--min-face-score', '1.5']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--min-face-score/);
+});

@@ -1,0 +1,161 @@
+// The recognizer a library user calls: faces in the right places with the documented result shape,
+// one input → one result and an array → an array, every kind of bad input reported per photo, the
+// model's preprocessing honoured, bad models refused clearly, and no tensor leak.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import sharp from 'sharp';
+import { loadRecognizer } from '../src/predict/index.js';
+import type { Recognizer } from '../src/predict/index.js';
+import { EmoscopeError } from '../src/errors.js';
+import { EMOTIONS } from '../src/types.js';
+import type { PhotoResult } from '../src/types.js';
+import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
+import { tempDir } from './helpers/paths.js';
+
+let modelDir: string;
+let recognizer: Recognizer;
+
+before(async () => {
+  modelDir = await saveTinyModel();
+  recognizer = await loadRecognizer({ model: modelDir });
+});
+after(() => recognizer.dispose());
+
+function assertPhotoShape(result: PhotoResult): void {
+  const keys = Object.keys(result).sort();
+  assert.deepEqual(keys, result.error === undefined ? ['faces', 'file', 'height', 'width'] : ['error', 'faces', 'file', 'height', 'width']);
+  for (const face of result.faces) {
+    assert.deepEqual(Object.keys(face).sort(), ['box', 'emotion', 'score', 'scores']);
+    assert.deepEqual(Object.keys(face.box).sort(), ['height', 'width', 'x', 'y']);
+    for (const v of Object.values(face.box)) assert.ok(Number.isInteger(v) && v >= 0, `box values are whole pixels: ${v}`);
+    assert.ok(face.box.x + face.box.width <= result.width && face.box.y + face.box.height <= result.height, 'box inside the photo');
+    assert.deepEqual(Object.keys(face.scores), [...EMOTIONS]);
+    const sum = EMOTIONS.reduce((s, e) => s + face.scores[e], 0);
+    assert.ok(Math.abs(sum - 1) < 1e-3, `scores sum to 1: ${sum}`);
+    assert.equal(face.emotion, EMOTIONS.reduce((a, b) => (face.scores[b] > face.scores[a] ? b : a)));
+    assert.ok(face.score > 0 && face.score <= 1);
+  }
+}
+
+test('couple.jpg gives two faces, left to right, in the places the people are, in the documented shape', async () => {
+  const result = await recognizer.recognize(COUPLE);
+  assertPhotoShape(result);
+  assert.equal(result.file, COUPLE);
+  assert.deepEqual([result.width, result.height], [640, 446]);
+  assert.equal(result.faces.length, 2);
+  const [left, right] = result.faces;
+  assert.ok(Math.abs(left!.box.x + left!.box.width / 2 - 175) < 40 && Math.abs(left!.box.y + left!.box.height / 2 - 275) < 40);
+  assert.ok(Math.abs(right!.box.x + right!.box.width / 2 - 470) < 40 && Math.abs(right!.box.y + right!.box.height / 2 - 218) < 40);
+  assert.deepEqual(JSON.parse(JSON.stringify(result)), result, 'plain JSON data');
+});
+
+test('an array gives an array in the same order; a Buffer and decoded pixels give the same faces as the path', async () => {
+  const bytes = await readFile(COUPLE);
+  const { data, info } = await sharp(COUPLE).raw().toBuffer({ resolveWithObject: true });
+  const pixels = { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 as const };
+  const results = await recognizer.recognize([SINGLE, bytes, pixels]);
+  assert.equal(results.length, 3);
+  assert.deepEqual(results.map((r) => r.file), [SINGLE, '<buffer 1>', '<pixels 2>']);
+  assert.equal(results[0]!.faces.length, 1);
+  const fromPath = await recognizer.recognize(COUPLE);
+  assert.deepEqual(results[1]!.faces, fromPath.faces);
+  assert.deepEqual(results[2]!.faces.map((f) => f.box), fromPath.faces.map((f) => f.box));
+});
+
+test('largestFace keeps only the biggest face', async () => {
+  const all = await recognizer.recognize(COUPLE);
+  const largest = await loadRecognizer({ model: modelDir, largestFace: true });
+  try {
+    const result = await largest.recognize(COUPLE);
+    assert.equal(result.faces.length, 1);
+    const areas = all.faces.map((f) => f.box.width * f.box.height);
+    assert.deepEqual(result.faces[0]!.box, all.faces[areas.indexOf(Math.max(...areas))]!.box);
+  } finally {
+    largest.dispose();
+  }
+});
+
+test('a photo without a face gives faces: [] and no error', async () => {
+  const blank = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#8899aa' } }).png().toBuffer();
+  const result = await recognizer.recognize(blank);
+  assert.deepEqual(result, { file: '<buffer>', width: 300, height: 200, faces: [] });
+});
+
+test('bad inputs get an error each and the good photos between them are still processed', async () => {
+  const dir = await tempDir();
+  const bytes = await readFile(SINGLE);
+  const files = {
+    text: join(dir, 'notes.jpg'),
+    empty: join(dir, 'empty.png'),
+    truncated: join(dir, 'cut.jpg'),
+    missing: join(dir, 'missing.jpg'),
+  };
+  await writeFile(files.text, 'hello');
+  await writeFile(files.empty, '');
+  await writeFile(files.truncated, bytes.subarray(0, bytes.length >> 1));
+  const small = await loadRecognizer({ model: modelDir, maxPixels: 300_000 }); // COUPLE has 285,440 pixels
+  try {
+    const big = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#000' } }).png().toBuffer();
+    const results = await small.recognize([files.text, COUPLE, files.empty, files.truncated, big, files.missing, SINGLE]);
+    results.forEach(assertPhotoShape);
+    const errors = results.map((r) => r.error);
+    assert.match(errors[0]!, /notes\.jpg: not an image/);
+    assert.match(errors[2]!, /empty\.png: empty file/);
+    assert.match(errors[3]!, /cut\.jpg: damaged or truncated/);
+    assert.match(errors[4]!, /<buffer 4>: image larger than the limit of 300000 pixels/);
+    assert.match(errors[5]!, /missing\.jpg: no such file/);
+    assert.equal(results[1]!.faces.length, 2);
+    assert.equal(results[6]!.faces.length, 1);
+    for (const i of [0, 2, 3, 4, 5]) assert.deepEqual([results[i]!.width, results[i]!.height, results[i]!.faces], [0, 0, []]);
+  } finally {
+    small.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('faces are normalized as the model folder says: scale 0 and offset 0 make every input zero', async () => {
+  const dir = await saveTinyModel();
+  const metaPath = join(dir, 'emoscope.json');
+  const meta = JSON.parse(await readFile(metaPath, 'utf8'));
+  meta.preprocessing = { ...meta.preprocessing, scale: 0, offset: 0 };
+  await writeFile(metaPath, JSON.stringify(meta));
+  const zeroed = await loadRecognizer({ model: dir });
+  try {
+    // zero input → the dense layer's zero bias → a uniform softmax, whatever the face looks like
+    const { faces } = await zeroed.recognize(COUPLE);
+    for (const e of EMOTIONS) assert.ok(Math.abs(faces[0]!.scores[e] - 1 / 7) < 1e-3);
+  } finally {
+    zeroed.dispose();
+  }
+  const normal = await recognizer.recognize(COUPLE);
+  assert.ok(EMOTIONS.some((e) => Math.abs(normal.faces[0]!.scores[e] - 1 / 7) > 1e-3), 'the real pixels do reach the model');
+});
+
+test('a missing model folder and a model with another label set are clear errors', async () => {
+  await assert.rejects(loadRecognizer({ model: '/no/such/model' }), (error: unknown) => {
+    assert.ok(error instanceof EmoscopeError);
+    assert.equal(error.code, 'NOT_FOUND');
+    assert.match(error.message, /No model at \/no\/such\/model/);
+    return true;
+  });
+  const relabelled = await saveTinyModel({ labels: ['happy', 'sad', 'angry', 'fear', 'disgust', 'surprise', 'neutral'] });
+  await assert.rejects(loadRecognizer({ model: relabelled }), /expected labels \["angry","disgust".*but received \["happy","sad"/);
+  const fiveWay = await saveTinyModel({ classes: 5 });
+  await assert.rejects(loadRecognizer({ model: fiveWay }), /expected 7 outputs .* but the model has \[5\]/);
+});
+
+test('options are checked: a face score outside 0..1 and an unknown option are refused', async () => {
+  await assert.rejects(loadRecognizer({ model: modelDir, minFaceScore: 2 }), /Expected a number between 0 and 1 for minFaceScore but received 2/);
+  await assert.rejects(loadRecognizer({ model: modelDir, minFaceSocre: 0.5 } as never), /for options but received "minFaceSocre"/);
+});
+
+test('no tensor leaks over repeated recognize calls', async () => {
+  await recognizer.recognize([COUPLE, SINGLE]);
+  const tensors = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) await recognizer.recognize([COUPLE, SINGLE, Buffer.from('bad')]);
+  assert.equal(tf.memory().numTensors, tensors);
+});
+
