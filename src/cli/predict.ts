@@ -56,8 +56,8 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       const results: PhotoResult[] = [];
       const stems = new Set<string>();
       try {
-        for (const file of files) {
-          const result = await recognizer.recognize(file);
+        for await (const result of recognizer.recognizeEach(files)) {
+          const file = result.file;
           results.push(result);
           if (result.error !== undefined) {
             process.stderr.write(`emoscope: ${result.error}\n`);

@@ -14,7 +14,7 @@ import type { Detection, FaceDetector } from '../vision/detector.js';
 import { DETECTORS } from '../vision/detectors.js';
 import { cropFace } from '../vision/face-crop.js';
 import { decodeImage, inputName } from '../vision/image.js';
-import type { ImageInput, RgbImage } from '../vision/image.js';
+import type { DecodedPhoto, ImageInput, RgbImage } from '../vision/image.js';
 import { resolveRecognizerOptions } from './options.js';
 import type { RecognizerOptions, ResolvedRecognizerOptions } from './options.js';
 
@@ -43,6 +43,11 @@ export interface Recognizer {
    */
   recognize(input: ImageInput): Promise<PhotoResult>;
   recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;
+  /**
+   * The results of `inputs` one by one, as each is done (`file` as in an array: `<buffer N>`), while
+   * the next photo is already being decoded: for folders of photos, with output as it comes.
+   */
+  recognizeEach(inputs: Iterable<ImageInput>): AsyncGenerator<PhotoResult>;
   /** Emotions of faces already cropped: `count` faces of size×size gray bytes, one after another. */
   classify(pixels: Uint8Array, count: number): EmotionScores[];
   /** Frees the models' weights. */
@@ -69,20 +74,36 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     return Array.from({ length: count }, (_, i) => toScores(probs.subarray(i * classes, (i + 1) * classes), meta));
   }
 
-  async function recognizeOne(input: ImageInput, index?: number): Promise<PhotoResult> {
-    const file = inputName(input, index);
+  /** Decodes an input; a bad photo becomes its error result instead of a rejection. */
+  async function decode(input: ImageInput, file: string): Promise<DecodedPhoto | PhotoResult> {
     try {
-      const photo = await decodeImage(input, { maxPixels: o.maxPixels, maxSide: WORKING_MAX_SIDE, name: file });
-      let found = await detector.detect(photo.image, { minScore: o.minFaceScore, tiles: o.tiles });
-      if (o.largestFace && found.length > 1) found = [largest(found)];
-      found.sort((a, b) => a.box.x - b.box.x);
-      const faces = await describeFaces(photo.image, found, photo.width / photo.image.width);
-      return { file, width: photo.width, height: photo.height, faces };
+      return await decodeImage(input, { maxPixels: o.maxPixels, maxSide: WORKING_MAX_SIDE, name: file });
     } catch (error) {
-      if (error instanceof EmoscopeError && (error.code === 'BAD_IMAGE' || error.code === 'NOT_FOUND')) {
-        return { file, width: 0, height: 0, faces: [], error: error.message };
+      return failed(file, error);
+    }
+  }
+
+  async function analyze(photo: DecodedPhoto, file: string): Promise<PhotoResult> {
+    let found = await detector.detect(photo.image, { minScore: o.minFaceScore, tiles: o.tiles });
+    if (o.largestFace && found.length > 1) found = [largest(found)];
+    found.sort((a, b) => a.box.x - b.box.x);
+    const faces = await describeFaces(photo.image, found, photo.width / photo.image.width);
+    return { file, width: photo.width, height: photo.height, faces };
+  }
+
+  async function* recognizeEach(inputs: Iterable<ImageInput>): AsyncGenerator<PhotoResult> {
+    const list = [...inputs].map((input, i) => checkInput(input, i));
+    // The next photo decodes (sharp, on libuv's threads) while this one is searched (wasm, on this
+    // thread): the two overlap on a multi-core machine.
+    let next = list.length > 0 ? decode(list[0]!, inputName(list[0]!, 0)) : undefined;
+    try {
+      for (let i = 0; i < list.length; i++) {
+        const decoded = await next!;
+        next = i + 1 < list.length ? decode(list[i + 1]!, inputName(list[i + 1]!, i + 1)) : undefined;
+        yield 'image' in decoded ? await analyze(decoded, inputName(list[i]!, i)) : decoded;
       }
-      throw error;
+    } finally {
+      next?.catch(() => undefined); // a caller that stops early leaves no unhandled rejection behind
     }
   }
 
@@ -104,10 +125,14 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   async function recognize(input: ImageInput): Promise<PhotoResult>;
   async function recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;
   async function recognize(inputs: ImageInput | readonly ImageInput[]): Promise<PhotoResult | PhotoResult[]> {
-    if (!Array.isArray(inputs)) return recognizeOne(checkInput(inputs as ImageInput));
-    const list = (inputs as readonly ImageInput[]).map((input, i) => checkInput(input, i));
+    if (!Array.isArray(inputs)) {
+      const input = checkInput(inputs as ImageInput);
+      const file = inputName(input);
+      const decoded = await decode(input, file);
+      return 'image' in decoded ? analyze(decoded, file) : decoded;
+    }
     const results: PhotoResult[] = [];
-    for (const [i, input] of list.entries()) results.push(await recognizeOne(input, i));
+    for await (const result of recognizeEach(inputs as readonly ImageInput[])) results.push(result);
     return results;
   }
 
@@ -115,12 +140,21 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     meta,
     options: o,
     recognize,
+    recognizeEach,
     classify,
     dispose() {
       detector.dispose();
       model.dispose();
     },
   };
+}
+
+/** The result of a photo that could not be read; other errors (bugs, a lost backend) propagate. */
+function failed(file: string, error: unknown): PhotoResult {
+  if (error instanceof EmoscopeError && (error.code === 'BAD_IMAGE' || error.code === 'NOT_FOUND')) {
+    return { file, width: 0, height: 0, faces: [], error: error.message };
+  }
+  throw error;
 }
 
 /** Refuses a model whose outputs are not the seven emotions or whose input is not what its meta says. */

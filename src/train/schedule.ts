@@ -30,8 +30,10 @@ export function learningRateAt(schedule: Schedule, peak: number, progress: numbe
 
 /** Sets the step size of an Adam or momentum-SGD optimizer. */
 export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
-  if (optimizer instanceof tf.SGDOptimizer) {
-    optimizer.setLearningRate(rate); // momentum derives from SGD and keeps its rate in a tensor
+  // tfjs's optimizers share one Symbol.hasInstance, so `instanceof SGDOptimizer` is true for Adam too: test the method.
+  const sgd = optimizer as Partial<Pick<tf.SGDOptimizer, 'setLearningRate'>>;
+  if (typeof sgd.setLearningRate === 'function') {
+    sgd.setLearningRate(rate); // momentum derives from SGD and keeps its rate in a tensor
   } else {
     (optimizer as unknown as { learningRate: number }).learningRate = rate; // Adam reads this field at every step
   }
