@@ -52,6 +52,9 @@ export function progressCallbacks(stream: NodeJS.WriteStream = process.stderr): 
         `val_loss ${log.valLoss.toFixed(4)} val_acc ${log.valAcc.toFixed(4)}${improved ? ' (best so far)' : ''}\n`,
       );
     },
+    onWarning(message) {
+      stream.write(`warning: ${message}\n`);
+    },
     onTrainEnd(result) {
       bar?.stop();
       const best = result.best ? `best val_acc ${result.best.valAcc.toFixed(4)} at epoch ${result.best.epoch}` : 'no finished epoch';

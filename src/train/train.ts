@@ -20,6 +20,7 @@ import type { ModelMeta, Preprocessing } from '../model/meta.js';
 import { saveModelFolder } from '../model/folder.js';
 import { argmaxRows, countParameters, crossEntropy, facesToTensor, predictProbabilities } from '../model/inference.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { writeTrainingCurves } from '../report/run-charts.js';
 import { resolveTrainConfig } from './config.js';
 import type { TrainConfig, TrainOverrides } from './config.js';
 import { initialState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -57,6 +58,8 @@ export interface TrainCallbacks {
   onBatchEnd?(info: BatchInfo): void;
   onEpochEnd?(log: EpochLog, improved: boolean, history: History): void | Promise<void>;
   onTrainEnd?(result: TrainResult): void;
+  /** something went wrong that does not stop training */
+  onWarning?(message: string): void;
 }
 
 export interface TrainOptions extends TrainOverrides {
@@ -77,7 +80,7 @@ export interface TrainResult {
   stopped: 'completed' | 'early-stopping' | 'interrupted';
 }
 
-export const RUN_FILES = { config: 'config.json', history: 'history.json', best: 'best', last: 'last' } as const;
+export const RUN_FILES = { config: 'config.json', history: 'history.json', best: 'best', last: 'last', curves: 'curves.png' } as const;
 
 /** Trains an architecture from the registry on a data set and writes a run folder. */
 export async function train(options: TrainOptions): Promise<TrainResult> {
@@ -225,6 +228,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       await saveCheckpoint(join(runDir, RUN_FILES.last), model, metaFor(metrics), optimizer, state);
       const history: History = { epochs: state.history };
       await writeFileAtomic(join(runDir, RUN_FILES.history), `${JSON.stringify(history, null, 2)}\n`);
+      try {
+        await writeTrainingCurves(runDir, history); // curves.svg and curves.png, refreshed so a long run can be watched
+      } catch (error) {
+        callbacks.onWarning?.(`Could not draw the training curves: ${(error as Error).message}`); // a picture never stops a run
+      }
       await callbacks.onEpochEnd?.(log, improved, history);
       if (state.finished) stopped = state.finished;
       if (signal?.aborted) {
