@@ -6,6 +6,8 @@ import type { EvaluateSplit } from '../evaluate/evaluate-model.js';
 import { formatEvaluation } from '../eval/format.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { RegisterCommand } from './commands.js';
+import { TTA_MODES } from '../model/inference.js';
+import type { Tta } from '../model/inference.js';
 import { intOption, numberOption } from './options.js';
 
 interface EvaluateFlags {
@@ -18,6 +20,7 @@ interface EvaluateFlags {
   valFraction?: number;
   testFraction?: number;
   seed?: number;
+  tta: Tta;
 }
 
 export const registerEvaluate: RegisterCommand = (program) => {
@@ -33,6 +36,7 @@ export const registerEvaluate: RegisterCommand = (program) => {
     .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
     .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
     .option('--seed <n>', 'seed of class-folder splits and of --limit (default 42)', intOption('--seed', 0))
+    .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image').choices([...TTA_MODES]).default('none'))
     .action(async (flags: EvaluateFlags) => {
       const result = await evaluate({
         model: flags.model,
@@ -43,6 +47,7 @@ export const registerEvaluate: RegisterCommand = (program) => {
         valFraction: flags.valFraction,
         testFraction: flags.testFraction,
         seed: flags.seed,
+        tta: flags.tta,
       });
       process.stdout.write(`${formatEvaluation(result.report, `Model ${result.modelDir}, split ${result.split}`)}\n`);
       if (flags.json) await writeFileAtomic(flags.json, `${JSON.stringify(result.report, null, 2)}\n`);

@@ -13,6 +13,7 @@ import { loadModelFolder } from '../model/folder.js';
 import type { LoadedModel } from '../model/folder.js';
 import { resolveModelDir } from '../model/locate.js';
 import { argmaxRows, predictProbabilities } from '../model/inference.js';
+import type { Tta } from '../model/inference.js';
 
 export type EvaluateSplit = Split | 'all';
 
@@ -30,6 +31,8 @@ export interface EvaluateOptions {
   testFraction?: number;
   seed?: number;
   batchSize?: number;
+  /** test-time augmentation (default none: one forward pass per face) */
+  tta?: Tta;
 }
 
 export interface EvaluateResult {
@@ -62,15 +65,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     if (faces.count === 0) {
       throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
     }
-    return { ...evaluateLoaded(loaded, faces, options.batchSize), modelDir, split, faces };
+    return { ...evaluateLoaded(loaded, faces, options.batchSize, options.tta), modelDir, split, faces };
   } finally {
     loaded.model.dispose();
   }
 }
 
 /** Evaluates an already loaded model on faces. */
-export function evaluateLoaded(loaded: LoadedModel, faces: FaceSet, batchSize = 256): { report: EvaluationReport; probabilities: Float32Array } {
-  const probabilities = predictProbabilities(loaded.model, faces, loaded.meta.preprocessing, batchSize);
+export function evaluateLoaded(loaded: LoadedModel, faces: FaceSet, batchSize = 256, tta: Tta = 'none'): { report: EvaluationReport; probabilities: Float32Array } {
+  const probabilities = predictProbabilities(loaded.model, faces, loaded.meta.preprocessing, batchSize, tta);
   const predicted = argmaxRows(probabilities, EMOTIONS.length);
   return { report: evaluatePredictions(faces.labels, predicted), probabilities };
 }

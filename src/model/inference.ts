@@ -23,19 +23,34 @@ export function facesToTensor(faces: FaceBytes, indices: ArrayLike<number>, prep
   return tf.tensor4d(values, [n, prep.size, prep.size, 1]);
 }
 
+/** Test-time augmentation: `flip` averages the probabilities of each face and its mirror image. */
+export type Tta = 'none' | 'flip';
+export const TTA_MODES: readonly Tta[] = ['none', 'flip'];
+
+/** Softmax probabilities of a batch input, averaged over the test-time augmentations. */
+export function predictBatch(model: tfl.LayersModel, x: tf.Tensor4D, tta: Tta = 'none'): tf.Tensor2D {
+  return tf.tidy(() => {
+    const probs = model.predict(x) as tf.Tensor2D;
+    if (tta === 'none') return probs;
+    const mirrored = model.predict(tf.reverse(x, 2)) as tf.Tensor2D; // axis 2 = width in NHWC
+    return tf.div(tf.add(probs, mirrored), 2) as tf.Tensor2D;
+  });
+}
+
 /** Softmax probabilities for every face, row after row ([count × classes]), computed in batches. */
 export function predictProbabilities(
   model: tfl.LayersModel,
   faces: FaceBytes,
   prep: Preprocessing,
   batchSize = 256,
+  tta: Tta = 'none',
 ): Float32Array {
   const classes = (model.outputs[0]!.shape[1] as number) ?? 7;
   const out = new Float32Array(faces.count * classes);
   for (let start = 0; start < faces.count; start += batchSize) {
     const n = Math.min(batchSize, faces.count - start);
     const indices = Array.from({ length: n }, (_, i) => start + i);
-    const probs = tf.tidy(() => model.predict(facesToTensor(faces, indices, prep)) as tf.Tensor2D);
+    const probs = tf.tidy(() => predictBatch(model, facesToTensor(faces, indices, prep), tta));
     out.set(probs.dataSync(), start * classes);
     probs.dispose();
   }

@@ -5,7 +5,10 @@
 #include <node_api.h>
 #include <dnnl.hpp>
 #include <omp.h>
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,7 @@ struct Args {
   float* heap = nullptr;
   size_t heapBytes = 0;
   std::vector<int64_t> ints;
+  std::vector<double> reals;  // the same numbers unrounded, for attributes such as epsilon
 };
 
 // JS call shape: fn(heap: ArrayBuffer, ints: Int32Array|number[]) with all sizes and offsets in `ints`.
@@ -43,11 +47,13 @@ bool readArgs(napi_env env, napi_callback_info info, Args& out) {
   uint32_t len = 0;
   napi_get_array_length(env, argv[1], &len);
   out.ints.resize(len);
+  out.reals.resize(len);
   for (uint32_t i = 0; i < len; i++) {
     napi_value v;
     napi_get_element(env, argv[1], i, &v);
     double d;
-    napi_get_value_double(env, v, &d);
+    if (napi_get_value_double(env, v, &d) != napi_ok) return false;
+    out.reals[i] = d;
     out.ints[i] = static_cast<int64_t>(d);
   }
   return true;
@@ -164,6 +170,184 @@ napi_value conv2dBackwardWeights(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Training-mode batch normalization over the last axis of a [rows, C] tensor.
+// ints: 0 rows, 1 C, 2 xOff, 3 gammaOff, 4 betaOff, 5 yOff, 6 meanOff, 7 varOff, 8 epsilon.
+napi_value batchNormTrain(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!readArgs(env, info, a) || a.ints.size() < 9) return throwError(env, "batchNormTrain: bad arguments");
+  const int64_t rows = a.ints[0], C = a.ints[1];
+  const float* x = at(a, a.ints[2]);
+  const float* gamma = at(a, a.ints[3]);
+  const float* beta = at(a, a.ints[4]);
+  float* y = at(a, a.ints[5]);
+  float* meanOut = at(a, a.ints[6]);
+  float* varOut = at(a, a.ints[7]);
+  const double eps = a.reals[8];
+  std::vector<double> sum(C, 0.0), sq(C, 0.0);
+  std::vector<float> mean(C), scale(C), shift(C);
+#pragma omp parallel
+  {
+    std::vector<double> part(C, 0.0);
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* row = x + r * C;
+      for (int64_t c = 0; c < C; c++) part[c] += row[c];
+    }
+#pragma omp critical
+    for (int64_t c = 0; c < C; c++) sum[c] += part[c];
+#pragma omp barrier
+#pragma omp single
+    for (int64_t c = 0; c < C; c++) mean[c] = static_cast<float>(sum[c] / rows);
+    std::fill(part.begin(), part.end(), 0.0);
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* row = x + r * C;
+      for (int64_t c = 0; c < C; c++) {
+        const double d = row[c] - mean[c];
+        part[c] += d * d;
+      }
+    }
+#pragma omp critical
+    for (int64_t c = 0; c < C; c++) sq[c] += part[c];
+#pragma omp barrier
+#pragma omp single
+    for (int64_t c = 0; c < C; c++) {
+      const double var = sq[c] / rows;
+      meanOut[c] = mean[c];
+      varOut[c] = static_cast<float>(var);
+      scale[c] = static_cast<float>(gamma[c] / std::sqrt(var + eps));
+      shift[c] = beta[c] - mean[c] * scale[c];
+    }
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* row = x + r * C;
+      float* out = y + r * C;
+      for (int64_t c = 0; c < C; c++) out[c] = row[c] * scale[c] + shift[c];
+    }
+  }
+  return nullptr;
+}
+
+// ints: 0 rows, 1 C, 2 dyOff, 3 xOff, 4 gammaOff, 5 meanOff, 6 varOff, 7 dxOff, 8 dgammaOff, 9 dbetaOff, 10 epsilon.
+napi_value batchNormGrad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!readArgs(env, info, a) || a.ints.size() < 11) return throwError(env, "batchNormGrad: bad arguments");
+  const int64_t rows = a.ints[0], C = a.ints[1];
+  const float* dy = at(a, a.ints[2]);
+  const float* x = at(a, a.ints[3]);
+  const float* gamma = at(a, a.ints[4]);
+  const float* mu = at(a, a.ints[5]);
+  const float* var = at(a, a.ints[6]);
+  float* dx = at(a, a.ints[7]);
+  float* dgamma = at(a, a.ints[8]);
+  float* dbeta = at(a, a.ints[9]);
+  const double eps = a.reals[10];
+  std::vector<double> sumDy(C, 0.0), sumDyXc(C, 0.0);
+  std::vector<float> k(C), m(C), q(C);
+#pragma omp parallel
+  {
+    std::vector<double> p1(C, 0.0), p2(C, 0.0);
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* d = dy + r * C;
+      const float* xr = x + r * C;
+      for (int64_t c = 0; c < C; c++) {
+        p1[c] += d[c];
+        p2[c] += static_cast<double>(d[c]) * (xr[c] - mu[c]);
+      }
+    }
+#pragma omp critical
+    for (int64_t c = 0; c < C; c++) {
+      sumDy[c] += p1[c];
+      sumDyXc[c] += p2[c];
+    }
+#pragma omp barrier
+#pragma omp single
+    for (int64_t c = 0; c < C; c++) {
+      const double s = 1.0 / std::sqrt(var[c] + eps);
+      dgamma[c] = static_cast<float>(sumDyXc[c] * s);
+      dbeta[c] = static_cast<float>(sumDy[c]);
+      k[c] = static_cast<float>(gamma[c] * s);
+      const double mm = -gamma[c] * s * s * s * (sumDyXc[c] / rows);
+      m[c] = static_cast<float>(mm);
+      q[c] = static_cast<float>(-gamma[c] * s * (sumDy[c] / rows) - mm * mu[c]);
+    }
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* d = dy + r * C;
+      const float* xr = x + r * C;
+      float* out = dx + r * C;
+      for (int64_t c = 0; c < C; c++) out[c] = k[c] * d[c] + m[c] * xr[c] + q[c];
+    }
+  }
+  return nullptr;
+}
+
+// Column sums of a [rows, C] tensor (the bias gradient). ints: 0 rows, 1 C, 2 xOff, 3 outOff.
+napi_value sumRows(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!readArgs(env, info, a) || a.ints.size() < 4) return throwError(env, "sumRows: bad arguments");
+  const int64_t rows = a.ints[0], C = a.ints[1];
+  const float* x = at(a, a.ints[2]);
+  float* out = at(a, a.ints[3]);
+  std::vector<double> total(C, 0.0);
+#pragma omp parallel
+  {
+    std::vector<double> part(C, 0.0);
+#pragma omp for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      const float* row = x + r * C;
+      for (int64_t c = 0; c < C; c++) part[c] += row[c];
+    }
+#pragma omp critical
+    for (int64_t c = 0; c < C; c++) total[c] += part[c];
+  }
+  for (int64_t c = 0; c < C; c++) out[c] = static_cast<float>(total[c]);
+  return nullptr;
+}
+
+// Max-pool gradient, NHWC: each dy goes to the first maximum of its window in x (TF's rule).
+// ints: 0 N, 1 H, 2 W, 3 C, 4 OH, 5 OW, 6 KH, 7 KW, 8 sh, 9 sw, 10 pt, 11 pl, 12 dyOff, 13 xOff, 14 dxOff.
+napi_value maxPoolGrad(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!readArgs(env, info, a) || a.ints.size() < 15) return throwError(env, "maxPoolGrad: bad arguments");
+  const int64_t N = a.ints[0], H = a.ints[1], W = a.ints[2], C = a.ints[3], OH = a.ints[4], OW = a.ints[5];
+  const int64_t KH = a.ints[6], KW = a.ints[7], sh = a.ints[8], sw = a.ints[9], pt = a.ints[10], pl = a.ints[11];
+  const float* dy = at(a, a.ints[12]);
+  const float* x = at(a, a.ints[13]);
+  float* dx = at(a, a.ints[14]);
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; n++) {
+    float* dxn = dx + n * H * W * C;
+    std::fill(dxn, dxn + H * W * C, 0.f);
+    const float* xn = x + n * H * W * C;
+    for (int64_t oh = 0; oh < OH; oh++) {
+      for (int64_t ow = 0; ow < OW; ow++) {
+        const float* d = dy + ((n * OH + oh) * OW + ow) * C;
+        for (int64_t c = 0; c < C; c++) {
+          float best = -INFINITY;
+          int64_t bestAt = -1;
+          for (int64_t kh = 0; kh < KH; kh++) {
+            const int64_t h = oh * sh + kh - pt;
+            if (h < 0 || h >= H) continue;
+            for (int64_t kw = 0; kw < KW; kw++) {
+              const int64_t w = ow * sw + kw - pl;
+              if (w < 0 || w >= W) continue;
+              const int64_t i = (h * W + w) * C + c;
+              if (xn[i] > best || bestAt < 0) {
+                best = xn[i];
+                bestAt = i;
+              }
+            }
+          }
+          if (bestAt >= 0) dxn[bestAt] += d[c];
+        }
+      }
+    }
+  }
+  return nullptr;
+}
+
 napi_value setThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -199,6 +383,10 @@ napi_value init(napi_env env, napi_value exports) {
       {"conv2dForward", nullptr, conv2dForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackwardData", nullptr, conv2dBackwardData, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackwardWeights", nullptr, conv2dBackwardWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormTrain", nullptr, batchNormTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormGrad", nullptr, batchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumRows", nullptr, sumRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolGrad", nullptr, maxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, setThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"implName", nullptr, implName, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
