@@ -10,15 +10,14 @@
 // the same scenes. The systems run in turn on each photo, so load from other processes on a shared
 // machine falls on all of them alike. Without a trained model at --model the classifier is an
 // untrained `seed-tuned` network: same speed, meaningless emotions.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import * as tf from '@tensorflow/tfjs-core';
-import sharp from 'sharp';
 import { initEngine } from '../src/engine/backend.js';
 import { loadRecognizer } from '../src/predict/index.js';
 import type { Recognizer } from '../src/predict/index.js';
@@ -29,6 +28,8 @@ import { getArchitecture } from '../src/model/registry.js';
 import { countParameters } from '../src/model/inference.js';
 import { EMOTIONS, FACE_SIZE } from '../src/types.js';
 import type { Box } from '../src/types.js';
+import { faceApiSystem, humanSystem } from './predict-others.js';
+import type { System } from './predict-others.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const { values: args } = parseArgs({
@@ -44,26 +45,34 @@ const { values: args } = parseArgs({
 const WIDTHS = [640, 1920] as const;
 const require = createRequire(import.meta.url);
 
-/** A system under test: photo bytes in, face boxes out (in pixels of the photo). */
-interface System {
-  name: string;
-  run(jpeg: Buffer): Promise<Box[]>;
-}
-
 interface Photo {
   name: string;
   jpeg: Record<(typeof WIDTHS)[number], Buffer>;
 }
 
-async function preparePhotos(): Promise<Photo[]> {
+/**
+ * Re-encodes the photos at each width into a temporary folder, in a child process, so that the
+ * memory that decoding 14-megapixel originals takes does not count in this process's peak RSS.
+ */
+function preparePhotos(): Photo[] {
   let names = readdirSync(args.photos!).filter((f) => /\.(jpe?g|png|webp)$/i.test(f)).sort();
   if (args.limit) names = names.slice(0, Number(args.limit));
-  const photos: Photo[] = [];
-  for (const name of names) {
-    const bytes = readFileSync(join(args.photos!, name));
-    const at = async (width: number) => sharp(bytes).autoOrient().resize({ width }).jpeg({ quality: 90 }).toBuffer();
-    photos.push({ name, jpeg: { 640: await at(640), 1920: await at(1920) } });
-  }
+  const dir = mkdtempSync(join(tmpdir(), 'emoscope-bench-photos-'));
+  const script = `
+    const sharp = require(${JSON.stringify(require.resolve('sharp'))});
+    const { join } = require('node:path');
+    (async () => {
+      for (const name of ${JSON.stringify(names)}) for (const width of ${JSON.stringify(WIDTHS)}) {
+        await sharp(join(${JSON.stringify(args.photos)}, name)).autoOrient().resize({ width }).jpeg({ quality: 90 })
+          .toFile(join(${JSON.stringify(dir)}, width + '-' + name + '.jpg'));
+      }
+    })();`;
+  execFileSync(process.execPath, ['-e', script], { stdio: 'inherit' });
+  const photos = names.map((name) => ({
+    name,
+    jpeg: { 640: readFileSync(join(dir, `640-${name}.jpg`)), 1920: readFileSync(join(dir, `1920-${name}.jpg`)) },
+  }));
+  rmSync(dir, { recursive: true, force: true });
   return photos;
 }
 
@@ -90,87 +99,6 @@ function emoscopeSystem(recognizer: Recognizer): System {
       const result = await recognizer.recognize(jpeg);
       if (result.error) throw new Error(result.error);
       return result.faces.map((f) => f.box);
-    },
-  };
-}
-
-/** Decodes like every system must here: sharp → upright RGB → an int32 tensor (tfjs-node is not in use). */
-async function decodeToTensor(jpeg: Buffer): Promise<tf.Tensor3D> {
-  const { data, info } = await sharp(jpeg).autoOrient().removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return tf.tensor3d(new Int32Array(data), [info.height, info.width, 3], 'int32');
-}
-
-// The two reference libraries' node-wasm bundles are CommonJS and are not in their `exports` map;
-// they share this process's tfjs-core and wasm backend. Only the fields used here are typed.
-interface HumanLib {
-  Human: new (config: Record<string, unknown>) => {
-    load(): Promise<void>;
-    detect(input: tf.Tensor): Promise<{ face: Array<{ box: [number, number, number, number] }> }>;
-  };
-}
-interface FaceApiLib {
-  nets: Record<'tinyFaceDetector' | 'faceExpressionNet', { loadFromDisk(dir: string): Promise<void> }>;
-  TinyFaceDetectorOptions: new (o: { inputSize: number; scoreThreshold: number }) => unknown;
-  detectAllFaces(input: tf.Tensor3D, options: unknown): {
-    withFaceExpressions(): Promise<Array<{ detection: { box: { x: number; y: number; width: number; height: number } } }>>;
-  };
-}
-
-async function humanSystem(): Promise<System> {
-  const root = join(REPO, 'node_modules', '@vladmandic', 'human');
-  // Human fetches its models by URL; Node's fetch has no file://, so serve package files to it.
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = (async (url: string | URL | Request, init?: RequestInit) => {
-    const u = typeof url === 'string' ? url : url instanceof URL ? url.href : url.url;
-    if (!u.startsWith('file://')) return realFetch(url, init);
-    return new Response(readFileSync(new URL(u)), { headers: { 'content-type': u.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
-  }) as typeof fetch;
-  const { Human } = require(join(root, 'dist', 'human.node-wasm.js')) as HumanLib;
-  const human = new Human({
-    backend: 'wasm',
-    wasmPath: `${join(REPO, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist')}/`,
-    modelBasePath: `file://${join(root, 'models')}/`,
-    debug: false,
-    face: {
-      enabled: true,
-      detector: { maxDetected: 20, rotation: false }, // default maxDetected is 1
-      mesh: { enabled: false }, iris: { enabled: false }, description: { enabled: false },
-      emotion: { enabled: true }, antispoof: { enabled: false }, liveness: { enabled: false },
-    },
-    body: { enabled: false }, hand: { enabled: false }, object: { enabled: false },
-    gesture: { enabled: false }, segmentation: { enabled: false }, filter: { enabled: false },
-  });
-  await human.load();
-  return {
-    name: 'human',
-    async run(jpeg) {
-      const input = await decodeToTensor(jpeg);
-      try {
-        const result = await human.detect(input);
-        return result.face.map(({ box: [x, y, width, height] }) => ({ x, y, width, height }));
-      } finally {
-        input.dispose();
-      }
-    },
-  };
-}
-
-async function faceApiSystem(): Promise<System> {
-  const root = join(REPO, 'node_modules', '@vladmandic', 'face-api');
-  const faceapi = require(join(root, 'dist', 'face-api.node-wasm.js')) as FaceApiLib;
-  await faceapi.nets.tinyFaceDetector.loadFromDisk(join(root, 'model'));
-  await faceapi.nets.faceExpressionNet.loadFromDisk(join(root, 'model'));
-  const options = new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 }); // its defaults
-  return {
-    name: 'face-api',
-    async run(jpeg) {
-      const input = await decodeToTensor(jpeg);
-      try {
-        const found = await faceapi.detectAllFaces(input, options).withFaceExpressions();
-        return found.map((f) => ({ x: f.detection.box.x, y: f.detection.box.y, width: f.detection.box.width, height: f.detection.box.height }));
-      } finally {
-        input.dispose();
-      }
     },
   };
 }
@@ -216,7 +144,7 @@ async function classificationSpeed(recognizer: Recognizer): Promise<{ batch: num
 }
 
 async function main(): Promise<void> {
-  const photos = await preparePhotos();
+  const photos = preparePhotos();
   const { dir, note } = await modelFolder();
   const recognizer = await loadRecognizer({ model: dir });
   const systems: System[] = [emoscopeSystem(recognizer)];
@@ -225,7 +153,7 @@ async function main(): Promise<void> {
   for (const p of photos.slice(0, 3)) await systems[0]!.run(p.jpeg[640]);
   const classification = await classificationSpeed(recognizer);
   const rssEmoscopeMb = process.resourceUsage().maxRSS / 1024;
-  if (!args['no-others']) systems.push(await humanSystem(), await faceApiSystem());
+  if (!args['no-others']) systems.push(await humanSystem(REPO), await faceApiSystem(REPO, 'tiny'));
 
   const ms: Record<string, number[]> = {};
   const found: Record<string, Box[][]> = {};

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initEngine } from '../src/engine/backend.js';
+import { registerEngineKernels, type KernelSet } from '../src/engine/kernels/index.js';
+import { nativeAddon } from '../src/engine/native.js';
 
 const MAX_RELATIVE_ERROR = 1e-4;
 
@@ -76,41 +78,49 @@ before(async () => {
   await initEngine('wasm');
 });
 
-describe('training-mode batch normalization on wasm matches stock tfjs-layers on cpu', () => {
-  for (const xShape of [
-    [4, 7, 7, 2],
-    [1, 6, 5, 1],
-    [3, 9, 8, 3],
-  ] as Array<[number, number, number, number]>) {
-    it(`x=[${xShape}] conv3x3 → batchNorm → relu → dense: output, gradients, moving statistics`, async () => {
-      const expected = await stepOn('cpu', xShape);
-      const actual = await stepOn('wasm', xShape);
-      assert.ok(relativeError(actual.output, expected.output) < MAX_RELATIVE_ERROR, 'training-mode output differs');
-      expected.grads.forEach((g, i) => {
-        const error = relativeError(actual.grads[i], g);
-        assert.ok(error < MAX_RELATIVE_ERROR, `gradient of weight ${i}: relative error ${error}`);
-      });
-      expected.moving.forEach((m, i) => {
-        const error = relativeError(actual.moving[i], m);
-        assert.ok(error < MAX_RELATIVE_ERROR, `moving ${i === 0 ? 'mean' : 'variance'}: relative error ${error}`);
-      });
-    });
-  }
+const KERNEL_SETS: KernelSet[] = nativeAddon() ? ['wasm', 'native'] : ['wasm'];
 
-  it('leaves no tensors behind across training steps', async () => {
-    await tf.setBackend('wasm');
-    const model = buildModel([6, 6, 2]);
-    const optimizer = tf.train.adam(0.01);
-    const x = tf.tensor4d(randomValues(4 * 6 * 6 * 2, 5), [4, 6, 6, 2]);
-    const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
-    const step = () =>
-      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
-    step(); // the optimizer creates its slots on the first step
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 20; i++) step();
-    assert.equal(tf.memory().numTensors, before);
-    tf.dispose([x, labels]);
-    optimizer.dispose();
-    model.dispose();
+for (const set of KERNEL_SETS) {
+  describe(`${set} kernels: training-mode batch normalization on wasm matches stock tfjs-layers on cpu`, () => {
+    before(() => {
+      registerEngineKernels(set);
+    });
+
+    for (const xShape of [
+      [4, 7, 7, 2],
+      [1, 6, 5, 1],
+      [3, 9, 8, 3],
+    ] as Array<[number, number, number, number]>) {
+      it(`x=[${xShape}] conv3x3 → batchNorm → relu → dense: output, gradients, moving statistics`, async () => {
+        const expected = await stepOn('cpu', xShape);
+        const actual = await stepOn('wasm', xShape);
+        assert.ok(relativeError(actual.output, expected.output) < MAX_RELATIVE_ERROR, 'training-mode output differs');
+        expected.grads.forEach((g, i) => {
+          const error = relativeError(actual.grads[i], g);
+          assert.ok(error < MAX_RELATIVE_ERROR, `gradient of weight ${i}: relative error ${error}`);
+        });
+        expected.moving.forEach((m, i) => {
+          const error = relativeError(actual.moving[i], m);
+          assert.ok(error < MAX_RELATIVE_ERROR, `moving ${i === 0 ? 'mean' : 'variance'}: relative error ${error}`);
+        });
+      });
+    }
+
+    it('leaves no tensors behind across training steps', async () => {
+      await tf.setBackend('wasm');
+      const model = buildModel([6, 6, 2]);
+      const optimizer = tf.train.adam(0.01);
+      const x = tf.tensor4d(randomValues(4 * 6 * 6 * 2, 5), [4, 6, 6, 2]);
+      const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
+      const step = () =>
+        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+      step(); // the optimizer creates its slots on the first step
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 20; i++) step();
+      assert.equal(tf.memory().numTensors, before);
+      tf.dispose([x, labels]);
+      optimizer.dispose();
+      model.dispose();
+    });
   });
-});
+}

@@ -4,6 +4,7 @@ import { registerTrain } from './train.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerData } from './data.js';
 import { registerPredict } from './predict.js';
+import { registerReport } from './report.js';
 
 /** Adds one command (or a group) to the program; `setExitCode` lets a command end with a non-zero code without throwing. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -13,4 +14,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerEvaluate,
   registerData,
   registerPredict,
+  registerReport,
 ];

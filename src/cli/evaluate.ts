@@ -1,9 +1,12 @@
 // `emoscope evaluate`: accuracy, per-class precision/recall/F1 and the confusion matrix of a model
-// on a split of a data set, as tables (and JSON with --json).
+// on a split of a data set, as tables (and JSON with --json), charts with --out; an evaluation of a
+// run folder is also stored in the run for `emoscope report`.
 import { Option } from 'commander';
 import { evaluate } from '../evaluate/evaluate-model.js';
 import type { EvaluateSplit } from '../evaluate/evaluate-model.js';
 import { formatEvaluation } from '../eval/format.js';
+import { runFolderOf, storeRunEvaluation } from '../evaluate/run-evaluation.js';
+import { writeEvaluationCharts } from '../report/run-charts.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { RegisterCommand } from './commands.js';
 import { TTA_MODES } from '../model/inference.js';
@@ -16,6 +19,7 @@ interface EvaluateFlags {
   split: EvaluateSplit;
   limit?: number;
   json?: string;
+  out?: string;
   skipBad?: boolean;
   valFraction?: number;
   testFraction?: number;
@@ -32,6 +36,7 @@ export const registerEvaluate: RegisterCommand = (program) => {
     .addOption(new Option('--split <split>', 'which faces').choices(['test', 'val', 'train', 'all']).default('test'))
     .option('--limit <n>', 'at most N faces per split, every class kept', intOption('--limit', 1))
     .option('--json <file>', 'also write the evaluation as JSON')
+    .option('--out <dir>', 'also draw the confusion matrices (counts, row-normalized) and per-class P/R/F1 into this folder (SVG and PNG)')
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
     .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
@@ -51,5 +56,14 @@ export const registerEvaluate: RegisterCommand = (program) => {
       });
       process.stdout.write(`${formatEvaluation(result.report, `Model ${result.modelDir}, split ${result.split}`)}\n`);
       if (flags.json) await writeFileAtomic(flags.json, `${JSON.stringify(result.report, null, 2)}\n`);
+      if (flags.out) {
+        const charts = await writeEvaluationCharts(flags.out, result.report);
+        process.stdout.write(`Charts: ${Object.values(charts).map((c) => c.png).join(', ')} (and .svg)\n`);
+      }
+      const runDir = await runFolderOf(flags.model);
+      if (runDir) {
+        const stored = await storeRunEvaluation(runDir, result.split, result, { data: flags.data, limit: flags.limit, modelDir: result.modelDir });
+        process.stdout.write(`Stored in the run: ${stored.evaluation} (\`emoscope report ${runDir}\` shows it)\n`);
+      }
     });
 };

@@ -5,8 +5,9 @@ import type { Architecture } from './architecture.js';
 import { seedBase } from './architectures/seed-base.js';
 import { seedTuned } from './architectures/seed-tuned.js';
 import { tiny } from './architectures/tiny.js';
+import { emoVgg, emoVggWide } from './architectures/emo-vgg.js';
 
-const ARCHITECTURES: readonly Architecture[] = [seedBase, seedTuned, tiny];
+const ARCHITECTURES: readonly Architecture[] = [seedBase, seedTuned, emoVgg, emoVggWide, tiny];
 
 /** Names of every registered architecture, in registry order. */
 export function architectureNames(): string[] {

@@ -28,8 +28,9 @@ export interface RecognizerOptions {
 export type ResolvedRecognizerOptions = Required<Omit<RecognizerOptions, 'model'>> & { model: string | undefined };
 
 /**
- * Defaults, measured on the deepface photos (see src/predict/README.md): at 0.35 BlazeFace finds every
- * face Human and face-api find in them, with two false faces in 65 photos.
+ * Defaults. `minFaceScore` 0.35 was chosen on the 65 deepface photos (models/detector/README.md):
+ * every whole face there that Human or face-api finds, and blurred background faces from about 0.35,
+ * with fewer false faces than Human's 0.2.
  */
 export const DEFAULT_RECOGNIZER_OPTIONS: ResolvedRecognizerOptions = {
   model: undefined,

@@ -37,9 +37,11 @@ export interface Recognizer {
    * for a bad photo.
    * @example
    *   await recognizer.recognize('samples/couple.jpg')
-   *   // { file: 'samples/couple.jpg', width: 1140, height: 794, faces: [
-   *   //   { box: { x: 146, y: 326, width: 334, height: 334 }, score: 0.96, emotion: 'happy',
-   *   //     scores: { angry: 0.01, disgust: 0, fear: 0.01, happy: 0.93, sad: 0.01, surprise: 0.02, neutral: 0.02 } }, …] }
+   *   // { file: 'samples/couple.jpg', width: 1200, height: 836, faces: [
+   *   //   { box: { x: 154, y: 344, width: 351, height: 351 }, score: 0.9577, emotion: 'happy',
+   *   //     scores: { angry: 0.0123, disgust: 0.0011, fear: 0.0208, happy: 0.8791, sad: 0.0154, surprise: 0.0187, neutral: 0.0526 } },
+   *   //   { box: { x: 711, y: 241, width: 339, height: 339 }, score: 0.9687, emotion: 'neutral', scores: { … } }] }
+   *   // (boxes and detector scores as measured; emotion numbers illustrative, they depend on the model)
    */
   recognize(input: ImageInput): Promise<PhotoResult>;
   recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;

@@ -37,6 +37,10 @@ export interface ReportInput {
   evaluation?: EvaluationLike;
   /** where the test metrics come from, e.g. "evaluated now on ~/fer2013, test split" */
   evaluationSource?: string;
+  /** the split the evaluation is on (default test); the headings name it */
+  evaluationSplit?: string;
+  /** shown instead of the metrics when there is no evaluation, e.g. the command that makes one */
+  evaluationMissing?: string;
   /** test faces with their scores; the report picks which to show (see `pickReportFaces`) */
   faces?: readonly ReportFace[];
   model?: ModelInfo;
@@ -85,13 +89,13 @@ export function renderReportHtml(input: ReportInput, assets: ReportAssets): stri
 <header>
   <h1>${escapeHtml(title)}</h1>
   <p class="meta">${[input.runDir && `run <code>${escapeHtml(input.runDir)}</code>`, input.generatedAt && `made ${escapeHtml(input.generatedAt)}`].filter(Boolean).join(' · ')}</p>
-  <nav><a href="#data">Data</a> <a href="#run">Training</a> <a href="#test">Test metrics</a> <a href="#faces">Faces</a> <a href="#model">Model</a></nav>
+  <nav><a href="#data">Data</a> <a href="#run">Training</a> <a href="#test">${escapeHtml(metricsHeading(input))}</a> <a href="#faces">Faces</a> <a href="#model">Model</a></nav>
 </header>
 ${summarySection(input)}
 ${dataSection(input.data, assets.charts)}
 ${runSection(input, assets.charts)}
 ${testSection(input, assets)}
-${facesSection(assets)}
+${facesSection(input, assets)}
 ${modelSection(input.model)}
 </body>
 </html>
@@ -101,7 +105,7 @@ ${modelSection(input.model)}
 function summarySection(input: ReportInput): string {
   const best = input.history ? bestEpoch(input.history) : undefined;
   const cards = [
-    input.evaluation && card('test accuracy', formatPercent(input.evaluation.accuracy), `${formatCount(input.evaluation.n)} faces`),
+    input.evaluation && card(`${input.evaluationSplit ?? 'test'} accuracy`, formatPercent(input.evaluation.accuracy), `${formatCount(input.evaluation.n)} faces`),
     best && card('best epoch', String(best.epoch), `validation accuracy ${formatPercent(best.valAcc)}`),
     input.model && card('parameters', formatCount(input.model.parameters), formatBytes(input.model.bytes)),
     input.model && card('speed', `${input.model.msPerFace.toFixed(2)} ms`, 'per face'),
@@ -116,22 +120,29 @@ function card(label: string, value: string, note: string): string {
 function dataSection(data: DataStatsLike | undefined, charts: ReportCharts): string {
   if (!data) return section('data', 'Data', missing('No data statistics: make the report with <code>--data &lt;path&gt;</code>.'));
   const splits = Object.keys(data.counts);
+  const unknown = Object.keys(data.totals ?? {}).filter((s) => !splits.includes(s)); // totals only: per-class counts not known
+  const order = (s: string) => { const i = ['train', 'val', 'test'].indexOf(s); return i < 0 ? 3 : i; };
   const extra = [...new Set(splits.flatMap((s) => Object.keys(data.counts[s]!)))].filter((l) => !(EMOTIONS as readonly string[]).includes(l));
   const labels = [...EMOTIONS, ...extra];
   const count = (split: string, label: string) => data.counts[split]![label] ?? 0;
-  const rows = splits.map((s) => {
+  // rows in train, val, test order whichever of them are known per class
+  const rows = [...splits, ...unknown].sort((a, b) => order(a) - order(b)).map((s) => {
+    if (unknown.includes(s)) return `<tr><th>${escapeHtml(s)}</th>${labels.map(() => num('?')).join('')}${num(formatCount(data.totals![s]!), 'total')}</tr>`;
     const total = labels.reduce((a, l) => a + count(s, l), 0);
     return `<tr><th>${escapeHtml(s)}</th>${labels.map((l) => num(formatCount(count(s, l)))).join('')}${num(formatCount(total), 'total')}</tr>`;
   });
-  const classTotals = labels.map((l) => splits.reduce((a, s) => a + count(s, l), 0));
-  const all = classTotals.reduce((a, b) => a + b, 0);
-  rows.push(`<tr class="total"><th>all</th>${classTotals.map((t) => num(formatCount(t))).join('')}${num(formatCount(all), 'total')}</tr>`);
+  if (unknown.length === 0 && splits.length > 1) {
+    const classTotals = labels.map((l) => splits.reduce((a, s) => a + count(s, l), 0));
+    const all = classTotals.reduce((a, b) => a + b, 0);
+    rows.push(`<tr class="total"><th>all</th>${classTotals.map((t) => num(formatCount(t))).join('')}${num(formatCount(all), 'total')}</tr>`);
+  }
   return section(
     'data',
     'Data',
     `${data.source ? `<p>Faces from <code>${escapeHtml(data.source)}</code>.</p>` : ''}
 <table class="numbers" id="data-table"><thead><tr><th>split</th>${labels.map((l) => `<th>${escapeHtml(l)}</th>`).join('')}<th>total</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>
+${data.note ? `<p class="meta">${escapeHtml(data.note)}</p>` : ''}
 ${figure(charts.classCounts)}`,
   );
 }
@@ -145,7 +156,7 @@ function runSection(input: ReportInput, charts: ReportCharts): string {
     parts.push(`<p>${history.epochs.length} epochs in ${escapeHtml(formatDuration(total))} (${escapeHtml(formatDuration(total / history.epochs.length))} per epoch).
 The best epoch, by validation accuracy, is <strong>${best.epoch}</strong>: validation accuracy ${formatMetric(best.valAcc)}, validation loss ${formatMetric(best.valLoss)}
 (train accuracy ${formatMetric(best.acc)}, train loss ${formatMetric(best.loss)}).</p>`);
-    parts.push(figure(charts.curves), figure(charts.epochTimes));
+    parts.push(`<div class="row">${figure(charts.curves)}${figure(charts.epochTimes)}</div>`);
   } else {
     parts.push(missing('No training history (history.json) in this run.'));
   }
@@ -168,13 +179,16 @@ function configTable(config: Readonly<Record<string, unknown>>): string {
     }
   };
   walk(config, '');
-  return `<table class="config" id="config-table"><tbody>${rows.join('\n')}</tbody></table>`;
+  return `<table class="config columns" id="config-table"><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
 function testSection(input: ReportInput, assets: ReportAssets): string {
   const evaluation = input.evaluation;
   if (!evaluation) {
-    return section('test', 'Test metrics', missing('No evaluation: make the report with <code>--data &lt;path&gt;</code>, or run <code>emoscope evaluate</code> on this run first.'));
+    const text = input.evaluationMissing
+      ? escapeHtml(input.evaluationMissing).replace(/`([^`]+)`/g, '<code>$1</code>') // `command` → <code>
+      : 'No evaluation: make the report with <code>--data &lt;path&gt;</code>, or run <code>emoscope evaluate</code> on this run first.';
+    return section('test', metricsHeading(input), missing(text));
   }
   const rows = evaluation.labels.map((l) => {
     const m = evaluation.perClass[l]!;
@@ -190,7 +204,7 @@ function testSection(input: ReportInput, assets: ReportAssets): string {
   );
   return section(
     'test',
-    'Test metrics',
+    metricsHeading(input),
     `${input.evaluationSource ? `<p class="meta">${escapeHtml(input.evaluationSource)}</p>` : ''}
 <p class="headline">Accuracy <strong id="accuracy">${formatPercent(evaluation.accuracy)}</strong> on ${formatCount(evaluation.n)} faces.</p>
 <div class="row">
@@ -202,23 +216,34 @@ ${figure(assets.charts.perClass)}
 <h3>Most confused pairs</h3>
 ${
   pairs.length
-    ? `<table class="numbers" id="confused-table"><thead><tr><th>true</th><th>predicted as</th><th>faces</th><th>share of true class</th></tr></thead>
+    ? `<table class="numbers" id="confused-table"><thead><tr><th>true</th><th class="text">predicted as</th><th>faces</th><th>share of true class</th></tr></thead>
 <tbody>${pairs.join('\n')}</tbody></table>`
     : missing('No mistakes at all.')
 }`,
   );
 }
 
-function facesSection(assets: ReportAssets): string {
-  if (assets.mistakes.length === 0 && assets.correct.length === 0) return section('faces', 'Test faces', missing('No test faces were given to the report.'));
+/** "Test metrics", or "Validation metrics" when the evaluation is on another split. */
+function metricsHeading(input: ReportInput): string {
+  const split = input.evaluationSplit ?? 'test';
+  const name = { test: 'Test', val: 'Validation', train: 'Training', all: 'All-splits' }[split] ?? split;
+  return `${name} metrics`;
+}
+
+function facesSection(input: ReportInput, assets: ReportAssets): string {
+  const heading = metricsHeading(input).replace(/metrics$/, 'faces');
+  // classes the model never gets right have no face among the correct ones; say so rather than leave a silent gap
+  const neverRight = (input.evaluation?.labels ?? []).filter((l, i) => input.evaluation!.confusionMatrix[i]![i] === 0 && !assets.correct.some((f) => f.trueLabel === l));
+  if (assets.mistakes.length === 0 && assets.correct.length === 0) return section('faces', heading, missing('No test faces were given to the report.'));
   return section(
     'faces',
-    'Test faces',
+    heading,
     `<p>Each face with the model's confidence per emotion. The predicted emotion's bar is green when right and red when wrong; the true emotion is in bold.</p>
 <h3>Most confident mistakes</h3>
 ${assets.mistakes.length ? `<div class="faces" id="mistakes">${assets.mistakes.map(faceCard).join('\n')}</div>` : missing('None.')}
 <h3>Correct, every class</h3>
-${assets.correct.length ? `<div class="faces" id="correct">${assets.correct.map(faceCard).join('\n')}</div>` : missing('None.')}`,
+${assets.correct.length ? `<div class="faces" id="correct">${assets.correct.map(faceCard).join('\n')}</div>` : missing('None.')}
+${neverRight.length && assets.correct.length ? missing(`No face of ${neverRight.map(escapeHtml).join(', ')} was classified correctly.`) : ''}`,
   );
 }
 
@@ -282,8 +307,17 @@ table { border-collapse: collapse; margin: 8px 0 16px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 thead th { border-bottom: 2px solid var(--line); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.numbers thead th:not(:first-child) { text-align: right; } /* over right-aligned numbers */
+table.numbers thead th.text { text-align: left; }
 tr.total th, tr.total td, td.total { font-weight: 600; }
-table.config th { font-weight: normal; color: var(--muted); }
+table.config th { font-weight: normal; color: var(--muted); white-space: nowrap; }
+/* a long config flows into columns instead of one tall narrow list */
+table.config.columns { display: block; }
+table.config.columns tbody { display: block; column-width: 420px; column-gap: 32px; }
+table.config.columns tr { display: flex; break-inside: avoid; border-bottom: 1px solid var(--line); }
+table.config.columns th, table.config.columns td { border-bottom: none; }
+table.config.columns th { flex: 0 0 150px; overflow: hidden; text-overflow: ellipsis; }
+table.config.columns td { overflow-wrap: anywhere; }
 details summary { cursor: pointer; font-weight: 600; margin: 16px 0 8px; }
 figure { margin: 8px 16px 16px 0; }
 figure svg { max-width: 100%; height: auto; }

@@ -81,4 +81,8 @@ export interface DataStatsLike {
   /** where the faces came from (a path or a description), shown as is */
   source?: string;
   counts: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** faces of splits whose per-class counts are unknown (e.g. only a run's totals are stored) */
+  totals?: Readonly<Record<string, number>>;
+  /** a sentence shown under the table, e.g. how the run's sample differs from the whole data set */
+  note?: string;
 }

@@ -1,47 +1,82 @@
-// The list of kernels emoscope adds to or replaces in the TF.js wasm backend, registered in one
-// place like TF.js's own `register_all_kernels`.
+// The kernels emoscope adds to or replaces in the TF.js wasm backend, registered from plain
+// lists like TF.js's own `register_all_kernels`. Two layers: WASM_KERNELS work everywhere the
+// wasm backend does; the native kernels (when the addon is built) go on top and hand the cases
+// they do not cover down to the layer below, which hands its own down to stock TF.js.
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeAddon } from '../native.js';
+import { batchNormGradConfig, batchNormTrainConfig } from './batch-norm.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
-import { batchNormGradConfig, batchNormTrainConfig } from './batch-norm.js';
-import { keepStockKernel } from './stock.js';
+import { maxPoolGradConfig } from './max-pool-grad.js';
+import { nativeConvKernels } from './native-conv.js';
+import { nativeMiscKernels } from './native-misc.js';
+import { keepStockKernel, setPreviousKernel } from './stock.js';
 
-/** Every kernel emoscope registers for the wasm backend. */
-export const ENGINE_KERNELS: readonly tf.KernelConfig[] = [
+/** Pure-wasm kernels: the filter gradient TF.js lacks, a faster input gradient, fused batch norm, max-pool gradient. */
+export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   batchNormTrainConfig,
   batchNormGradConfig,
+  maxPoolGradConfig,
 ];
 
-let registered = false;
+/** Which kernels serve the wasm backend: emoscope's pure-wasm ones, or the native addon's on top. */
+export type KernelSet = 'wasm' | 'native';
 
-/** Registers ENGINE_KERNELS on the wasm backend (replacing the stock ones, kept as fallbacks); idempotent. */
-export function registerEngineKernels(): void {
-  if (registered) return;
-  for (const config of ENGINE_KERNELS) {
-    const stock = keepStockKernel(config.kernelName);
-    if (stock !== undefined) tf.unregisterKernel(config.kernelName, config.backendName); // avoids TF.js's "already registered" warning
-    tf.registerKernel(withStockSetup(config, stock));
-  }
-  registered = true;
+let current: KernelSet | undefined;
+
+/** The kernel set registered now (undefined before the first `registerEngineKernels`). */
+export function currentKernelSet(): KernelSet | undefined {
+  return current;
 }
 
 /**
- * The backend runs a kernel's setupFunc when it initialises, for registered kernels only; a stock
- * kernel replaced before that would never be set up and could not serve as a fallback. So the
- * replacement runs the stock setup (and dispose) too.
+ * Registers emoscope's kernels on the wasm backend: `native` when the addon loads (the default
+ * then), else `wasm`. Can be called again to switch sets (tests and benchmarks do); returns the
+ * set in force.
  */
-function withStockSetup(config: tf.KernelConfig, stock: tf.KernelConfig | undefined): tf.KernelConfig {
-  if (stock === undefined || (stock.setupFunc === undefined && stock.disposeFunc === undefined)) return config;
+export function registerEngineKernels(set?: KernelSet): KernelSet {
+  const addon = nativeAddon();
+  const wanted: KernelSet = set ?? (addon ? 'native' : 'wasm');
+  if (wanted === current) return current;
+  if (wanted === 'native' && addon === undefined) throw new Error('emoscope engine: the native addon is not available');
+  const native = wanted === 'native' && addon ? [...nativeConvKernels(addon), ...nativeMiscKernels(addon)] : [];
+  const layers = [WASM_KERNELS, native];
+  const names = new Set(layers.flat().map((k) => k.kernelName));
+  if (current === 'native' && addon) for (const k of [...nativeConvKernels(addon), ...nativeMiscKernels(addon)]) names.add(k.kernelName);
+
+  for (const name of names) {
+    const stock = keepStockKernel(name);
+    if (tf.getKernel(name, 'wasm') !== undefined) tf.unregisterKernel(name, 'wasm');
+    let below = stock;
+    for (const layer of layers) {
+      const config = layer.find((k) => k.kernelName === name);
+      if (config === undefined) continue;
+      setPreviousKernel(name, below);
+      below = withSetupOf(config, below);
+    }
+    if (below !== undefined) tf.registerKernel(below);
+  }
+  current = wanted;
+  return current;
+}
+
+/**
+ * The backend runs a kernel's setupFunc when it initialises, for registered kernels only; a
+ * kernel displaced before that would never be set up and could not serve as a fallback. So a
+ * replacement runs the setup (and dispose) of the kernel below it too.
+ */
+function withSetupOf(config: tf.KernelConfig, below: tf.KernelConfig | undefined): tf.KernelConfig {
+  if (below === undefined || (below.setupFunc === undefined && below.disposeFunc === undefined)) return config;
   return {
     ...config,
     setupFunc: (backend) => {
-      stock.setupFunc?.(backend);
+      below.setupFunc?.(backend);
       config.setupFunc?.(backend);
     },
     disposeFunc: (backend) => {
-      stock.disposeFunc?.(backend);
+      below.disposeFunc?.(backend);
       config.disposeFunc?.(backend);
     },
   };

@@ -70,6 +70,7 @@ export function confusionMatrixSpec(evaluation: EvaluationLike, options: Confusi
         mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
         encoding: {
           color: {
+            condition: { test: 'datum.count === 0', value: '#f6f8fa' }, // empty cells recede, so the eye finds the mistakes that happen
             field,
             type: 'quantitative',
             title: normalize ? 'share of row' : 'faces',
@@ -83,7 +84,13 @@ export function confusionMatrixSpec(evaluation: EvaluationLike, options: Confusi
         encoding: {
           text: { field, type: 'quantitative', format: normalize ? '.0%' : 'd' },
           // white on the dark half of the blue scale, near-black on the light half
-          color: { condition: { test: `datum.${field} > ${max * 0.55}`, value: 'white' }, value: '#1a1a1a' },
+          color: {
+            condition: [
+              { test: 'datum.count === 0', value: '#8c959f' },
+              { test: `datum.${field} > ${max * 0.55}`, value: 'white' },
+            ],
+            value: '#1a1a1a',
+          },
         },
       },
     ],
