@@ -1,1 +1,0 @@
-cmd_Release/emoscope_native.node := ln -f "Release/obj.target/emoscope_native.node" "Release/emoscope_native.node" 2>/dev/null || (rm -rf "Release/emoscope_native.node" && cp -af "Release/obj.target/emoscope_native.node" "Release/emoscope_native.node")

@@ -1,1 +1,0 @@
-cmd_Release/obj.target/emoscope_native.node := g++ -o Release/obj.target/emoscope_native.node -shared -pthread -rdynamic -m64  -Wl,-soname=emoscope_native.node -Wl,--start-group Release/obj.target/emoscope_native/emoscope_native.o -Wl,--end-group -ldnnl -fopenmp
