@@ -18,7 +18,7 @@ import { initEngine } from '../src/engine/backend.js';
 import { DEFAULT_RECOGNIZER_OPTIONS } from '../src/predict/options.js';
 import { WORKING_MAX_SIDE } from '../src/predict/recognizer.js';
 import { loadBlazeFace } from '../src/vision/blazeface.js';
-import { decodeImage } from '../src/vision/image.js';
+import { openPhoto } from '../src/vision/image.js';
 import type { Box } from '../src/types.js';
 import { faceApiSystem, humanSystem } from './predict-others.js';
 import type { System } from './predict-others.js';
@@ -39,9 +39,8 @@ async function emoscopeDetector(tiles: boolean): Promise<System> {
   return {
     name: tiles ? 'emoscope blazeface + tiles' : 'emoscope blazeface',
     async run(bytes) {
-      const { image, width } = await decodeImage(bytes, { maxSide: WORKING_MAX_SIDE });
-      const k = width / image.width;
-      return (await detector.detect(image, { minScore, tiles })).map((d) => ({ x: d.box.x * k, y: d.box.y * k, width: d.box.width * k, height: d.box.height * k }));
+      const photo = await openPhoto(bytes, { maxSide: WORKING_MAX_SIDE });
+      return (await detector.detect(photo, { minScore, tiles })).map((d) => d.box);
     },
   };
 }

@@ -36,6 +36,12 @@ export { evaluate, evaluateLoaded } from './evaluate/evaluate-model.js';
 export type { EvaluateOptions, EvaluateResult } from './evaluate/evaluate-model.js';
 export { evaluatePredictions, confusionMatrix } from './eval/metrics.js';
 export type { EvaluationReport, ClassMetrics } from './eval/metrics.js';
+export { storeRunEvaluation, readRunEvaluation } from './evaluate/run-evaluation.js';
+export type { RunEvaluationInput, StoreOptions, StoredEvaluation, StoredEvaluationFiles } from './evaluate/run-evaluation.js';
+
+// Reports
+export { writeRunReport, gatherRunReport } from './report/gather.js';
+export type { RunReportOptions, RunReport } from './report/gather.js';
 
 // Engine
 export { initEngine } from './engine/backend.js';

@@ -38,6 +38,9 @@ test('a run folder holds best/, last/, history.json and config.json in the docum
   }
   const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
   assert.equal(config.model, 'tiny');
+  for (const key of ['callbacks', 'signal', 'resume', 'dataset']) assert.ok(!(key in config), `config.json holds "${key}"`);
+  const evaluation = JSON.parse(await readFile(join(out, 'evaluation-val.json'), 'utf8'));
+  assert.equal(evaluation.n, 21); // the fixture's 21 validation faces, evaluated with best/
   assert.equal(config.epochs, 2);
   const best = await loadModelFolder(join(out, 'best'));
   assert.equal(best.meta.architecture, 'tiny');

@@ -7,8 +7,7 @@ import { initEngine } from '../src/engine/backend.js';
 import { loadBlazeFace } from '../src/vision/blazeface.js';
 import { iou, weightedNms } from '../src/vision/detector.js';
 import { cropFace, cropRegion } from '../src/vision/face-crop.js';
-import { decodeImage } from '../src/vision/image.js';
-import type { RgbImage } from '../src/vision/image.js';
+import { openPhoto } from '../src/vision/image.js';
 import { COUPLE, SINGLE } from './predict-fixtures.js';
 
 /** Centres and sides of the two faces in couple.jpg (640×446), checked by eye on an annotated copy. */
@@ -25,8 +24,7 @@ test('BlazeFace finds the two faces of couple.jpg where they are, and one in sin
   await initEngine();
   const detector = await loadBlazeFace();
   try {
-    const { image } = await decodeImage(COUPLE);
-    const faces = (await detector.detect(image, { minScore: 0.35 })).sort((a, b) => a.box.x - b.box.x);
+    const faces = (await detector.detect(await openPhoto(COUPLE), { minScore: 0.35 })).sort((a, b) => a.box.x - b.box.x);
     assert.equal(faces.length, 2);
     faces.forEach((face, i) => {
       const want = COUPLE_FACES[i]!;
@@ -36,8 +34,24 @@ test('BlazeFace finds the two faces of couple.jpg where they are, and one in sin
       assert.ok(face.score > 0.8 && face.score <= 1);
       assert.equal(face.keypoints.length, 6);
     });
-    const single = await decodeImage(SINGLE);
-    assert.equal((await detector.detect(single.image, { minScore: 0.35 })).length, 1);
+    assert.equal((await detector.detect(await openPhoto(SINGLE), { minScore: 0.35 })).length, 1);
+  } finally {
+    detector.dispose();
+  }
+});
+
+test('boxes are in pixels of the photo even when its pixels are decoded smaller, with tiles too', async () => {
+  await initEngine();
+  const detector = await loadBlazeFace();
+  try {
+    const photo = await openPhoto(COUPLE, { maxSide: 320 }); // half size: tiles search the 320-px pixels
+    assert.equal((await photo.pixels()).width, 320);
+    const faces = (await detector.detect(photo, { minScore: 0.5, tiles: true })).sort((a, b) => a.box.x - b.box.x);
+    assert.equal(faces.length, 2);
+    faces.forEach((face, i) => {
+      const [cx, cy] = centre(face.box);
+      assert.ok(Math.hypot(cx - COUPLE_FACES[i]!.cx, cy - COUPLE_FACES[i]!.cy) < 40, `face ${i} centre (${cx}, ${cy})`);
+    });
   } finally {
     detector.dispose();
   }
@@ -46,18 +60,18 @@ test('BlazeFace finds the two faces of couple.jpg where they are, and one in sin
 test('BlazeFace finds no face in a plain grey picture', async () => {
   await initEngine();
   const detector = await loadBlazeFace();
-  const grey: RgbImage = { data: new Uint8Array(320 * 240 * 3).fill(128), width: 320, height: 240 };
-  assert.deepEqual(await detector.detect(grey, { minScore: 0.35 }), []);
+  const grey = { data: new Uint8Array(320 * 240 * 3).fill(128), width: 320, height: 240, channels: 3 as const };
+  assert.deepEqual(await detector.detect(await openPhoto(grey), { minScore: 0.35 }), []);
   detector.dispose();
 });
 
 test('BlazeFace leaks no tensor over repeated detections, with and without tiles', async () => {
   await initEngine();
   const detector = await loadBlazeFace();
-  const { image } = await decodeImage(COUPLE);
-  await detector.detect(image, { minScore: 0.35 }); // first call may create lasting kernels state
+  const photo = await openPhoto(COUPLE);
+  await detector.detect(photo, { minScore: 0.35 }); // first call may create lasting kernels state
   const before = tf.memory().numTensors;
-  for (let i = 0; i < 3; i++) await detector.detect(image, { minScore: 0.35, tiles: i === 1 });
+  for (let i = 0; i < 3; i++) await detector.detect(photo, { minScore: 0.35, tiles: i === 1 });
   assert.equal(tf.memory().numTensors, before);
   detector.dispose();
 });

@@ -62,7 +62,7 @@ export const registerEvaluate: RegisterCommand = (program) => {
       }
       const runDir = await runFolderOf(flags.model);
       if (runDir) {
-        const stored = await storeRunEvaluation(runDir, result.split, result, { data: flags.data, limit: flags.limit, modelDir: result.modelDir });
+        const stored = await storeRunEvaluation(runDir, result.split, result, { data: flags.data, limit: flags.limit, tta: flags.tta, modelDir: result.modelDir });
         process.stdout.write(`Stored in the run: ${stored.evaluation} (\`emoscope report ${runDir}\` shows it)\n`);
       }
     });

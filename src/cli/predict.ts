@@ -37,7 +37,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
     .option('--largest-face', 'keep only the largest face of each photo')
     .option(
       '--min-face-score <n>',
-      `keep faces the detector scores at least n, 0 to 1 (default ${DEFAULT_RECOGNIZER_OPTIONS.minFaceScore})`,
+      'keep faces the detector scores at least n, 0 to 1',
       numberOption('--min-face-score', 0, 1.000001),
       DEFAULT_RECOGNIZER_OPTIONS.minFaceScore,
     )

@@ -1,6 +1,8 @@
 // Sets up the TensorFlow.js backend emoscope computes on: the wasm backend (XNNPACK) with the
-// kernels and gradients emoscope adds to it. Every entry point that touches tensors calls
-// `initEngine()` first; it is idempotent.
+// kernels emoscope adds to it (kernels/index.ts: convolution gradients, fused batch norm, and the
+// native oneDNN kernels where the addon is built) and the fast training-mode batch-norm layer.
+// Every entry point that touches tensors calls `initEngine()` first; it is idempotent. For
+// data-parallel training see workers.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-cpu';

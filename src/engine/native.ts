@@ -14,8 +14,10 @@ export interface NativeAddon {
   conv2dForward(heap: ArrayBuffer, args: number[]): void;
   conv2dBackwardData(heap: ArrayBuffer, args: number[]): void;
   conv2dBackwardWeights(heap: ArrayBuffer, args: number[]): void;
-  batchNormTrain(heap: ArrayBuffer, args: number[]): void;
-  batchNormGrad(heap: ArrayBuffer, args: number[]): void;
+  bnChannelSums(heap: ArrayBuffer, args: number[], out: Float64Array, center?: Float64Array): void;
+  bnAffine(heap: ArrayBuffer, args: number[], scale: Float32Array, shift: Float32Array): void;
+  bnGradSums(heap: ArrayBuffer, args: number[], mean: Float64Array, sumDy: Float64Array, sumDyXc: Float64Array): void;
+  bnGradApply(heap: ArrayBuffer, args: number[], k: Float32Array, m: Float32Array, q: Float32Array): void;
   sumRows(heap: ArrayBuffer, args: number[]): void;
   maxPoolGrad(heap: ArrayBuffer, args: number[]): void;
   /** Sets the number of threads (n > 0) and returns the number in use. */
@@ -38,6 +40,10 @@ export function nativeAddon(): NativeAddon | undefined {
     loadError = 'disabled by EMOSCOPE_NATIVE=0';
     return undefined;
   }
+  // OpenMP threads that spin between kernels take the core from the JS thread that runs
+  // everything else, and on a loaded machine from each other: measured 2.1–2.6 s vs 0.8–1.6 s
+  // a seed-tuned step. Sleep instead, unless the user chose otherwise; read when libgomp loads.
+  process.env['OMP_WAIT_POLICY'] ??= 'PASSIVE';
   const require = createRequire(import.meta.url);
   for (const candidate of CANDIDATES) {
     const path = fileURLToPath(new URL(candidate, import.meta.url));

@@ -46,6 +46,8 @@ export interface StoredFaces {
   data?: string;
   /** `--limit` of the evaluation, when only a sample of the split was evaluated */
   limit?: number;
+  /** test-time augmentation of the evaluation, when not none */
+  tta?: string;
   /** the model folder evaluated */
   modelDir?: string;
   /** ISO time of the evaluation */
@@ -65,6 +67,8 @@ export interface StoreOptions {
   /** the data set path, recorded so the report can say what the metrics are on */
   data?: string;
   limit?: number;
+  /** test-time augmentation used (recorded unless none) */
+  tta?: string;
   modelDir?: string;
   /** how many faces to keep (default: `pickReportFaces`'s 24 mistakes and 14 correct) */
   pick?: PickOptions;
@@ -114,6 +118,7 @@ export async function storeRunEvaluation(
     size: FACE_SIZE,
     ...(options.data !== undefined && { data: options.data }),
     ...(options.limit !== undefined && { limit: options.limit }),
+    ...(options.tta !== undefined && options.tta !== 'none' && { tta: options.tta }),
     ...(options.modelDir !== undefined && { modelDir: options.modelDir }),
     createdAt: new Date().toISOString(),
     faces: [...picked.mistakes, ...picked.correct].map((f) => {

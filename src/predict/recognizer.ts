@@ -1,6 +1,6 @@
-// The recognizer: photo → upright pixels → faces (detector) → 48×48 gray crops → emotions
-// (classifier), one photo or many alike. A photo that cannot be read gets an `error` in its result
-// instead of stopping the others.
+// The recognizer: photo → faces (detector, on a thumbnail) → 48×48 gray crops (from the full
+// pixels, decoded meanwhile) → emotions (classifier), one photo or many alike. A photo that cannot
+// be read gets an `error` in its result instead of stopping the others.
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initEngine } from '../engine/backend.js';
 import { EmoscopeError, badArgument } from '../errors.js';
@@ -13,8 +13,8 @@ import type { Box, EmotionScores, FaceResult, PhotoResult } from '../types.js';
 import type { Detection, FaceDetector } from '../vision/detector.js';
 import { DETECTORS } from '../vision/detectors.js';
 import { cropFace } from '../vision/face-crop.js';
-import { decodeImage, inputName } from '../vision/image.js';
-import type { DecodedPhoto, ImageInput, RgbImage } from '../vision/image.js';
+import { inputName, openPhoto } from '../vision/image.js';
+import type { ImageInput, Photo, RgbImage } from '../vision/image.js';
 import { resolveRecognizerOptions } from './options.js';
 import type { RecognizerOptions, ResolvedRecognizerOptions } from './options.js';
 
@@ -46,8 +46,8 @@ export interface Recognizer {
   recognize(input: ImageInput): Promise<PhotoResult>;
   recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;
   /**
-   * The results of `inputs` one by one, as each is done (`file` as in an array: `<buffer N>`), while
-   * the next photo is already being decoded: for folders of photos, with output as it comes.
+   * The results of `inputs` one by one, as each is done (`file` as in an array: `<buffer N>`), the
+   * next file read while a photo is searched: for folders of photos, with output as it comes.
    */
   recognizeEach(inputs: Iterable<ImageInput>): AsyncGenerator<PhotoResult>;
   /** Emotions of faces already cropped: `count` faces of size×size gray bytes, one after another. */
@@ -76,48 +76,56 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     return Array.from({ length: count }, (_, i) => toScores(probs.subarray(i * classes, (i + 1) * classes), meta));
   }
 
-  /** Decodes an input; a bad photo becomes its error result instead of a rejection. */
-  async function decode(input: ImageInput, file: string): Promise<DecodedPhoto | PhotoResult> {
+  /** Reads an input's header; a bad photo becomes its error result instead of a rejection. */
+  async function open(input: ImageInput, file: string): Promise<Photo | PhotoResult> {
     try {
-      return await decodeImage(input, { maxPixels: o.maxPixels, maxSide: WORKING_MAX_SIDE, name: file });
+      return await openPhoto(input, { maxPixels: o.maxPixels, maxSide: WORKING_MAX_SIDE, name: file });
     } catch (error) {
       return failed(file, error);
     }
   }
 
-  async function analyze(photo: DecodedPhoto, file: string): Promise<PhotoResult> {
-    let found = await detector.detect(photo.image, { minScore: o.minFaceScore, tiles: o.tiles });
-    if (o.largestFace && found.length > 1) found = [largest(found)];
-    found.sort((a, b) => a.box.x - b.box.x);
-    const faces = await describeFaces(photo.image, found, photo.width / photo.image.width);
-    return { file, width: photo.width, height: photo.height, faces };
+  async function analyze(photo: Photo): Promise<PhotoResult> {
+    const file = photo.name;
+    try {
+      // The full decode starts now, on sharp's threads, while the detector searches the thumbnail.
+      const pixels = photo.pixels();
+      pixels.catch(() => undefined); // its error, if any, is met below or by the thumbnail's
+      let found = await detector.detect(photo, { minScore: o.minFaceScore, tiles: o.tiles });
+      if (o.largestFace && found.length > 1) found = [largest(found)];
+      found.sort((a, b) => a.box.x - b.box.x);
+      const faces = found.length === 0 ? [] : await describeFaces(await pixels, found, photo.width);
+      return { file, width: photo.width, height: photo.height, faces };
+    } catch (error) {
+      return failed(file, error);
+    }
   }
 
   async function* recognizeEach(inputs: Iterable<ImageInput>): AsyncGenerator<PhotoResult> {
     const list = [...inputs].map((input, i) => checkInput(input, i));
-    // The next photo decodes (sharp, on libuv's threads) while this one is searched (wasm, on this
-    // thread): the two overlap on a multi-core machine.
-    let next = list.length > 0 ? decode(list[0]!, inputName(list[0]!, 0)) : undefined;
+    // The next file is read and its header checked while this photo is searched.
+    let next = list.length > 0 ? open(list[0]!, inputName(list[0]!, 0)) : undefined;
     try {
       for (let i = 0; i < list.length; i++) {
-        const decoded = await next!;
-        next = i + 1 < list.length ? decode(list[i + 1]!, inputName(list[i + 1]!, i + 1)) : undefined;
-        yield 'image' in decoded ? await analyze(decoded, inputName(list[i]!, i)) : decoded;
+        const opened = await next!;
+        next = i + 1 < list.length ? open(list[i + 1]!, inputName(list[i + 1]!, i + 1)) : undefined;
+        yield 'letterbox' in opened ? await analyze(opened) : opened;
       }
     } finally {
       next?.catch(() => undefined); // a caller that stops early leaves no unhandled rejection behind
     }
   }
 
-  async function describeFaces(image: RgbImage, found: Detection[], scale: number): Promise<FaceResult[]> {
-    if (found.length === 0) return [];
+  /** Crops and classifies the faces; boxes come in photo pixels, `image` may be smaller (WORKING_MAX_SIDE). */
+  async function describeFaces(image: RgbImage, found: Detection[], photoWidth: number): Promise<FaceResult[]> {
     const size = meta.preprocessing.size;
-    const crops = await Promise.all(found.map((d) => cropFace(image, d.box, size, o.margin)));
+    const k = image.width / photoWidth;
+    const crops = await Promise.all(found.map((d) => cropFace(image, scaleBox(d.box, k, false), size, o.margin)));
     const pixels = new Uint8Array(crops.length * size * size);
     crops.forEach((c, i) => pixels.set(c, i * size * size));
     const scores = classify(pixels, crops.length);
     return found.map((d, i) => ({
-      box: scaleBox(d.box, scale),
+      box: scaleBox(d.box, 1, true),
       score: round(d.score),
       emotion: topEmotion(scores[i]!),
       scores: scores[i]!,
@@ -129,9 +137,8 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   async function recognize(inputs: ImageInput | readonly ImageInput[]): Promise<PhotoResult | PhotoResult[]> {
     if (!Array.isArray(inputs)) {
       const input = checkInput(inputs as ImageInput);
-      const file = inputName(input);
-      const decoded = await decode(input, file);
-      return 'image' in decoded ? analyze(decoded, file) : decoded;
+      const opened = await open(input, inputName(input));
+      return 'letterbox' in opened ? analyze(opened) : opened;
     }
     const results: PhotoResult[] = [];
     for await (const result of recognizeEach(inputs as readonly ImageInput[])) results.push(result);
@@ -192,7 +199,9 @@ function largest(found: Detection[]): Detection {
   return found.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
 }
 
-function scaleBox(box: Box, k: number): Box {
+/** `box` times `k`, in whole pixels when `whole` (edges rounded, so that x + width is a rounded edge too). */
+function scaleBox(box: Box, k: number, whole: boolean): Box {
+  if (!whole) return { x: box.x * k, y: box.y * k, width: box.width * k, height: box.height * k };
   const x = Math.round(box.x * k);
   const y = Math.round(box.y * k);
   return { x, y, width: Math.round((box.x + box.width) * k) - x, height: Math.round((box.y + box.height) * k) - y };

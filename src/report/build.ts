@@ -22,7 +22,7 @@ export interface ReportBuildOptions extends PickOptions {
 /** Renders every chart the input has data for, each as an SVG whose ids cannot clash with the others'. */
 export async function renderReportCharts(input: ReportInput): Promise<ReportCharts> {
   const specs: Partial<Record<keyof ReportCharts, TopLevelSpec>> = {};
-  if (input.data) specs.classCounts = classCountsSpec(input.data);
+  if (input.data && Object.keys(input.data.counts).length > 0) specs.classCounts = classCountsSpec(input.data); // totals alone make an empty chart
   if (input.history && input.history.epochs.length > 0) {
     specs.curves = trainingCurvesSpec(input.history);
     specs.epochTimes = epochTimesSpec(input.history);

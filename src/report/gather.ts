@@ -12,7 +12,7 @@ import { FACE_BYTES, facePixels } from '../data/dataset.js';
 import type { FaceSet } from '../data/dataset.js';
 import { datasetStats } from '../data/stats.js';
 import { loadModelFolder } from '../model/folder.js';
-import type { FaceBytes } from '../model/inference.js';
+import type { FaceBytes, Tta } from '../model/inference.js';
 import { evaluateLoaded } from '../evaluate/evaluate-model.js';
 import { evaluationFile, readRunEvaluation, storeRunEvaluation } from '../evaluate/run-evaluation.js';
 import type { StoredEvaluation, StoredEvaluationFiles } from '../evaluate/run-evaluation.js';
@@ -28,6 +28,8 @@ import type { RunFolder } from './run-folder.js';
 export interface RunReportOptions {
   /** a data set: its faces are counted and the best model is evaluated on its test split now */
   data?: string;
+  /** test-time augmentation of the evaluation made with `data` (default none) */
+  tta?: Tta;
   /** the page to write; default `<runDir>/report.html` */
   out?: string;
   /** progress of loading the data set (images or bytes done of total) */
@@ -127,8 +129,9 @@ async function evaluateNow(run: RunFolder, loaded: Awaited<ReturnType<typeof loa
     throw new EmoscopeError('BAD_DATA', `${data}: no test faces to evaluate on (FER2013's PrivateTest, or a class-folder data set with a test fraction above 0)`);
   }
   const stats = datasetStats(dataset);
-  const { report, probabilities } = evaluateLoaded(loaded, test);
-  const stored = await storeRunEvaluation(run.dir, 'test', { report, probabilities, faces: test }, { data, modelDir: run.modelDir });
+  const tta = options.tta ?? 'none';
+  const { report, probabilities } = evaluateLoaded(loaded, test, undefined, tta);
+  const stored = await storeRunEvaluation(run.dir, 'test', { report, probabilities, faces: test }, { data, tta, modelDir: run.modelDir });
   const notes = [`Stored the test evaluation in ${stored.evaluation}`];
   return {
     data: {
@@ -140,7 +143,7 @@ async function evaluateNow(run: RunFolder, loaded: Awaited<ReturnType<typeof loa
     evaluation: {
       report,
       split: 'test',
-      source: `Evaluated at report time on ${data}, all ${formatCount(test.count)} faces of the test split; stored in the run as ${evaluationFile('test')}.`,
+      source: `Evaluated at report time on ${data}, all ${formatCount(test.count)} faces of the test split${tta === 'none' ? '' : `, with test-time augmentation (${tta})`}; stored in the run as ${evaluationFile('test')}.`,
       faces: reportFaces(test, probabilities),
     },
     stored,
@@ -184,7 +187,8 @@ async function fromStored(run: RunFolder): Promise<EvaluationPart> {
   const when = stored.details ? ` ${stored.details.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}` : '';
   const on = stored.details?.data ? ` on ${stored.details.data}` : '';
   const sample = stored.details?.limit !== undefined ? ` (a sample of at most ${formatCount(stored.details.limit)} faces)` : '';
-  let source = `Stored in the run: ${basename(stored.file)}, evaluated${when}${on}, ${stored.split} split${sample}.`;
+  const tta = stored.details?.tta ? `, with test-time augmentation (${stored.details.tta})` : '';
+  let source = `Stored in the run: ${basename(stored.file)}, evaluated${when}${on}, ${stored.split} split${sample}${tta}.`;
   if (stored.split !== 'test') {
     source += ' No test evaluation is stored, so these are validation metrics (the faces the best epoch was chosen on).';
     notes.push(`No test evaluation is stored in ${run.dir}: the report shows the ${stored.split} split.`);

@@ -234,7 +234,9 @@ function facesSection(input: ReportInput, assets: ReportAssets): string {
   const heading = metricsHeading(input).replace(/metrics$/, 'faces');
   // classes the model never gets right have no face among the correct ones; say so rather than leave a silent gap
   const neverRight = (input.evaluation?.labels ?? []).filter((l, i) => input.evaluation!.confusionMatrix[i]![i] === 0 && !assets.correct.some((f) => f.trueLabel === l));
-  if (assets.mistakes.length === 0 && assets.correct.length === 0) return section('faces', heading, missing('No test faces were given to the report.'));
+  if (assets.mistakes.length === 0 && assets.correct.length === 0) {
+    return section('faces', heading, missing(input.evaluation || !input.evaluationMissing ? 'No test faces were given to the report.' : 'No evaluation, so no faces to show: see above how to make one.'));
+  }
   return section(
     'faces',
     heading,

@@ -46,7 +46,7 @@ export function measureSpeed(loaded: LoadedModel, sample?: FaceBytes, options: S
   const engine = `${backend} backend${threads ? `, ${threads} thread${threads === 1 ? '' : 's'}` : ''}`;
   return {
     msPerFace: times[Math.floor(times.length / 2)]!,
-    note: `measured on this machine at report time: ${engine}, ${count} faces in batches of ${batchSize}, median of ${passes} passes`,
+    note: `measured on this machine at report time: ${engine}, ${count} faces in batches of ${batchSize}, one forward pass per face (no test-time augmentation), median of ${passes} passes`,
   };
 }
 

@@ -70,7 +70,9 @@ export type TrainOverrides = Partial<TrainConfig> & Pick<TrainConfig, 'data' | '
 
 /** Defaults, then the architecture's recipe, then `overrides` (undefined values ignored), validated. */
 export function resolveTrainConfig(architecture: Architecture, overrides: TrainOverrides): TrainConfig {
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as TrainOverrides;
+  // Only config keys: callers pass richer option objects (callbacks, signals, data sets) that do not belong in config.json.
+  const keys = new Set<string>([...Object.keys(TRAIN_DEFAULTS), 'data', 'model', 'out']);
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([k, v]) => keys.has(k) && v !== undefined)) as TrainOverrides;
   const { recipe } = architecture;
   const config: TrainConfig = {
     ...TRAIN_DEFAULTS,

@@ -17,7 +17,9 @@ import type { AugmentOptions } from '../data/augment.js';
 import { getArchitecture } from '../model/registry.js';
 import { DEFAULT_PREPROCESSING } from '../model/meta.js';
 import type { ModelMeta, Preprocessing } from '../model/meta.js';
-import { saveModelFolder } from '../model/folder.js';
+import { loadModelFolder, saveModelFolder } from '../model/folder.js';
+import { evaluateLoaded } from '../evaluate/evaluate-model.js';
+import { storeRunEvaluation } from '../evaluate/run-evaluation.js';
 import { argmaxRows, countParameters, crossEntropy, facesToTensor, predictProbabilities } from '../model/inference.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { writeTrainingCurves } from '../report/run-charts.js';
@@ -243,6 +245,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } finally {
     model.dispose();
     optimizer.dispose();
+  }
+  if (stopped !== 'interrupted' && state.best) {
+    // The best model's validation evaluation, stored for `emoscope report` (the test split stays untouched).
+    const best = await loadModelFolder(join(runDir, RUN_FILES.best));
+    try {
+      const { report, probabilities } = evaluateLoaded(best, valSet, config.evalBatchSize);
+      await storeRunEvaluation(runDir, 'val', { report, probabilities, faces: valSet }, { data: config.data, limit: config.limit || undefined });
+    } finally {
+      best.model.dispose();
+    }
   }
   const result: TrainResult = { runDir, history: { epochs: state.history }, best: state.best, stopped };
   callbacks.onTrainEnd?.(result);

@@ -1,16 +1,16 @@
 // BlazeFace (MediaPipe's "back camera" variant, 256×256 input, 896 anchors): a fast single-shot face
 // detector. Weights: models/detector/blazeface/ (from @vladmandic/human, MIT; see the README there).
 // The photo is letterboxed into the 256×256 input (not stretched: a stretched face is a face the model
-// never saw); with `tiles`, overlapping square tiles are searched too, for faces too small for 256 px.
+// never saw), decoded straight from the file at that size; with `tiles`, overlapping square tiles of
+// the full pixels are searched too, for faces too small to find at 256 px.
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfconv from '@tensorflow/tfjs-converter';
 import sharp from 'sharp';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Box } from '../types.js';
 import type { Detection, DetectOptions, FaceDetector } from './detector.js';
 import { weightedNms } from './detector.js';
-import type { RgbImage } from './image.js';
+import type { Photo, RgbImage } from './image.js';
 import { loadGraphModelFile } from './graph-model.js';
 
 /** Where the weights are, from dist/src/vision/ (compiled) back to the package root. */
@@ -47,9 +47,11 @@ export async function loadBlazeFace(modelPath = BLAZEFACE_MODEL): Promise<FaceDe
   const model = await loadGraphModelFile(modelPath);
   const anchorXY = anchors();
 
-  /** Runs the network on one view and returns raw candidates in image pixels. */
-  async function searchView(image: RgbImage, view: View, minScore: number): Promise<Detection[]> {
-    const pixels = await viewPixels(image, view);
+  /**
+   * Runs the network on one 256×256 view and returns raw candidates; `view` says where the view lies
+   * in the coordinates the boxes are wanted in.
+   */
+  async function searchView(pixels: Uint8Array, view: View, minScore: number): Promise<Detection[]> {
     const values = new Float32Array(pixels.length);
     for (let i = 0; i < pixels.length; i++) values[i] = pixels[i]! / 127.5 - 1; // the [-1, 1] range it was trained on
     const input = tf.tensor4d(values, [1, INPUT, INPUT, 3]);
@@ -62,7 +64,7 @@ export async function loadBlazeFace(modelPath = BLAZEFACE_MODEL): Promise<FaceDe
         [byShape(512, 1), byShape(384, 1), byShape(512, 16), byShape(384, 16)].map((t) => t.data() as Promise<Float32Array>),
       );
       const found: Detection[] = [];
-      const k = view.side / INPUT; // input pixels → image pixels
+      const k = view.side / INPUT; // input pixels → target pixels
       for (let i = 0; i < 896; i++) {
         const logit = i < 512 ? s512![i]! : s384![i - 512]!;
         const score = 1 / (1 + Math.exp(-logit));
@@ -88,13 +90,25 @@ export async function loadBlazeFace(modelPath = BLAZEFACE_MODEL): Promise<FaceDe
     }
   }
 
+  /** Candidates from overlapping tiles of the full pixels, in photo pixels. */
+  async function searchTiles(photo: Photo, minScore: number): Promise<Detection[]> {
+    const image = await photo.pixels();
+    const s = photo.width / image.width; // working pixels → photo pixels
+    const found: Detection[] = [];
+    for (const tile of tiles(image)) {
+      const view = { x: tile.x * s, y: tile.y * s, side: tile.side * s };
+      found.push(...(await searchView(await tilePixels(image, tile), view, minScore)));
+    }
+    return found;
+  }
+
   return {
     name: 'blazeface',
-    async detect(image: RgbImage, options: DetectOptions): Promise<Detection[]> {
-      const views = [{ x: 0, y: 0, side: Math.max(image.width, image.height) }, ...(options.tiles ? tiles(image) : [])];
-      const candidates: Detection[] = [];
-      for (const view of views) candidates.push(...(await searchView(image, view, options.minScore)));
-      return weightedNms(candidates, MERGE_IOU).map((d) => ({ ...d, box: clip(d.box, image) }));
+    async detect(photo: Photo, options: DetectOptions): Promise<Detection[]> {
+      const whole = { x: 0, y: 0, side: Math.max(photo.width, photo.height) };
+      const candidates = await searchView(await photo.letterbox(INPUT), whole, options.minScore);
+      if (options.tiles) candidates.push(...(await searchTiles(photo, options.minScore)));
+      return weightedNms(candidates, MERGE_IOU).map((d) => ({ ...d, box: clip(d.box, photo) }));
     },
     dispose() {
       model.dispose();
@@ -102,18 +116,17 @@ export async function loadBlazeFace(modelPath = BLAZEFACE_MODEL): Promise<FaceDe
   };
 }
 
-/** The 256×256×3 input of a view: its square resized (libvips, antialiased), black beyond the image. */
-async function viewPixels(image: RgbImage, view: View): Promise<Uint8Array> {
-  const left = Math.max(0, Math.round(view.x));
-  const top = Math.max(0, Math.round(view.y));
+/** The 256×256×3 input of a tile: its square resized (libvips, antialiased), black beyond the image. */
+async function tilePixels(image: RgbImage, view: View): Promise<Uint8Array> {
+  const left = Math.round(view.x);
+  const top = Math.round(view.y);
   const width = Math.min(image.width, Math.round(view.x + view.side)) - left;
   const height = Math.min(image.height, Math.round(view.y + view.side)) - top;
   const scale = INPUT / view.side;
   const innerW = Math.max(1, Math.min(INPUT, Math.round(width * scale)));
   const innerH = Math.max(1, Math.min(INPUT, Math.round(height * scale)));
-  let p = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
-  if (left !== 0 || top !== 0 || width !== image.width || height !== image.height) p = p.extract({ left, top, width, height });
-  const { data } = await p
+  const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .extract({ left, top, width, height })
     .resize(innerW, innerH, { fit: 'fill' })
     .extend({ right: INPUT - innerW, bottom: INPUT - innerH, background: { r: 0, g: 0, b: 0 } })
     .raw()
@@ -134,8 +147,8 @@ function tiles(image: RgbImage): View[] {
   return out;
 }
 
-/** The part of a box inside the image. */
-function clip(box: Box, image: RgbImage): Box {
+/** The part of a box inside the photo. */
+function clip(box: Box, image: { width: number; height: number }): Box {
   const x = Math.max(0, box.x);
   const y = Math.max(0, box.y);
   return {

@@ -1,10 +1,11 @@
 // What every face detector has in common: the load → detect → dispose shape, the detection type,
-// and the box arithmetic (IoU, weighted NMS) they share. A detector takes upright RGB pixels and
-// returns boxes in those pixels. The registry of detectors is in detectors.ts.
+// and the box arithmetic (IoU, weighted NMS) they share. A detector takes a photo (image.ts's
+// Photo: a small letterboxed view and, when needed, the full pixels) and returns boxes in pixels of
+// the upright photo. The registry of detectors is in detectors.ts.
 import type { Box } from '../types.js';
-import type { RgbImage } from './image.js';
+import type { Photo } from './image.js';
 
-/** One face found by a detector, in pixels of the image it was given. */
+/** One face found by a detector, in pixels of the upright photo. */
 export interface Detection {
   box: Box;
   /** detector confidence, 0..1 */
@@ -23,7 +24,7 @@ export interface DetectOptions {
 /** A loaded face detector; `dispose()` frees its weights. */
 export interface FaceDetector {
   readonly name: DetectorName;
-  detect(image: RgbImage, options: DetectOptions): Promise<Detection[]>;
+  detect(photo: Photo, options: DetectOptions): Promise<Detection[]>;
   dispose(): void;
 }
 

@@ -1,6 +1,8 @@
 // Photos in, upright RGB pixels out: decodes JPEG, PNG, WebP, GIF, TIFF (sharp) and BMP (bmp.ts),
-// applies the EXIF orientation, refuses decompression bombs, and can decode a large photo straight
-// to a smaller working size (JPEG shrink-on-load) since faces need no more than a few hundred pixels.
+// applies the EXIF orientation and refuses decompression bombs. `openPhoto` reads only the header
+// and hands out two views decoded on demand: the full pixels (for face crops) and a small square
+// thumbnail (for the detector), which sharp decodes from the file at reduced scale (JPEG
+// shrink-on-load), so that a detector can start before the full photo is decoded.
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import { readFile } from 'node:fs/promises';
@@ -45,6 +47,22 @@ export interface DecodedPhoto {
   height: number;
 }
 
+/** A photo whose header has been read; its pixels are decoded when asked for. */
+export interface Photo {
+  /** the input's name in errors and results */
+  name: string;
+  /** upright width and height of the original */
+  width: number;
+  height: number;
+  /** Upright RGB, reduced to `maxSide` if larger. Decoded once; rejects with BAD_IMAGE for a damaged file. */
+  pixels(): Promise<RgbImage>;
+  /**
+   * The whole photo scaled to fit a `side`×`side` square, placed at its top-left corner, black
+   * elsewhere (`side²×3` bytes): a detector's input. Rejects with BAD_IMAGE for a damaged file.
+   */
+  letterbox(side: number): Promise<Uint8Array>;
+}
+
 /**
  * Decodes `input` into upright RGB. Throws EmoscopeError NOT_FOUND for a missing file and
  * BAD_IMAGE (naming the input) for anything that is not a complete, readable image within the limit.
@@ -53,6 +71,15 @@ export interface DecodedPhoto {
  *   // width 4352, height 2903, image.width 2048, image.height 1366
  */
 export async function decodeImage(input: ImageInput, options: DecodeOptions = {}): Promise<DecodedPhoto> {
+  const photo = await openPhoto(input, options);
+  return { image: await photo.pixels(), width: photo.width, height: photo.height };
+}
+
+/**
+ * Reads the input's header (type, size, orientation) and checks it; the pixels are decoded later,
+ * by `pixels()` and `letterbox()`. Throws like `decodeImage` for what the header already shows.
+ */
+export async function openPhoto(input: ImageInput, options: DecodeOptions = {}): Promise<Photo> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const name = options.name ?? inputName(input);
   if (typeof input === 'string') {
@@ -64,10 +91,10 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
       if (code === 'ENOENT') throw new EmoscopeError('NOT_FOUND', `${name}: no such file`);
       throw new EmoscopeError('BAD_IMAGE', `${name}: cannot read (${(error as Error).message})`);
     }
-    return decodeBytes(bytes, name, maxPixels, options.maxSide);
+    return openBytes(bytes, name, maxPixels, options.maxSide);
   }
-  if (input instanceof Uint8Array) return decodeBytes(input, name, maxPixels, options.maxSide);
-  if (isRawImage(input)) return decodeRaw(input, name, maxPixels, options.maxSide);
+  if (input instanceof Uint8Array) return openBytes(input, name, maxPixels, options.maxSide);
+  if (isRawImage(input)) return openRaw(input, name, maxPixels, options.maxSide);
   throw new EmoscopeError('BAD_ARGUMENT', `Expected a file path, a Buffer or {data, width, height, channels} for ${name} but received ${typeof input}`);
 }
 
@@ -85,7 +112,7 @@ function isRawImage(value: unknown): value is RawImage {
   return (v.data instanceof Uint8Array || v.data instanceof Uint8ClampedArray) && Number.isInteger(v.width) && Number.isInteger(v.height);
 }
 
-async function decodeBytes(bytes: Uint8Array, name: string, maxPixels: number, maxSide?: number): Promise<DecodedPhoto> {
+async function openBytes(bytes: Uint8Array, name: string, maxPixels: number, maxSide?: number): Promise<Photo> {
   if (bytes.length === 0) throw new EmoscopeError('BAD_IMAGE', `${name}: empty file, expected an image`);
   if (isBmp(bytes)) {
     let raw: RawImage;
@@ -94,23 +121,26 @@ async function decodeBytes(bytes: Uint8Array, name: string, maxPixels: number, m
     } catch (error) {
       throw new EmoscopeError('BAD_IMAGE', `${name}: ${(error as Error).message}`);
     }
-    return decodeRaw(raw, name, maxPixels, maxSide);
+    return openRaw(raw, name, maxPixels, maxSide);
   }
+  // failOn 'warning' turns libvips' "premature end of file" into an error: a truncated photo would
+  // otherwise decode with a grey band, and faces found in it would be wrong.
+  const open = () => sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' }).autoOrient();
+  let width: number;
+  let height: number;
   try {
-    // failOn 'warning' turns libvips' "premature end of file" into an error: a truncated photo
-    // would otherwise decode with a grey band and faces found in it would be wrong.
-    const pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' }).autoOrient();
-    const meta = await pipeline.metadata();
-    const upright = (meta.orientation ?? 1) >= 5;
-    const width = (upright ? meta.height : meta.width) ?? 0;
-    const height = (upright ? meta.width : meta.height) ?? 0;
-    return { image: await toRgb(pipeline, width, height, maxSide), width, height };
+    const meta = await open().metadata();
+    const sideways = (meta.orientation ?? 1) >= 5;
+    width = (sideways ? meta.height : meta.width) ?? 0;
+    height = (sideways ? meta.width : meta.height) ?? 0;
   } catch (error) {
     throw imageError(name, error, maxPixels);
   }
+  if (width * height > maxPixels) throw tooLarge(name, width, height, maxPixels);
+  return photoFrom(name, width, height, open, maxPixels, maxSide);
 }
 
-async function decodeRaw(raw: RawImage, name: string, maxPixels: number, maxSide?: number): Promise<DecodedPhoto> {
+async function openRaw(raw: RawImage, name: string, maxPixels: number, maxSide?: number): Promise<Photo> {
   const { width, height, channels } = raw;
   if (width < 1 || height < 1 || ![1, 3, 4].includes(channels) || raw.data.length !== width * height * channels) {
     throw new EmoscopeError(
@@ -119,16 +149,53 @@ async function decodeRaw(raw: RawImage, name: string, maxPixels: number, maxSide
     );
   }
   if (width * height > maxPixels) throw tooLarge(name, width, height, maxPixels);
+  const open = () => sharp(raw.data, { raw: { width, height, channels }, limitInputPixels: maxPixels });
+  const photo = photoFrom(name, width, height, open, maxPixels, maxSide);
   if (channels === 3 && (maxSide === undefined || Math.max(width, height) <= maxSide)) {
-    return { image: { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length), width, height }, width, height };
+    const image = { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length), width, height };
+    return { ...photo, pixels: () => Promise.resolve(image) }; // already what is asked for: no copy
   }
-  const pipeline = sharp(raw.data, { raw: { width, height, channels }, limitInputPixels: maxPixels });
-  return { image: await toRgb(pipeline, width, height, maxSide), width, height };
+  return photo;
 }
 
-/** Flattens transparency on white (as the training faces were), converts to 8-bit sRGB, maybe shrinks. */
+/** A Photo whose views are sharp pipelines from `open()`; the full decode is memoized. */
+function photoFrom(name: string, width: number, height: number, open: () => Sharp, maxPixels: number, maxSide?: number): Photo {
+  let full: Promise<RgbImage> | undefined;
+  return {
+    name,
+    width,
+    height,
+    pixels() {
+      full ??= toRgb(open(), width, height, maxSide).catch((error: unknown) => {
+        throw imageError(name, error, maxPixels);
+      });
+      return full;
+    },
+    async letterbox(side) {
+      const scale = side / Math.max(width, height);
+      const innerW = Math.max(1, Math.min(side, Math.round(width * scale)));
+      const innerH = Math.max(1, Math.min(side, Math.round(height * scale)));
+      try {
+        const { data } = await rgb(open())
+          .resize(innerW, innerH, { fit: 'fill' })
+          .extend({ right: side - innerW, bottom: side - innerH, background: { r: 0, g: 0, b: 0 } })
+          .raw({ depth: 'uchar' })
+          .toBuffer({ resolveWithObject: true });
+        return new Uint8Array(data.buffer, data.byteOffset, data.length);
+      } catch (error) {
+        throw imageError(name, error, maxPixels);
+      }
+    },
+  };
+}
+
+/** Transparency flattened on white (as the training faces were), 8-bit sRGB. */
+function rgb(pipeline: Sharp): Sharp {
+  return pipeline.flatten({ background: '#ffffff' }).toColourspace('srgb');
+}
+
 async function toRgb(pipeline: Sharp, width: number, height: number, maxSide?: number): Promise<RgbImage> {
-  let p = pipeline.flatten({ background: '#ffffff' }).toColourspace('srgb');
+  let p = rgb(pipeline);
   if (maxSide !== undefined && Math.max(width, height) > maxSide) {
     p = p.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
   }
@@ -138,6 +205,7 @@ async function toRgb(pipeline: Sharp, width: number, height: number, maxSide?: n
 }
 
 function imageError(name: string, error: unknown, maxPixels: number): EmoscopeError {
+  if (error instanceof EmoscopeError) return error;
   const message = (error as Error).message ?? String(error);
   if (/pixel limit/i.test(message)) {
     return new EmoscopeError('BAD_IMAGE', `${name}: image larger than the limit of ${maxPixels} pixels (a decompression bomb?)`, { cause: error });
@@ -149,5 +217,5 @@ function imageError(name: string, error: unknown, maxPixels: number): EmoscopeEr
 }
 
 function tooLarge(name: string, width: number, height: number, maxPixels: number): EmoscopeError {
-  return new EmoscopeError('BAD_IMAGE', `${name}: image of ${width}×${height} pixels is larger than the limit of ${maxPixels} pixels (a decompression bomb?)`);
+  return new EmoscopeError('BAD_IMAGE', `${name}: image larger than the limit of ${maxPixels} pixels (${width}×${height}: a decompression bomb?)`);
 }

@@ -4,7 +4,7 @@
 // they do not cover down to the layer below, which hands its own down to stock TF.js.
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeAddon } from '../native.js';
-import { batchNormGradConfig, batchNormTrainConfig } from './batch-norm.js';
+import { batchNormKernels, jsBatchNormPasses } from './batch-norm.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -16,8 +16,7 @@ import { keepStockKernel, setPreviousKernel } from './stock.js';
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
-  batchNormTrainConfig,
-  batchNormGradConfig,
+  ...batchNormKernels(jsBatchNormPasses),
   maxPoolGradConfig,
 ];
 
@@ -37,6 +36,7 @@ export function currentKernelSet(): KernelSet | undefined {
  * set in force.
  */
 export function registerEngineKernels(set?: KernelSet): KernelSet {
+  if (set === undefined && current !== undefined) return current; // initEngine keeps an explicit choice
   const addon = nativeAddon();
   const wanted: KernelSet = set ?? (addon ? 'native' : 'wasm');
   if (wanted === current) return current;

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { NativeAddon } from '../native.js';
-import { BATCH_NORM_GRAD, BATCH_NORM_TRAIN } from './batch-norm.js';
+import { batchNormKernels, type BatchNormPasses } from './batch-norm.js';
 import { heapOf, offsetOf } from './heap.js';
 import { previousKernel } from './stock.js';
 
@@ -15,33 +15,28 @@ function lastAxis(shape: number[]): { rows: number; channels: number } {
   return { rows: tf.util.sizeFromShape(shape) / channels, channels };
 }
 
-function batchNormTrain(addon: NativeAddon) {
-  return (args: KernelArgs): tf.TensorInfo[] => {
-    const backend = args.backend as BackendWasm;
-    const { x, gamma, beta } = args.inputs as Record<string, tf.TensorInfo>;
-    const { rows, channels } = lastAxis(x.shape);
-    const y = backend.makeOutput(x.shape, 'float32');
-    const mean = backend.makeOutput([channels], 'float32');
-    const variance = backend.makeOutput([channels], 'float32');
-    const o = (t: tf.TensorInfo) => offsetOf(backend, t);
-    const epsilon = (args.attrs as { epsilon: number }).epsilon;
-    addon.batchNormTrain(heapOf(backend), [rows, channels, o(x), o(gamma), o(beta), o(y), o(mean), o(variance), epsilon]);
-    return [y, mean, variance];
-  };
-}
-
-function batchNormGrad(addon: NativeAddon) {
-  return (args: KernelArgs): tf.TensorInfo[] => {
-    const backend = args.backend as BackendWasm;
-    const { dy, x, gamma, mean, variance } = args.inputs as Record<string, tf.TensorInfo>;
-    const { rows, channels } = lastAxis(x.shape);
-    const dx = backend.makeOutput(x.shape, 'float32');
-    const dgamma = backend.makeOutput([channels], 'float32');
-    const dbeta = backend.makeOutput([channels], 'float32');
-    const o = (t: tf.TensorInfo) => offsetOf(backend, t);
-    const epsilon = (args.attrs as { epsilon: number }).epsilon;
-    addon.batchNormGrad(heapOf(backend), [rows, channels, o(dy), o(x), o(gamma), o(mean), o(variance), o(dx), o(dgamma), o(dbeta), epsilon]);
-    return [dx, dgamma, dbeta];
+/** Batch norm's passes over the activations as multi-threaded C++ on the heap. */
+function nativePasses(addon: NativeAddon): BatchNormPasses {
+  const rowsOf = (x: tf.TensorInfo) => lastAxis(x.shape);
+  return {
+    channelSums(backend, x, out, center) {
+      const { rows, channels } = rowsOf(x);
+      const args = [rows, channels, offsetOf(backend, x)];
+      if (center) addon.bnChannelSums(heapOf(backend), args, out, center);
+      else addon.bnChannelSums(heapOf(backend), args, out);
+    },
+    affine(backend, x, y, scale, shift) {
+      const { rows, channels } = rowsOf(x);
+      addon.bnAffine(heapOf(backend), [rows, channels, offsetOf(backend, x), offsetOf(backend, y)], scale, shift);
+    },
+    gradSums(backend, dy, x, mean, sumDy, sumDyXc) {
+      const { rows, channels } = rowsOf(x);
+      addon.bnGradSums(heapOf(backend), [rows, channels, offsetOf(backend, dy), offsetOf(backend, x)], mean, sumDy, sumDyXc);
+    },
+    gradApply(backend, dy, x, dx, k, m, q) {
+      const { rows, channels } = rowsOf(x);
+      addon.bnGradApply(heapOf(backend), [rows, channels, offsetOf(backend, dy), offsetOf(backend, x), offsetOf(backend, dx)], k, m, q);
+    },
   };
 }
 
@@ -91,8 +86,7 @@ function maxPoolGrad(addon: NativeAddon) {
 /** Batch norm, bias-gradient sums and max-pool gradients on the native addon. */
 export function nativeMiscKernels(addon: NativeAddon): tf.KernelConfig[] {
   return [
-    { kernelName: BATCH_NORM_TRAIN, backendName: 'wasm', kernelFunc: batchNormTrain(addon) },
-    { kernelName: BATCH_NORM_GRAD, backendName: 'wasm', kernelFunc: batchNormGrad(addon) },
+    ...batchNormKernels(nativePasses(addon)),
     { kernelName: tf.Sum, backendName: 'wasm', kernelFunc: sum(addon) },
     { kernelName: tf.MaxPoolGrad, backendName: 'wasm', kernelFunc: maxPoolGrad(addon) },
   ];

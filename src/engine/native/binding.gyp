@@ -3,7 +3,7 @@
     {
       "target_name": "emoscope_native",
       "sources": ["emoscope_native.cc"],
-      "cflags_cc": ["-O3", "-march=x86-64-v3", "-std=c++17", "-fopenmp", "-fexceptions"],
+      "cflags_cc": ["-O3", "-march=native", "-std=c++17", "-fopenmp", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "libraries": ["-ldnnl", "-fopenmp"]
     }

@@ -170,90 +170,107 @@ napi_value conv2dBackwardWeights(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// Training-mode batch normalization over the last axis of a [rows, C] tensor.
-// ints: 0 rows, 1 C, 2 xOff, 3 gammaOff, 4 betaOff, 5 yOff, 6 meanOff, 7 varOff, 8 epsilon.
-napi_value batchNormTrain(napi_env env, napi_callback_info info) {
+// Training-mode batch normalization, in passes that the engine chains (the per-channel sums
+// between passes may be all-reduced across workers first). Tensors are [rows, C], C last.
+
+// Reads a Float64Array or Float32Array argument.
+template <typename T>
+T* typedArg(napi_env env, napi_value v, size_t minLength) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok) return nullptr;
+  const bool ok = sizeof(T) == 8 ? type == napi_float64_array : type == napi_float32_array;
+  return ok && length >= minLength ? static_cast<T*>(data) : nullptr;
+}
+
+// Columns sums of x, or of (x − center)² when a center is given.
+// fn(heap, [rows, C, xOff], out: Float64Array(C), center?: Float64Array(C))
+napi_value bnChannelSums(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   Args a;
-  if (!readArgs(env, info, a) || a.ints.size() < 9) return throwError(env, "batchNormTrain: bad arguments");
+  if (!readArgs(env, info, a) || a.ints.size() < 3 || argc < 3) return throwError(env, "bnChannelSums: bad arguments");
   const int64_t rows = a.ints[0], C = a.ints[1];
   const float* x = at(a, a.ints[2]);
-  const float* gamma = at(a, a.ints[3]);
-  const float* beta = at(a, a.ints[4]);
-  float* y = at(a, a.ints[5]);
-  float* meanOut = at(a, a.ints[6]);
-  float* varOut = at(a, a.ints[7]);
-  const double eps = a.reals[8];
-  std::vector<double> sum(C, 0.0), sq(C, 0.0);
-  std::vector<float> mean(C), scale(C), shift(C);
+  double* out = typedArg<double>(env, argv[2], C);
+  const double* center = argc >= 4 ? typedArg<double>(env, argv[3], C) : nullptr;
+  if (out == nullptr) return throwError(env, "bnChannelSums: out must be a Float64Array of C values");
+  std::fill(out, out + C, 0.0);
 #pragma omp parallel
   {
     std::vector<double> part(C, 0.0);
+    std::vector<float> mu(C, 0.f);
+    if (center) for (int64_t c = 0; c < C; c++) mu[c] = static_cast<float>(center[c]);
 #pragma omp for schedule(static)
     for (int64_t r = 0; r < rows; r++) {
       const float* row = x + r * C;
-      for (int64_t c = 0; c < C; c++) part[c] += row[c];
-    }
-#pragma omp critical
-    for (int64_t c = 0; c < C; c++) sum[c] += part[c];
-#pragma omp barrier
-#pragma omp single
-    for (int64_t c = 0; c < C; c++) mean[c] = static_cast<float>(sum[c] / rows);
-    std::fill(part.begin(), part.end(), 0.0);
-#pragma omp for schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* row = x + r * C;
-      for (int64_t c = 0; c < C; c++) {
-        const double d = row[c] - mean[c];
-        part[c] += d * d;
+      if (center) {
+        for (int64_t c = 0; c < C; c++) {
+          const float d = row[c] - mu[c];
+          part[c] += d * d;
+        }
+      } else {
+        for (int64_t c = 0; c < C; c++) part[c] += row[c];
       }
     }
 #pragma omp critical
-    for (int64_t c = 0; c < C; c++) sq[c] += part[c];
-#pragma omp barrier
-#pragma omp single
-    for (int64_t c = 0; c < C; c++) {
-      const double var = sq[c] / rows;
-      meanOut[c] = mean[c];
-      varOut[c] = static_cast<float>(var);
-      scale[c] = static_cast<float>(gamma[c] / std::sqrt(var + eps));
-      shift[c] = beta[c] - mean[c] * scale[c];
-    }
-#pragma omp for schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* row = x + r * C;
-      float* out = y + r * C;
-      for (int64_t c = 0; c < C; c++) out[c] = row[c] * scale[c] + shift[c];
-    }
+    for (int64_t c = 0; c < C; c++) out[c] += part[c];
   }
   return nullptr;
 }
 
-// ints: 0 rows, 1 C, 2 dyOff, 3 xOff, 4 gammaOff, 5 meanOff, 6 varOff, 7 dxOff, 8 dgammaOff, 9 dbetaOff, 10 epsilon.
-napi_value batchNormGrad(napi_env env, napi_callback_info info) {
+// y = x·scale + shift per channel. fn(heap, [rows, C, xOff, yOff], scale: Float32Array, shift: Float32Array)
+napi_value bnAffine(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   Args a;
-  if (!readArgs(env, info, a) || a.ints.size() < 11) return throwError(env, "batchNormGrad: bad arguments");
+  if (!readArgs(env, info, a) || a.ints.size() < 4 || argc < 4) return throwError(env, "bnAffine: bad arguments");
+  const int64_t rows = a.ints[0], C = a.ints[1];
+  const float* x = at(a, a.ints[2]);
+  float* y = at(a, a.ints[3]);
+  const float* scale = typedArg<float>(env, argv[2], C);
+  const float* shift = typedArg<float>(env, argv[3], C);
+  if (!scale || !shift) return throwError(env, "bnAffine: scale and shift must be Float32Arrays of C values");
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < rows; r++) {
+    const float* row = x + r * C;
+    float* out = y + r * C;
+    for (int64_t c = 0; c < C; c++) out[c] = row[c] * scale[c] + shift[c];
+  }
+  return nullptr;
+}
+
+// Σdy and Σdy·(x−μ) per channel. fn(heap, [rows, C, dyOff, xOff], mean: Float64Array, sumDy: Float64Array, sumDyXc: Float64Array)
+napi_value bnGradSums(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Args a;
+  if (!readArgs(env, info, a) || a.ints.size() < 4 || argc < 5) return throwError(env, "bnGradSums: bad arguments");
   const int64_t rows = a.ints[0], C = a.ints[1];
   const float* dy = at(a, a.ints[2]);
   const float* x = at(a, a.ints[3]);
-  const float* gamma = at(a, a.ints[4]);
-  const float* mu = at(a, a.ints[5]);
-  const float* var = at(a, a.ints[6]);
-  float* dx = at(a, a.ints[7]);
-  float* dgamma = at(a, a.ints[8]);
-  float* dbeta = at(a, a.ints[9]);
-  const double eps = a.reals[10];
-  std::vector<double> sumDy(C, 0.0), sumDyXc(C, 0.0);
-  std::vector<float> k(C), m(C), q(C);
+  const double* mean = typedArg<double>(env, argv[2], C);
+  double* sumDy = typedArg<double>(env, argv[3], C);
+  double* sumDyXc = typedArg<double>(env, argv[4], C);
+  if (!mean || !sumDy || !sumDyXc) return throwError(env, "bnGradSums: mean, sumDy, sumDyXc must be Float64Arrays of C values");
+  std::fill(sumDy, sumDy + C, 0.0);
+  std::fill(sumDyXc, sumDyXc + C, 0.0);
 #pragma omp parallel
   {
     std::vector<double> p1(C, 0.0), p2(C, 0.0);
+    std::vector<float> mu(C);
+    for (int64_t c = 0; c < C; c++) mu[c] = static_cast<float>(mean[c]);
 #pragma omp for schedule(static)
     for (int64_t r = 0; r < rows; r++) {
       const float* d = dy + r * C;
       const float* xr = x + r * C;
       for (int64_t c = 0; c < C; c++) {
         p1[c] += d[c];
-        p2[c] += static_cast<double>(d[c]) * (xr[c] - mu[c]);
+        p2[c] += d[c] * (xr[c] - mu[c]);
       }
     }
 #pragma omp critical
@@ -261,24 +278,31 @@ napi_value batchNormGrad(napi_env env, napi_callback_info info) {
       sumDy[c] += p1[c];
       sumDyXc[c] += p2[c];
     }
-#pragma omp barrier
-#pragma omp single
-    for (int64_t c = 0; c < C; c++) {
-      const double s = 1.0 / std::sqrt(var[c] + eps);
-      dgamma[c] = static_cast<float>(sumDyXc[c] * s);
-      dbeta[c] = static_cast<float>(sumDy[c]);
-      k[c] = static_cast<float>(gamma[c] * s);
-      const double mm = -gamma[c] * s * s * s * (sumDyXc[c] / rows);
-      m[c] = static_cast<float>(mm);
-      q[c] = static_cast<float>(-gamma[c] * s * (sumDy[c] / rows) - mm * mu[c]);
-    }
-#pragma omp for schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-      const float* d = dy + r * C;
-      const float* xr = x + r * C;
-      float* out = dx + r * C;
-      for (int64_t c = 0; c < C; c++) out[c] = k[c] * d[c] + m[c] * xr[c] + q[c];
-    }
+  }
+  return nullptr;
+}
+
+// dx = k·dy + m·x + q per channel. fn(heap, [rows, C, dyOff, xOff, dxOff], k, m, q: Float32Array)
+napi_value bnGradApply(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Args a;
+  if (!readArgs(env, info, a) || a.ints.size() < 5 || argc < 5) return throwError(env, "bnGradApply: bad arguments");
+  const int64_t rows = a.ints[0], C = a.ints[1];
+  const float* dy = at(a, a.ints[2]);
+  const float* x = at(a, a.ints[3]);
+  float* dx = at(a, a.ints[4]);
+  const float* k = typedArg<float>(env, argv[2], C);
+  const float* m = typedArg<float>(env, argv[3], C);
+  const float* q = typedArg<float>(env, argv[4], C);
+  if (!k || !m || !q) return throwError(env, "bnGradApply: k, m, q must be Float32Arrays of C values");
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < rows; r++) {
+    const float* d = dy + r * C;
+    const float* xr = x + r * C;
+    float* out = dx + r * C;
+    for (int64_t c = 0; c < C; c++) out[c] = k[c] * d[c] + m[c] * xr[c] + q[c];
   }
   return nullptr;
 }
@@ -383,8 +407,10 @@ napi_value init(napi_env env, napi_value exports) {
       {"conv2dForward", nullptr, conv2dForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackwardData", nullptr, conv2dBackwardData, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackwardWeights", nullptr, conv2dBackwardWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"batchNormTrain", nullptr, batchNormTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"batchNormGrad", nullptr, batchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"bnChannelSums", nullptr, bnChannelSums, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"bnAffine", nullptr, bnAffine, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"bnGradSums", nullptr, bnGradSums, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"bnGradApply", nullptr, bnGradApply, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumRows", nullptr, sumRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, maxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, setThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
