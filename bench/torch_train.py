@@ -35,7 +35,8 @@ def build(spec, channels, size):
                 layers.append(nn.ReLU())
         elif kind == "batchNormalization":
             # Keras momentum m keeps m of the old average; PyTorch's momentum is the new share.
-            layers.append(nn.BatchNorm2d(channels, eps=layer["epsilon"], momentum=1 - layer["momentum"]))
+            norm = nn.BatchNorm1d if flat is not None else nn.BatchNorm2d  # after flatten: per feature
+            layers.append(norm(flat if flat is not None else channels, eps=layer["epsilon"], momentum=1 - layer["momentum"]))
         elif kind == "activation":
             if layer["activation"] == "relu":
                 layers.append(nn.ReLU())
@@ -50,7 +51,7 @@ def build(spec, channels, size):
             layers.append(nn.Flatten())
             flat = channels * size * size
         elif kind == "dense":
-            dense = nn.Linear(flat, layer["units"])
+            dense = nn.Linear(flat, layer["units"], bias=layer.get("useBias", True))
             layers.append(dense)
             if layer.get("l2"):
                 penalties.append((dense.weight, layer["l2"]))

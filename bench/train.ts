@@ -152,7 +152,7 @@ function torchSpec(model: tfl.LayersModel): object {
       case 'Flatten':
         return { type: 'flatten' };
       case 'Dense':
-        return { type: 'dense', units: c.units, activation: c.activation, l2: l2(c.kernelRegularizer) };
+        return { type: 'dense', units: c.units, useBias: c.useBias, activation: c.activation, l2: l2(c.kernelRegularizer) };
       default:
         throw new Error(`bench:train: no PyTorch equivalent for layer ${type}`);
     }
@@ -169,7 +169,8 @@ function runTorch(spec: object, threads: number, batch: number, steps: number, i
     const out = execFileSync('/usr/bin/python3', [script, '--spec', specPath, '--threads', String(threads), '--batch', String(batch), '--steps', String(steps), '--infer-batch', String(inferBatch)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return JSON.parse(out.trim().split('\n').pop()!) as { stepMs: number; inferMs: number; torch: string };
   } catch (error) {
-    return `PyTorch not run: ${((error as Error).message.split('\n')[0] ?? '').slice(0, 120)} (apt-get install python3-torch)`;
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n').pop() ?? '';
+    return `PyTorch not run: ${stderr || (error as Error).message.split('\n')[0]} (needs apt-get install python3-torch)`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

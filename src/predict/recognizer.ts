@@ -109,7 +109,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
       for (let i = 0; i < list.length; i++) {
         const opened = await next!;
         next = i + 1 < list.length ? open(list[i + 1]!, inputName(list[i + 1]!, i + 1)) : undefined;
-        yield 'letterbox' in opened ? await analyze(opened) : opened;
+        yield 'thumbnail' in opened ? await analyze(opened) : opened;
       }
     } finally {
       next?.catch(() => undefined); // a caller that stops early leaves no unhandled rejection behind
@@ -138,7 +138,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     if (!Array.isArray(inputs)) {
       const input = checkInput(inputs as ImageInput);
       const opened = await open(input, inputName(input));
-      return 'letterbox' in opened ? analyze(opened) : opened;
+      return 'thumbnail' in opened ? analyze(opened) : opened;
     }
     const results: PhotoResult[] = [];
     for await (const result of recognizeEach(inputs as readonly ImageInput[])) results.push(result);

@@ -48,13 +48,11 @@ export async function loadBlazeFace(modelPath = BLAZEFACE_MODEL): Promise<FaceDe
   const anchorXY = anchors();
 
   /**
-   * Runs the network on one 256×256 view and returns raw candidates; `view` says where the view lies
-   * in the coordinates the boxes are wanted in.
+   * Runs the network on one view (at most 256×256, placed top-left in the input) and returns raw
+   * candidates; `view` says where the 256×256 square lies in the coordinates the boxes are wanted in.
    */
-  async function searchView(pixels: Uint8Array, view: View, minScore: number): Promise<Detection[]> {
-    const values = new Float32Array(pixels.length);
-    for (let i = 0; i < pixels.length; i++) values[i] = pixels[i]! / 127.5 - 1; // the [-1, 1] range it was trained on
-    const input = tf.tensor4d(values, [1, INPUT, INPUT, 3]);
+  async function searchView(pixels: RgbImage, view: View, minScore: number): Promise<Detection[]> {
+    const input = tf.tensor4d(letterboxInput(pixels), [1, INPUT, INPUT, 3]);
     let outputs: tf.Tensor[] = [];
     try {
       outputs = model.execute(input) as tf.Tensor[];
@@ -106,7 +104,7 @@ export async function loadBlazeFace(modelPath = BLAZEFACE_MODEL): Promise<FaceDe
     name: 'blazeface',
     async detect(photo: Photo, options: DetectOptions): Promise<Detection[]> {
       const whole = { x: 0, y: 0, side: Math.max(photo.width, photo.height) };
-      const candidates = await searchView(await photo.letterbox(INPUT), whole, options.minScore);
+      const candidates = await searchView(await photo.thumbnail(INPUT), whole, options.minScore);
       if (options.tiles) candidates.push(...(await searchTiles(photo, options.minScore)));
       return weightedNms(candidates, MERGE_IOU).map((d) => ({ ...d, box: clip(d.box, photo) }));
     },
@@ -116,22 +114,37 @@ export async function loadBlazeFace(modelPath = BLAZEFACE_MODEL): Promise<FaceDe
   };
 }
 
-/** The 256×256×3 input of a tile: its square resized (libvips, antialiased), black beyond the image. */
-async function tilePixels(image: RgbImage, view: View): Promise<Uint8Array> {
+/**
+ * The network's input: `pixels` at the top-left of a 256×256 square, black beyond, scaled to the
+ * [-1, 1] range BlazeFace was trained on.
+ */
+function letterboxInput(pixels: RgbImage): Float32Array {
+  const values = new Float32Array(INPUT * INPUT * 3).fill(-1);
+  const w = Math.min(INPUT, pixels.width);
+  const h = Math.min(INPUT, pixels.height);
+  for (let y = 0; y < h; y++) {
+    const src = y * pixels.width * 3;
+    const dst = y * INPUT * 3;
+    for (let i = 0; i < w * 3; i++) values[dst + i] = pixels.data[src + i]! / 127.5 - 1;
+  }
+  return values;
+}
+
+/** The pixels of a tile: its square of the image resized to fit 256×256 (libvips, antialiased). */
+async function tilePixels(image: RgbImage, view: View): Promise<RgbImage> {
   const left = Math.round(view.x);
   const top = Math.round(view.y);
   const width = Math.min(image.width, Math.round(view.x + view.side)) - left;
   const height = Math.min(image.height, Math.round(view.y + view.side)) - top;
   const scale = INPUT / view.side;
-  const innerW = Math.max(1, Math.min(INPUT, Math.round(width * scale)));
-  const innerH = Math.max(1, Math.min(INPUT, Math.round(height * scale)));
+  const w = Math.max(1, Math.min(INPUT, Math.round(width * scale)));
+  const h = Math.max(1, Math.min(INPUT, Math.round(height * scale)));
   const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .extract({ left, top, width, height })
-    .resize(innerW, innerH, { fit: 'fill' })
-    .extend({ right: INPUT - innerW, bottom: INPUT - innerH, background: { r: 0, g: 0, b: 0 } })
+    .resize(w, h, { fit: 'fill' })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return new Uint8Array(data.buffer, data.byteOffset, data.length);
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: w, height: h };
 }
 
 /** Overlapping square tiles, each half the longer side plus a quarter, covering the whole image. */

@@ -1,6 +1,6 @@
 // What every face detector has in common: the load → detect → dispose shape, the detection type,
 // and the box arithmetic (IoU, weighted NMS) they share. A detector takes a photo (image.ts's
-// Photo: a small letterboxed view and, when needed, the full pixels) and returns boxes in pixels of
+// Photo: a thumbnail and, when needed, the full pixels) and returns boxes in pixels of
 // the upright photo. The registry of detectors is in detectors.ts.
 import type { Box } from '../types.js';
 import type { Photo } from './image.js';

@@ -1,8 +1,8 @@
 // Photos in, upright RGB pixels out: decodes JPEG, PNG, WebP, GIF, TIFF (sharp) and BMP (bmp.ts),
 // applies the EXIF orientation and refuses decompression bombs. `openPhoto` reads only the header
-// and hands out two views decoded on demand: the full pixels (for face crops) and a small square
-// thumbnail (for the detector), which sharp decodes from the file at reduced scale (JPEG
-// shrink-on-load), so that a detector can start before the full photo is decoded.
+// and hands out two views decoded on demand: the full pixels (for face crops) and a thumbnail (for
+// the detector), which sharp decodes from the file at reduced scale (JPEG shrink-on-load), so that
+// a detector can start before the full photo is decoded.
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import { readFile } from 'node:fs/promises';
@@ -57,10 +57,10 @@ export interface Photo {
   /** Upright RGB, reduced to `maxSide` if larger. Decoded once; rejects with BAD_IMAGE for a damaged file. */
   pixels(): Promise<RgbImage>;
   /**
-   * The whole photo scaled to fit a `side`×`side` square, placed at its top-left corner, black
-   * elsewhere (`side²×3` bytes): a detector's input. Rejects with BAD_IMAGE for a damaged file.
+   * The whole photo scaled to fit inside a `side`×`side` square (aspect kept; its longer side is
+   * `side`): a detector's input. Rejects with BAD_IMAGE for a damaged file.
    */
-  letterbox(side: number): Promise<Uint8Array>;
+  thumbnail(side: number): Promise<RgbImage>;
 }
 
 /**
@@ -77,7 +77,7 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
 
 /**
  * Reads the input's header (type, size, orientation) and checks it; the pixels are decoded later,
- * by `pixels()` and `letterbox()`. Throws like `decodeImage` for what the header already shows.
+ * by `pixels()` and `thumbnail()`. Throws like `decodeImage` for what the header already shows.
  */
 export async function openPhoto(input: ImageInput, options: DecodeOptions = {}): Promise<Photo> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
@@ -171,17 +171,13 @@ function photoFrom(name: string, width: number, height: number, open: () => Shar
       });
       return full;
     },
-    async letterbox(side) {
+    async thumbnail(side) {
       const scale = side / Math.max(width, height);
-      const innerW = Math.max(1, Math.min(side, Math.round(width * scale)));
-      const innerH = Math.max(1, Math.min(side, Math.round(height * scale)));
+      const w = Math.max(1, Math.min(side, Math.round(width * scale)));
+      const h = Math.max(1, Math.min(side, Math.round(height * scale)));
       try {
-        const { data } = await rgb(open())
-          .resize(innerW, innerH, { fit: 'fill' })
-          .extend({ right: side - innerW, bottom: side - innerH, background: { r: 0, g: 0, b: 0 } })
-          .raw({ depth: 'uchar' })
-          .toBuffer({ resolveWithObject: true });
-        return new Uint8Array(data.buffer, data.byteOffset, data.length);
+        const { data } = await rgb(open()).resize(w, h, { fit: 'fill' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+        return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: w, height: h };
       } catch (error) {
         throw imageError(name, error, maxPixels);
       }
