@@ -1,6 +1,7 @@
 // What an architecture is: a named, pure builder of an untrained network plus the training
 // recipe it was designed with. Architectures read no data and no files.
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { TrainConfig } from '../train/config.js';
 
 /** Optimizer settings an architecture is trained with unless the user overrides them. */
 export interface Recipe {
@@ -15,16 +16,8 @@ export interface Recipe {
   extras?: Partial<RecipeExtras>;
 }
 
-/** Training settings beyond the optimizer that a recipe may fix. */
-export interface RecipeExtras {
-  augment: 'none' | 'standard';
-  labelSmoothing: number;
-  classWeighting: 'none' | 'sqrt' | 'balanced';
-  weightDecay: number;
-  schedule: 'constant' | 'cosine' | 'onecycle';
-  warmup: number;
-  patience: number;
-}
+/** Training settings beyond the optimizer that a recipe may fix (documented in src/train/config.ts). */
+export type RecipeExtras = Pick<TrainConfig, 'augment' | 'labelSmoothing' | 'classWeighting' | 'weightDecay' | 'schedule' | 'warmup' | 'patience'>;
 
 export interface BuildOptions {
   /** seed for weight initialization and dropout masks */

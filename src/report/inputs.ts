@@ -2,32 +2,18 @@
 // evaluation modules' own types are assignable: a run's history.json and an `evaluate --json` report.
 import { EmoscopeError } from '../errors.js';
 
+import type { EpochLog } from '../train/history.js';
+import type { ClassMetrics } from '../eval/metrics.js';
+
 /** One line of a run's `history.json`: the means over an epoch. */
-export interface EpochRecord {
-  /** 1-based epoch number */
-  epoch: number;
-  /** training loss (cross-entropy) */
-  loss: number;
-  /** training accuracy, 0..1 */
-  acc: number;
-  valLoss: number;
-  valAcc: number;
-  /** wall-clock seconds the epoch took */
-  seconds: number;
-}
+export type EpochRecord = EpochLog;
+export type { ClassMetrics };
 
 /** A run's `history.json`. */
 export interface HistoryLike {
   epochs: readonly EpochRecord[];
 }
 
-/** Precision, recall, F1 (0..1) and support (true faces) of one class. */
-export interface ClassMetrics {
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
 
 /** An evaluation as `emoscope evaluate --json` writes it. */
 export interface EvaluationLike {
