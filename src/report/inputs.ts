@@ -1,7 +1,6 @@
-// The data the charts and the report are drawn from, typed structurally so that the training and
-// evaluation modules' own types are assignable: a run's history.json and an `evaluate --json` report.
+// The data the charts and the report are drawn from: a run's history.json and an `evaluate --json`
+// report, with the training and evaluation modules' own types for one line of each.
 import { EmoscopeError } from '../errors.js';
-
 import type { EpochLog } from '../train/history.js';
 import type { ClassMetrics } from '../eval/metrics.js';
 
