@@ -1,6 +1,8 @@
 // emoscope's public entry: a few verbs and the types they speak.
 //
-//   import { loadDataset, train, evaluate, loadModel } from 'emoscope';
+//   import { loadRecognizer, loadDataset, train, evaluate } from 'emoscope';
+//   const recognizer = await loadRecognizer();                          // the shipped model, offline
+//   (await recognizer.recognize('photo.jpg')).faces;                    // [{ box, score, emotion, scores }, …]
 //   const data = await loadDataset('fer2013.csv');                      // { splits: { train, val, test }, … }
 //   const run = await train({ data: 'fer2013.csv', model: 'seed-tuned', out: 'runs/tuned' });
 //   const { report } = await evaluate({ model: 'runs/tuned', data: 'fer2013.csv', split: 'test' });
@@ -45,3 +47,6 @@ export type { RunReportOptions, RunReport } from './report/gather.js';
 
 // Engine
 export { initEngine } from './engine/backend.js';
+
+// Photos
+export * from './predict/index.js';
