@@ -1,6 +1,6 @@
 // The training loop on the committed FER2013 fixture: loss goes down, the run folder has what
 // users rely on, a run killed with SIGKILL resumes to the same history as an uninterrupted one,
-// and no tensor leaks across steps and predictions.
+// and no tensor leaks across steps and predictions, in one thread and on 2 gradient workers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -68,9 +68,9 @@ function runCli(args: string[], onStderr?: (text: string, kill: () => void) => v
   });
 }
 
-test('a run killed with SIGKILL mid-epoch resumes to the same history as an uninterrupted run', async () => {
+for (const workers of [1, 2]) test(`--workers ${workers}: a run killed with SIGKILL mid-epoch resumes to the same history as an uninterrupted run`, async () => {
   const dir = await tempDir();
-  const args = (out: string) => ['train', '--data', FER_FOLDERS, '--model', 'tiny', '--out', out, '--epochs', '4', '--batch-size', '8', '--patience', '0'];
+  const args = (out: string) => ['train', '--data', FER_FOLDERS, '--model', 'tiny', '--out', out, '--epochs', '4', '--batch-size', '8', '--patience', '0', '--workers', String(workers)];
   const full = await runCli(args(join(dir, 'full')));
   assert.equal(full.code, 0, full.stderr);
 
@@ -94,13 +94,13 @@ test('a run killed with SIGKILL mid-epoch resumes to the same history as an unin
   }
 });
 
-test('no tensor leaks across training steps, validation and predictions', async () => {
+for (const workers of [1, 2]) test(`--workers ${workers}: no tensor leaks across training steps, validation and predictions`, async () => {
   await initEngine();
   const dataset = await loadDataset(FER_FOLDERS, { splits: ['val'] });
   const out = join(await tempDir(), 'run');
-  await train({ data: FER_FOLDERS, model: 'tiny', out, epochs: 1, callbacks: quiet });
+  await train({ data: FER_FOLDERS, model: 'tiny', out, epochs: 1, workers, callbacks: quiet });
   const before = tf.memory().numTensors;
-  await train({ data: FER_FOLDERS, model: 'tiny', out, epochs: 3, resume: true, callbacks: quiet });
+  await train({ data: FER_FOLDERS, model: 'tiny', out, epochs: 3, resume: true, workers, callbacks: quiet });
   assert.equal(tf.memory().numTensors, before, 'training two more epochs left tensors behind');
   const { model, meta } = await loadModelFolder(join(out, 'best'));
   const afterLoad = tf.memory().numTensors;

@@ -15,6 +15,7 @@ export function progressCallbacks(stream: NodeJS.WriteStream = process.stderr): 
       stream.write(
         `Training ${info.config.model} (${info.parameters.toLocaleString('en-US')} parameters) on ${info.trainFaces} faces, ` +
         `validating on ${info.valFaces}; ${info.batchesPerEpoch} batches of ${info.config.batchSize} per epoch` +
+        `${info.config.workers > 1 ? ` on ${info.config.workers} workers` : ''}` +
         `${info.startEpoch > 1 ? `; resuming at epoch ${info.startEpoch}` : ''}\n`,
       );
     },

@@ -28,6 +28,7 @@ interface TrainFlags {
   weightDecay?: number;
   schedule?: 'constant' | 'cosine' | 'onecycle';
   warmup?: number;
+  workers?: number;
 }
 
 export const registerTrain: RegisterCommand = (program, setExitCode) => {
@@ -52,6 +53,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .option('--weight-decay <x>', 'L2 decay on conv and dense kernels (default 0)', numberOption('--weight-decay', 0))
     .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(['constant', 'cosine', 'onecycle']))
     .option('--warmup <x>', 'learning-rate warm-up as a fraction of the run', numberOption('--warmup', 0, 1))
+    .option('--workers <n>', 'worker threads computing each step in parallel; 1 = no workers (default: the number of cores)', intOption('--workers', 1))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .action(async (flags: TrainFlags) => {
@@ -86,6 +88,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
           weightDecay: flags.weightDecay,
           schedule: flags.schedule,
           warmup: flags.warmup,
+          workers: flags.workers,
           resume: flags.resume,
           signal: controller.signal,
           callbacks: progressCallbacks(),

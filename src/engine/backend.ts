@@ -1,6 +1,7 @@
 // Sets up the TensorFlow.js backend emoscope computes on: the wasm backend (XNNPACK) with the
 // kernels emoscope adds to it (kernels/index.ts: convolution gradients, fused batch norm, and the
-// native oneDNN kernels where the addon is built) and the fast training-mode batch-norm layer.
+// native oneDNN kernels where the addon is built), the fast training-mode batch-norm layer and
+// dropout masks drawn per face (step-random.ts).
 // Every entry point that touches tensors calls `initEngine()` first; it is idempotent. For
 // data-parallel training see workers.ts.
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,6 +11,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { registerEngineKernels } from './kernels/index.js';
 import { patchBatchNormalization } from './batch-norm-layer.js';
+import { patchDropout } from './step-random.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -23,6 +25,7 @@ export async function initEngine(backend: BackendName = 'wasm'): Promise<void> {
   ready = (async () => {
     registerEngineKernels(); // before the backend is used, so no op ever runs a stock gradient kernel
     patchBatchNormalization();
+    patchDropout();
     const ok = await tf.setBackend(backend);
     if (!ok) throw new Error(`Could not initialise the TensorFlow.js ${backend} backend`);
     await tf.ready();

@@ -9,7 +9,8 @@ import { initEngine } from './backend.js';
 import { setAllReduce } from './all-reduce.js';
 import { makeAllReduce } from './barrier.js';
 import { registerEngineKernels } from './kernels/index.js';
-import { categoricalCrossEntropy } from './loss.js';
+import { shardLoss } from './loss.js';
+import { withStepRandom } from './step-random.js';
 import { nativeAddon } from './native.js';
 import type { WorkerInit, WorkerReply, WorkerStep } from './worker-protocol.js';
 
@@ -32,6 +33,8 @@ async function start(): Promise<void> {
   const shared = new Float32Array(init.weights);
   const inputs = new Float32Array(init.inputs);
   const labels = new Float32Array(init.labels);
+  const targets = new Float32Array(init.targets);
+  const faceWeights = new Float32Array(init.faceWeights);
   const grads = new Float32Array(init.grads);
   const nonTrainableOut = new Float32Array(init.nonTrainable);
   const [, height, width, channels] = model.inputs[0].shape as number[];
@@ -50,19 +53,25 @@ async function start(): Promise<void> {
         }
       });
       const rows = step.end - step.start;
-      const x = tf.tensor4d(inputs.slice(step.start * pixels, step.end * pixels), [rows, height, width, channels]);
-      const y = tf.tensor2d(labels.slice(step.start * classes, step.end * classes), [rows, classes]);
+      const rowsOf = (values: Float32Array, stride: number) => values.slice(step.start * stride, step.end * stride);
       let loss = 0;
       let correct = 0;
       tf.tidy(() => {
-        const { value, grads: named } = tf.variableGrads(() => {
-          const probs = model.apply(x, { training: true }) as tf.Tensor2D;
-          const ce = categoricalCrossEntropy(y, probs);
-          loss = ce.dataSync()[0];
-          correct = tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(y, -1)), 'float32')).dataSync()[0];
-          const penalties = model.calculateLosses();
-          return penalties.length > 0 ? (tf.addN([ce, ...penalties]) as tf.Scalar) : ce;
-        }, trainable);
+        const shard = {
+          x: tf.tensor4d(rowsOf(inputs, pixels), [rows, height, width, channels]),
+          labels: tf.tensor2d(rowsOf(labels, classes), [rows, classes]),
+          targets: tf.tensor2d(rowsOf(targets, classes), [rows, classes]),
+          faceWeights: tf.tensor1d(rowsOf(faceWeights, 1)),
+          share: rows / step.batch,
+        };
+        const forward = () => {
+          const result = shardLoss(model, shard);
+          loss = result.hardLoss.dataSync()[0]!;
+          correct = result.correct.dataSync()[0]!;
+          tf.dispose([result.hardLoss, result.correct]);
+          return result.objective;
+        };
+        const { value, grads: named } = tf.variableGrads(() => (step.seed === null ? forward() : withStepRandom(step.seed, step.start, forward)), trainable);
         value.dispose();
         let at = 0;
         for (const v of trainable) {
@@ -71,7 +80,6 @@ async function start(): Promise<void> {
           at += g.length;
         }
       });
-      tf.dispose([x, y]);
       if (init.index === 0) {
         let at = 0;
         for (const w of nonTrainable) {

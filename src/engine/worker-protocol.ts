@@ -13,9 +13,11 @@ export interface WorkerInit {
   sync: SyncBuffers;
   /** every weight of the model (model.weights order), written by the main thread before each step */
   weights: SharedArrayBuffer;
-  /** the batch's inputs and one-hot labels, written by the main thread before each step */
+  /** the batch's inputs, one-hot labels, training targets and face weights (engine/loss.ts), written by the main thread before each step */
   inputs: SharedArrayBuffer;
   labels: SharedArrayBuffer;
+  targets: SharedArrayBuffer;
+  faceWeights: SharedArrayBuffer;
   /** this worker's gradients (model.trainableWeights order), written by the worker */
   grads: SharedArrayBuffer;
   /** worker 0 writes the non-trainable weights (batch-norm moving statistics) back here */
@@ -27,9 +29,12 @@ export interface WorkerStep {
   start: number;
   end: number;
   batch: number;
+  /** seed of the step's dropout masks (engine/step-random.ts); null: unseeded, as stock TF.js */
+  seed: number | null;
 }
 
 export type WorkerReply =
   | { kind: 'ready' }
+  /** loss: mean hard-label cross-entropy of the shard; correct: its correct predictions */
   | { kind: 'step'; loss: number; correct: number }
   | { kind: 'error'; message: string };

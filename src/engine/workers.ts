@@ -1,19 +1,21 @@
 // Data-parallel training across worker threads: each worker has its own wasm instance (one per
 // core), computes the gradients of its shard of the batch, and the main thread averages them.
 // Batch norm uses the statistics of the whole batch (its kernels all-reduce across workers), so
-// a step with N workers computes what a step with one computes, up to float rounding; dropout
-// masks are drawn independently per worker.
+// a step with N workers computes what a step with one computes, up to float rounding; so do
+// dropout masks, drawn per face from the step's seed (step-random.ts) when one is given.
 //
 //   const pool = await GradientWorkers.start(model, { workers: 2 });
-//   const { loss, grads } = await pool.computeGradients(x, y);   // grads in trainableWeights order
+//   const { loss, grads } = await pool.computeGradients(x, y, { seed });   // grads in trainableWeights order
 //   optimizer.applyGradients(model.trainableWeights.map((w, i) => ({ name: w.read().name, tensor: grads[i] })));
 //   await pool.close();
+// train/step.ts (trainStepOnWorkers) does this with weight decay, label smoothing and class weights.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createSyncBuffers, setParticipants, type SyncBuffers } from './barrier.js';
 import { currentKernelSet, type KernelSet } from './kernels/index.js';
+import type { BatchTargets } from './loss.js';
 import type { WorkerInit, WorkerReply, WorkerStep } from './worker-protocol.js';
 
 export interface GradientWorkersOptions {
@@ -25,13 +27,19 @@ export interface GradientWorkersOptions {
   kernelSet?: KernelSet;
 }
 
+/** What a batch is trained towards beyond its one-hot labels, and the seed of its randomness. */
+export interface ComputeOptions extends Partial<BatchTargets> {
+  /** seed of the step's dropout masks (step-random.ts); undefined: unseeded, as stock TF.js */
+  seed?: number;
+}
+
 /** The loss, accuracy count and gradients of one batch. */
 export interface BatchGradients {
-  /** mean cross-entropy of the batch, without regularization */
+  /** mean cross-entropy of the batch against its one-hot labels, without smoothing, weights or regularization */
   loss: number;
   /** correct predictions in the batch */
   correct: number;
-  /** d(loss + regularization)/d(weight), one tensor per entry of model.trainableWeights; the caller disposes them */
+  /** d(weighted loss on the targets + regularization)/d(weight), one tensor per entry of model.trainableWeights; the caller disposes them */
   grads: tf.Tensor[];
 }
 
@@ -47,6 +55,8 @@ export class GradientWorkers {
   private readonly weights: Float32Array;
   private readonly inputs: Float32Array;
   private readonly labels: Float32Array;
+  private readonly targets: Float32Array;
+  private readonly faceWeights: Float32Array;
   private readonly grads: Float32Array[];
   private readonly nonTrainable: Float32Array;
 
@@ -57,6 +67,8 @@ export class GradientWorkers {
     this.weights = new Float32Array(init.weights);
     this.inputs = new Float32Array(init.inputs);
     this.labels = new Float32Array(init.labels);
+    this.targets = new Float32Array(init.targets);
+    this.faceWeights = new Float32Array(init.faceWeights);
     this.grads = grads.map((g) => new Float32Array(g));
     this.nonTrainable = new Float32Array(init.nonTrainable);
   }
@@ -80,6 +92,8 @@ export class GradientWorkers {
       weights: new SharedArrayBuffer(sizeOf(model.weights) * f32),
       inputs: new SharedArrayBuffer(maxBatch * h * w * c * f32),
       labels: new SharedArrayBuffer(maxBatch * classes * f32),
+      targets: new SharedArrayBuffer(maxBatch * classes * f32),
+      faceWeights: new SharedArrayBuffer(maxBatch * f32),
       nonTrainable: new SharedArrayBuffer(Math.max(1, sizeOf(model.nonTrainableWeights)) * f32),
     };
     const grads = Array.from({ length: count }, () => new SharedArrayBuffer(sizeOf(model.trainableWeights) * f32));
@@ -122,10 +136,14 @@ export class GradientWorkers {
   /**
    * The gradients of the batch (x: [n,h,w,c], y: one-hot [n,classes]) with the model's current
    * weights: each worker takes a contiguous shard, and the shards' gradients are averaged by size.
+   * Without `options.targets` the targets are `y`; without `options.faceWeights` every face weighs 1/n.
    */
-  async computeGradients(x: tf.Tensor4D, y: tf.Tensor2D): Promise<BatchGradients> {
+  async computeGradients(x: tf.Tensor4D, y: tf.Tensor2D, options: ComputeOptions = {}): Promise<BatchGradients> {
     const batch = x.shape[0];
     if (batch > this.maxBatch) throw new Error(`emoscope engine: expected a batch of at most ${this.maxBatch} but received ${batch}`);
+    const { targets, faceWeights, seed } = options;
+    if (targets !== undefined && targets.length !== y.size) throw new Error(`emoscope engine: expected ${y.size} targets but received ${targets.length}`);
+    if (faceWeights !== undefined && faceWeights.length !== batch) throw new Error(`emoscope engine: expected ${batch} face weights but received ${faceWeights.length}`);
     let offset = 0;
     for (const w of this.model.weights) {
       const values = w.read().dataSync() as Float32Array;
@@ -133,7 +151,11 @@ export class GradientWorkers {
       offset += values.length;
     }
     this.inputs.set(x.dataSync() as Float32Array);
-    this.labels.set(y.dataSync() as Float32Array);
+    const labels = y.dataSync() as Float32Array;
+    this.labels.set(labels);
+    this.targets.set(targets ?? labels);
+    if (faceWeights) this.faceWeights.set(faceWeights);
+    else this.faceWeights.fill(1 / batch, 0, batch);
 
     const shards = Math.min(this.workers.length, batch);
     setParticipants(this.sync, shards);
@@ -141,13 +163,13 @@ export class GradientWorkers {
     const replies = await Promise.all(
       bounds.slice(0, shards).map((start, i) => {
         const reply = this.next(this.workers[i], 'step');
-        const step: WorkerStep = { start, end: bounds[i + 1], batch };
+        const step: WorkerStep = { start, end: bounds[i + 1], batch, seed: seed ?? null };
         this.workers[i].postMessage(step);
         return reply;
       }),
     );
 
-    // Σ_w (n_w / n)·∇L_w: each worker's loss is the mean over its shard.
+    // Σ_w (n_w / n)·∇L_w: each worker's objective is scaled as if its shard were a batch (engine/loss.ts).
     const total = new Float32Array(this.grads[0].length);
     let loss = 0;
     let correct = 0;

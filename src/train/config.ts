@@ -1,6 +1,7 @@
 // The training configuration: one block of defaults, each with its unit and meaning, then the
 // architecture's recipe, then the user's overrides. The resolved config is saved in the run
 // folder (`config.json`) so that a run can be repeated, and resumed, exactly.
+import { availableParallelism } from 'node:os';
 import { badArgument } from '../errors.js';
 import type { Architecture } from '../model/architecture.js';
 
@@ -43,6 +44,8 @@ export interface TrainConfig {
   schedule: 'constant' | 'cosine' | 'onecycle';
   /** warm-up as a fraction of all steps */
   warmup: number;
+  /** data-parallel worker threads computing each step's gradients (1 = in this thread); the results do not depend on it */
+  workers: number;
 }
 
 /** Defaults before the architecture's recipe and the user's overrides. */
@@ -64,6 +67,7 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'data' | 'model' | 'out'> = {
   weightDecay: 0,
   schedule: 'constant',
   warmup: 0,
+  workers: availableParallelism(),
 };
 
 export type TrainOverrides = Partial<TrainConfig> & Pick<TrainConfig, 'data' | 'model' | 'out'>;
@@ -97,6 +101,7 @@ function validateTrainConfig(c: TrainConfig): void {
   positiveInt('epochs', c.epochs);
   positiveInt('batchSize', c.batchSize);
   positiveInt('evalBatchSize', c.evalBatchSize);
+  positiveInt('workers', c.workers);
   nonNegativeInt('patience', c.patience);
   nonNegativeInt('limit', c.limit);
   if (!Number.isInteger(c.seed)) throw badArgument('seed', 'a whole number', c.seed);

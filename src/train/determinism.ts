@@ -1,20 +1,8 @@
-// Deterministic dropout. TF.js draws dropout masks from a generator seeded with Math.random()
-// when no seed is given, and a seeded tfjs Dropout layer repeats one mask at every step. Running
-// each training step with Math.random temporarily replaced by a generator seeded from (run seed,
-// epoch, batch) gives fresh masks at every step that are the same on every run: a resumed run
-// continues exactly as the uninterrupted run would have, and workers can reproduce a step.
-import { createRandom } from '../data/random.js';
-
-/** Runs `fn` with Math.random drawing from a generator seeded with `seed`, then restores it. */
-export function withSeededRandom<T>(seed: number, fn: () => T): T {
-  const original = Math.random;
-  Math.random = createRandom(seed);
-  try {
-    return fn();
-  } finally {
-    Math.random = original;
-  }
-}
+// Deterministic training steps. Every step has a seed fixed by (run seed, epoch, batch); the step
+// draws its dropout masks per face from it (engine/step-random.ts) instead of from Math.random,
+// so masks are fresh at every step, the same on every run, and the same whether one process or
+// N workers compute the step: a resumed run continues exactly as the uninterrupted run would
+// have, with any number of workers.
 
 /** The seed of one training step. */
 export function stepSeed(runSeed: number, epoch: number, batch: number): number {

@@ -1,8 +1,12 @@
-// One training step: forward in training mode, the loss (cross-entropy with optional label
-// smoothing and class weights, plus the layers' regularization penalties), gradients of every
-// trainable weight, weight decay, one optimizer update. Everything inside a tidy.
+// One training step: the loss (engine/loss.ts: cross-entropy with optional label smoothing and
+// class weights, plus the layers' regularization penalties) and its gradients, computed in this
+// thread (`trainStep`) or by data-parallel workers (`trainStepOnWorkers`), then weight decay and
+// one optimizer update (`applyUpdate`), the same in both.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { batchTargets, shardLoss } from '../engine/loss.js';
+import { withStepRandom } from '../engine/step-random.js';
+import type { GradientWorkers } from '../engine/workers.js';
 
 export interface StepResult {
   /** mean cross-entropy of the batch against its hard labels (no smoothing, weights or penalties), as Keras reports it */
@@ -18,44 +22,54 @@ export interface StepOptions {
   classWeights?: Float32Array;
   /** L2 weight decay added to the gradient of every conv and dense kernel, as PyTorch's SGD weight_decay */
   weightDecay?: number;
+  /** seed of the step's dropout masks, drawn per face (engine/step-random.ts); undefined = unseeded */
+  seed?: number;
 }
 
-/** Keras's categorical cross-entropy on softmax outputs, per face: probabilities clipped to [1e-7, 1 - 1e-7]. */
-export function crossEntropyPerFace(targets: tf.Tensor2D, probs: tf.Tensor2D): tf.Tensor1D {
-  return tf.tidy(() => tf.neg(tf.sum(tf.mul(targets, tf.log(tf.clipByValue(probs, 1e-7, 1 - 1e-7))), -1)) as tf.Tensor1D);
-}
-
-/** Runs one step of `optimizer` on the batch (x: [n,h,w,1], y: one-hot [n,classes]). */
+/** Runs one step of `optimizer` on the batch (x: [n,h,w,1], y: one-hot [n,classes]) in this thread. */
 export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor2D, options: StepOptions = {}): StepResult {
-  const { labelSmoothing = 0, classWeights, weightDecay = 0 } = options;
+  const { targets, faceWeights } = batchTargets(y.dataSync(), y.shape[1], options);
   // A LayerVariable's read() is its backing tf.Variable, which is what variableGrads differentiates.
   const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const decayed = new Set(model.trainableWeights.filter((w) => /kernel$/.test(w.originalName)).map((w) => (w.read() as tf.Variable).name));
-  const [lossValue, correct] = tf.tidy(() => {
-    const classes = y.shape[1];
-    const targets = labelSmoothing > 0 ? tf.add(tf.mul(y, 1 - labelSmoothing), labelSmoothing / classes) : y;
-    const faceWeights = classWeights ? tf.sum(tf.mul(y, tf.tensor1d(classWeights)), -1) : undefined;
-    let hardLoss: tf.Scalar | undefined;
-    let hits: tf.Scalar | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const probs = model.apply(x, { training: true }) as tf.Tensor2D;
-      hardLoss = tf.keep(tf.mean(crossEntropyPerFace(y, probs)) as tf.Scalar);
-      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(y, -1)), 'float32')) as tf.Scalar);
-      const perFace = crossEntropyPerFace(targets as tf.Tensor2D, probs);
-      const loss = faceWeights ? tf.div(tf.sum(tf.mul(perFace, faceWeights)), tf.sum(faceWeights)) : tf.mean(perFace);
-      const penalties = model.calculateLosses();
-      return (penalties.length > 0 ? tf.addN([loss, ...penalties]) : loss) as tf.Scalar;
-    }, trainable);
+  const [hardLoss, correct] = tf.tidy(() => {
+    const shard = { x, labels: y, targets: tf.tensor2d(targets, y.shape), faceWeights: tf.tensor1d(faceWeights), share: 1 };
+    let kept: tf.Scalar[] = [];
+    const forward = () => {
+      const { objective, hardLoss, correct } = shardLoss(model, shard);
+      kept = [hardLoss, correct];
+      return objective;
+    };
+    const { value, grads } = tf.variableGrads(() => (options.seed === undefined ? forward() : withStepRandom(options.seed, 0, forward)), trainable);
     value.dispose();
-    // Apply in the model's weight order so the optimizer's slots line up across save and resume.
-    optimizer.applyGradients(trainable.map((v) => {
-      const g = grads[v.name]!;
-      return { name: v.name, tensor: weightDecay > 0 && decayed.has(v.name) ? tf.add(g, tf.mul(v, weightDecay)) : g };
-    }));
-    return [hardLoss!, hits!];
+    applyUpdate(model, optimizer, trainable.map((v) => grads[v.name]!), options.weightDecay);
+    return kept;
   });
-  const result = { loss: lossValue.dataSync()[0]!, correct: correct.dataSync()[0]! };
-  lossValue.dispose();
-  correct.dispose();
+  const result = { loss: hardLoss!.dataSync()[0]!, correct: correct!.dataSync()[0]! };
+  tf.dispose([hardLoss!, correct!]);
   return result;
+}
+
+/** Runs one step of `optimizer` on the batch with the gradients computed by `pool`'s workers. */
+export async function trainStepOnWorkers(pool: GradientWorkers, model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor2D, options: StepOptions = {}): Promise<StepResult> {
+  const { targets, faceWeights } = batchTargets(y.dataSync(), y.shape[1], options);
+  const { loss, correct, grads } = await pool.computeGradients(x, y, { targets, faceWeights, seed: options.seed });
+  try {
+    tf.tidy(() => applyUpdate(model, optimizer, grads, options.weightDecay));
+  } finally {
+    tf.dispose(grads);
+  }
+  return { loss, correct };
+}
+
+/**
+ * Weight decay (g + λ·w on conv and dense kernels) and one optimizer update, from the gradients
+ * of model.trainableWeights in that order; call inside a tidy.
+ */
+export function applyUpdate(model: tfl.LayersModel, optimizer: tf.Optimizer, grads: tf.Tensor[], weightDecay = 0): void {
+  // Apply in the model's weight order under the variables' names so the optimizer's slots line up across save and resume.
+  optimizer.applyGradients(model.trainableWeights.map((w, i) => {
+    const v = w.read() as tf.Variable;
+    const g = grads[i]!;
+    return { name: v.name, tensor: weightDecay > 0 && /kernel$/.test(w.originalName) ? tf.add(g, tf.mul(v, weightDecay)) : g };
+  }));
 }

@@ -1,6 +1,6 @@
 // The training loop, readable top to bottom: resolve the config, load the data, build (or resume)
-// the model and optimizer, then for every epoch: shuffle, step through the batches, validate,
-// checkpoint, stop early when validation accuracy stops improving.
+// the model and optimizer, start the gradient workers, then for every epoch: shuffle, step
+// through the batches, validate, checkpoint, stop early when validation accuracy stops improving.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { mkdir, readFile, stat } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { EMOTIONS } from '../types.js';
 import { EmoscopeError } from '../errors.js';
 import { initEngine } from '../engine/backend.js';
+import { GradientWorkers } from '../engine/workers.js';
 import { loadDataset } from '../data/load.js';
 import type { Dataset, FaceSet } from '../data/dataset.js';
 import { createRandom, shuffledIndices } from '../data/random.js';
@@ -28,10 +29,10 @@ import type { TrainConfig, TrainOverrides } from './config.js';
 import { initialState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { PartialEpoch, TrainState } from './checkpoint.js';
 import type { EpochLog, History } from './history.js';
-import { trainStep } from './step.js';
-import type { StepOptions } from './step.js';
+import { trainStep, trainStepOnWorkers } from './step.js';
+import type { StepOptions, StepResult } from './step.js';
 import { learningRateAt, setLearningRate } from './schedule.js';
-import { stepSeed, withSeededRandom } from './determinism.js';
+import { stepSeed } from './determinism.js';
 
 export interface TrainBeginInfo {
   config: TrainConfig;
@@ -170,7 +171,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   });
 
   let stopped: TrainResult['stopped'] = state.finished ?? 'completed';
+  let pool: GradientWorkers | undefined;
   try {
+    // --- Workers: with more than one, each step's gradients are computed data-parallel; the update stays here. ---
+    if (config.workers > 1 && !state.finished) pool = await GradientWorkers.start(model, { workers: config.workers, maxBatch: config.batchSize });
+    const step = (x: tf.Tensor4D, y: tf.Tensor2D, options: StepOptions): Promise<StepResult> =>
+      pool ? trainStepOnWorkers(pool, model, optimizer, x, y, options) : Promise.resolve(trainStep(model, optimizer, x, y, options));
+
     for (let epoch = state.epochsDone + 1; epoch <= config.epochs && !state.finished; epoch++) {
       // --- One epoch: a seeded shuffle, so a resumed epoch sees the same order. ---
       const order = shuffledIndices(trainSet.count, epochSeed(config.seed, epoch));
@@ -185,8 +192,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const indices = order.subarray(b * config.batchSize, Math.min((b + 1) * config.batchSize, trainSet.count));
         const seed = stepSeed(config.seed, epoch, b);
         setLearningRate(optimizer, learningRateAt(config.schedule, config.learningRate, ((epoch - 1) * batches + b) / (config.epochs * batches), config.warmup));
-        const { loss, correct } = withSeededRandom(seed, () =>
-          runBatch(model, optimizer, trainSet, indices, prep, augment, createRandom(seed ^ 0x5bd1e995), stepOptions));
+        const { loss, correct } = await runBatch(step, trainSet, indices, prep, augment, createRandom(seed ^ 0x5bd1e995), { ...stepOptions, seed });
         partial.batchesDone = b + 1;
         partial.lossSum += loss * indices.length;
         partial.correct += correct;
@@ -243,6 +249,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
     }
   } finally {
+    await pool?.close();
     model.dispose();
     optimizer.dispose();
   }
@@ -261,22 +268,21 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   return result;
 }
 
-/** One optimizer step on the faces `indices`; tensors are created and freed here. */
-function runBatch(
-  model: tfl.LayersModel,
-  optimizer: tf.Optimizer,
+/** One optimizer step on the faces `indices` (augmented here, in the main thread); tensors are created and freed here. */
+async function runBatch(
+  step: (x: tf.Tensor4D, y: tf.Tensor2D, options: StepOptions) => Promise<StepResult>,
   set: FaceSet,
   indices: ArrayLike<number>,
   prep: Preprocessing,
   augment: AugmentOptions | undefined,
   random: () => number,
   stepOptions: StepOptions,
-) {
+): Promise<StepResult> {
   const x = augment ? augmentedBatch(set, indices, prep, augment, random) : facesToTensor(set, indices, prep);
   const labels = Int32Array.from(indices, (i) => set.labels[i]!);
   const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), EMOTIONS.length), 'float32') as tf.Tensor2D);
   try {
-    return trainStep(model, optimizer, x, y, stepOptions);
+    return await step(x, y, stepOptions);
   } finally {
     x.dispose();
     y.dispose();
@@ -327,11 +333,12 @@ async function readSavedConfig(path: string, options: TrainOptions): Promise<Tra
   } catch {
     throw new EmoscopeError('NOT_FOUND', `Cannot resume: no run at ${resolve(options.out)} (expected ${RUN_FILES.config} there)`);
   }
-  // A resumed run may be given more epochs or more patience; everything else stays as it was.
+  // A resumed run may be given more epochs, more patience or another number of workers; everything else stays as it was.
   return resolveTrainConfig(getArchitecture(saved.model), {
     ...saved,
     epochs: options.epochs ?? saved.epochs,
     patience: options.patience ?? saved.patience,
+    workers: options.workers ?? saved.workers,
   });
 }
 
