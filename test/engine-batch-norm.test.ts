@@ -8,28 +8,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { initEngine } from '../src/engine/backend.js';
 import { registerEngineKernels, type KernelSet } from '../src/engine/kernels/index.js';
 import { nativeAddon } from '../src/engine/native.js';
+import { MAX_RELATIVE_ERROR, randomValues, relativeError } from './helpers/compare.js';
 
-const MAX_RELATIVE_ERROR = 1e-4;
-
-function randomValues(size: number, seed: number, offset = 0): Float32Array {
-  const out = new Float32Array(size);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1 + offset;
-  }
-  return out;
-}
-
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / Math.max(scale, 1e-30);
-}
 
 /** conv → batch norm → relu → dense: every weight set from a fixed seed so both backends agree. */
 function buildModel(inputShape: number[]): tfl.Sequential {

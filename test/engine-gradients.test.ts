@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initEngine } from '../src/engine/backend.js';
 import { registerEngineKernels, type KernelSet } from '../src/engine/kernels/index.js';
 import { nativeAddon } from '../src/engine/native.js';
+import { MAX_RELATIVE_ERROR, randomValues, relativeError } from './helpers/compare.js';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | number;
@@ -18,30 +19,6 @@ interface Case {
   p: Pad;
 }
 
-const MAX_RELATIVE_ERROR = 1e-4;
-
-/** Deterministic uniform values in [-1, 1) so a failure can be reproduced. */
-function randomValues(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-/** max |actual − expected| / max |expected|: scale-free, and robust to entries near zero. */
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  assert.equal(actual.length, expected.length, 'gradient sizes differ');
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / Math.max(scale, 1e-30);
-}
 
 function outShape(c: Case): Shape4 {
   const info = tf.backend_util.computeConv2DInfo(c.x, c.f, c.s, 1, c.p);

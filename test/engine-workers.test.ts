@@ -10,30 +10,10 @@ import { registerEngineKernels, type KernelSet } from '../src/engine/kernels/ind
 import { crossEntropyPerFace } from '../src/engine/loss.js';
 import { nativeAddon } from '../src/engine/native.js';
 import { GradientWorkers } from '../src/engine/workers.js';
+import { MAX_RELATIVE_ERROR, randomValues, relativeError } from './helpers/compare.js';
 
 const categoricalCrossEntropy = (y: tf.Tensor2D, probs: tf.Tensor2D) => tf.mean(crossEntropyPerFace(y, probs)) as tf.Scalar;
 
-const MAX_RELATIVE_ERROR = 1e-4;
-
-function randomValues(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / Math.max(scale, 1e-30);
-}
 
 /** conv → BN → relu → pool → conv+relu → flatten → dense (L2) → softmax; no dropout, so a step is deterministic. */
 function buildModel(): tfl.LayersModel {

@@ -53,7 +53,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .option('--weight-decay <x>', 'L2 decay on conv and dense kernels (default 0)', numberOption('--weight-decay', 0))
     .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(['constant', 'cosine', 'onecycle']))
     .option('--warmup <x>', 'learning-rate warm-up as a fraction of the run', numberOption('--warmup', 0, 1))
-    .option('--workers <n>', 'worker threads computing each step in parallel; 1 = no workers (default: the number of cores)', intOption('--workers', 1))
+    .option('--workers <n>', 'worker threads computing each step in parallel; 1 = no workers (default: 1 with the native kernels, which use every core already; else the number of cores)', intOption('--workers', 1))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .action(async (flags: TrainFlags) => {

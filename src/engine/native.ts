@@ -3,6 +3,7 @@
 // Where it is not built (browser, other OS, no compiler or oneDNN) the engine uses its pure-wasm
 // kernels instead; EMOSCOPE_NATIVE=0 forces that path.
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -40,10 +41,12 @@ export function nativeAddon(): NativeAddon | undefined {
     loadError = 'disabled by EMOSCOPE_NATIVE=0';
     return undefined;
   }
-  // OpenMP threads that spin between kernels take the core from the JS thread that runs
-  // everything else, and on a loaded machine from each other: measured 2.1–2.6 s vs 0.8–1.6 s
-  // a seed-tuned step. Sleep instead, unless the user chose otherwise; read when libgomp loads.
-  process.env['OMP_WAIT_POLICY'] ??= 'PASSIVE';
+  // How long OpenMP threads spin before sleeping between kernels (read when libgomp loads).
+  // libgomp's default spins long enough to take the core from the JS thread on a loaded machine
+  // (a seed-tuned step 2.1–2.6 s); sleeping at once costs a wake-up per kernel on a quiet one
+  // (776 ms against 480–510 ms spinning). A short spin of 10⁶ iterations measured 474–497 ms
+  // quiet. The user's own OMP_WAIT_POLICY or GOMP_SPINCOUNT wins.
+  if (process.env['OMP_WAIT_POLICY'] === undefined) process.env['GOMP_SPINCOUNT'] ??= '1000000';
   const require = createRequire(import.meta.url);
   for (const candidate of CANDIDATES) {
     const path = fileURLToPath(new URL(candidate, import.meta.url));
@@ -62,4 +65,15 @@ export function nativeAddon(): NativeAddon | undefined {
 /** Why `nativeAddon()` returned undefined, for `emoscope` diagnostics and the benchmark table. */
 export function nativeLoadError(): string | undefined {
   return loadError;
+}
+
+/**
+ * Data-parallel workers a training run uses unless told otherwise. The native kernels already
+ * keep every core busy inside each convolution, and workers then only add synchronization: with
+ * them a train() step took 505 → 674 ms (seed-tuned) and 540 → 584 ms (emo-vgg) on this 2-core
+ * machine, quiet. The pure-wasm kernels run on one thread, and one worker per core helps:
+ * 5659 → 2638 ms and 4185 → 2736 ms (`node dist/bench/train-loop.js --workers 1,2 [--no-native]`).
+ */
+export function defaultWorkers(): number {
+  return nativeAddon() ? 1 : availableParallelism();
 }

@@ -1,7 +1,7 @@
 // The training configuration: one block of defaults, each with its unit and meaning, then the
 // architecture's recipe, then the user's overrides. The resolved config is saved in the run
 // folder (`config.json`) so that a run can be repeated, and resumed, exactly.
-import { availableParallelism } from 'node:os';
+import { defaultWorkers } from '../engine/native.js';
 import { badArgument } from '../errors.js';
 import type { Architecture } from '../model/architecture.js';
 
@@ -67,7 +67,7 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'data' | 'model' | 'out'> = {
   weightDecay: 0,
   schedule: 'constant',
   warmup: 0,
-  workers: availableParallelism(),
+  workers: defaultWorkers(),
 };
 
 export type TrainOverrides = Partial<TrainConfig> & Pick<TrainConfig, 'data' | 'model' | 'out'>;

@@ -8,16 +8,23 @@ import { batchNormKernels, jsBatchNormPasses } from './batch-norm.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { batchMatMulConfig } from './batch-mat-mul.js';
+import { identityConfig } from './identity.js';
 import { nativeConvKernels } from './native-conv.js';
 import { nativeMiscKernels } from './native-misc.js';
 import { keepStockKernel, setPreviousKernel } from './stock.js';
 
-/** Pure-wasm kernels: the filter gradient TF.js lacks, a faster input gradient, fused batch norm, max-pool gradient. */
+/**
+ * Pure-wasm kernels: the filter gradient TF.js lacks, a faster input gradient, fused batch norm,
+ * max-pool gradient, fast transposed matrix products, copy-free Identity.
+ */
 export const WASM_KERNELS: readonly tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   ...batchNormKernels(jsBatchNormPasses),
   maxPoolGradConfig,
+  batchMatMulConfig,
+  identityConfig,
 ];
 
 /** Which kernels serve the wasm backend: emoscope's pure-wasm ones, or the native addon's on top. */
