@@ -150,6 +150,20 @@ test('a missing model folder and a model with another label set are clear errors
 test('options are checked: a face score outside 0..1 and an unknown option are refused', async () => {
   await assert.rejects(loadRecognizer({ model: modelDir, minFaceScore: 2 }), /Expected a number between 0 and 1 for minFaceScore but received 2/);
   await assert.rejects(loadRecognizer({ model: modelDir, minFaceSocre: 0.5 } as never), /for options but received "minFaceSocre"/);
+  await assert.rejects(loadRecognizer({ model: modelDir, tta: 'rotate' as never }), /Expected one of none, flip, crops for tta but received "rotate"/);
+});
+
+test('tta flip keeps the boxes and changes the scores, which still sum to 1 (the averaging itself: model-inference.test)', async () => {
+  const flipped = await loadRecognizer({ model: modelDir, tta: 'flip' });
+  const plain = await recognizer.recognize(COUPLE);
+  const result = await flipped.recognize(COUPLE);
+  assert.deepEqual(result.faces.map((f) => f.box), plain.faces.map((f) => f.box));
+  assert.notDeepEqual(result.faces.map((f) => f.scores), plain.faces.map((f) => f.scores));
+  for (const face of result.faces) {
+    const total = Object.values(face.scores).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(total - 1) < 1e-3, `scores sum to ${total}`);
+  }
+  flipped.dispose();
 });
 
 test('no tensor leaks over repeated recognize calls', async () => {

@@ -41,7 +41,7 @@ export const registerEvaluate: RegisterCommand = (program) => {
     .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
     .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
     .option('--seed <n>', 'seed of class-folder splits and of --limit (default 42)', intOption('--seed', 0))
-    .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image').choices([...TTA_MODES]).default('none'))
+    .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)').choices([...TTA_MODES]).default('none'))
     .action(async (flags: EvaluateFlags) => {
       const result = await evaluate({
         model: flags.model,

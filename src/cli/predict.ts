@@ -2,7 +2,10 @@
 // --json), CSV (--csv), and annotated photos with a confidence chart per face (--out).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { Option } from 'commander';
 import { EmoscopeError } from '../errors.js';
+import { TTA_MODES } from '../model/inference.js';
+import type { Tta } from '../model/inference.js';
 import { loadRecognizer } from '../predict/recognizer.js';
 import { DEFAULT_RECOGNIZER_OPTIONS } from '../predict/options.js';
 import { resultsToCsv } from '../predict/csv.js';
@@ -23,6 +26,7 @@ interface PredictFlags {
   largestFace?: boolean;
   minFaceScore: number;
   tiles?: boolean;
+  tta: Tta;
 }
 
 export const registerPredict: RegisterCommand = (program, setExitCode) => {
@@ -42,6 +46,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       DEFAULT_RECOGNIZER_OPTIONS.minFaceScore,
     )
     .option('--tiles', 'also search tiles of each photo, for crowds of small faces (slower, more false faces)')
+    .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)').choices([...TTA_MODES]).default(DEFAULT_RECOGNIZER_OPTIONS.tta))
     .action(async (inputs: string[], flags: PredictFlags) => {
       const { files, empty } = await listImageFiles(inputs);
       for (const dir of empty) process.stderr.write(`emoscope: ${dir}: no image files in this folder\n`);
@@ -52,6 +57,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
         largestFace: flags.largestFace ?? false,
         minFaceScore: flags.minFaceScore,
         tiles: flags.tiles ?? false,
+        tta: flags.tta,
       });
       const results: PhotoResult[] = [];
       const stems = new Set<string>();

@@ -21,7 +21,7 @@ export const registerReport: RegisterCommand = (program) => {
     .argument('<runDir>', 'a run folder, as `emoscope train --out` writes it')
     .option('--data <path>', "count this data set's faces and evaluate the best model on its test split now (the evaluation is stored in the run)")
     .option('--out <file>', 'the page to write (default: <runDir>/report.html)')
-    .addOption(new Option('--tta <mode>', 'with --data: test-time augmentation of the evaluation (flip averages each face with its mirror image)').choices([...TTA_MODES]).default('none'))
+    .addOption(new Option('--tta <mode>', 'with --data: test-time augmentation of the evaluation (flip averages each face with its mirror image, crops 10 shifted and mirrored views)').choices([...TTA_MODES]).default('none'))
     .action(async (runDir: string, flags: ReportFlags) => {
       const progress = loadProgress(Boolean(flags.data));
       const report = await writeRunReport(runDir, { data: flags.data, out: flags.out, tta: flags.tta, onProgress: progress.update }).finally(progress.stop);

@@ -23,17 +23,36 @@ export function facesToTensor(faces: FaceBytes, indices: ArrayLike<number>, prep
   return tf.tensor4d(values, [n, prep.size, prep.size, 1]);
 }
 
-/** Test-time augmentation: `flip` averages the probabilities of each face and its mirror image. */
-export type Tta = 'none' | 'flip';
-export const TTA_MODES: readonly Tta[] = ['none', 'flip'];
+/**
+ * Test-time augmentation: `flip` averages the probabilities of each face and its mirror image;
+ * `crops` averages 10 views: the face and 4 copies shifted by CROP_SHIFT pixels (up, down, left,
+ * right, borders mirrored, as the training augmentation's shifts are), each also mirrored.
+ */
+export type Tta = 'none' | 'flip' | 'crops';
+export const TTA_MODES: readonly Tta[] = ['none', 'flip', 'crops'];
+
+/** Shift of the `crops` views, in pixels of the 48-px face (a quarter of the training shifts' ±4.8 px range). */
+export const CROP_SHIFT = 2;
+
+/** The face batch seen `dy`, `dx` pixels away (content moves by -dy, -dx), borders mirrored. */
+function shifted(x: tf.Tensor4D, dy: number, dx: number): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const s = CROP_SHIFT;
+  const padded = tf.mirrorPad(x, [[0, 0], [s, s], [s, s], [0, 0]], 'reflect');
+  return tf.slice(padded, [0, s + dy, s + dx, 0], [n, h, w, c]);
+}
 
 /** Softmax probabilities of a batch input, averaged over the test-time augmentations. */
 export function predictBatch(model: tfl.LayersModel, x: tf.Tensor4D, tta: Tta = 'none'): tf.Tensor2D {
   return tf.tidy(() => {
     const probs = model.predict(x) as tf.Tensor2D;
     if (tta === 'none') return probs;
-    const mirrored = model.predict(tf.reverse(x, 2)) as tf.Tensor2D; // axis 2 = width in NHWC
-    return tf.div(tf.add(probs, mirrored), 2) as tf.Tensor2D;
+    const views = tta === 'flip' ? [x] : [x, ...[[-1, 0], [1, 0], [0, -1], [0, 1]].map(([dy, dx]) => shifted(x, dy! * CROP_SHIFT, dx! * CROP_SHIFT))];
+    const all = views.flatMap((v, i) => [
+      i === 0 ? probs : (model.predict(v) as tf.Tensor2D),
+      model.predict(tf.reverse(v, 2)) as tf.Tensor2D, // axis 2 = width in NHWC
+    ]);
+    return tf.div(tf.addN(all), all.length) as tf.Tensor2D;
   });
 }
 

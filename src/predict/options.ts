@@ -5,6 +5,8 @@ import { DEFAULT_MAX_PIXELS } from '../vision/image.js';
 import { DEFAULT_FACE_MARGIN } from '../vision/face-crop.js';
 import { DETECTORS, DEFAULT_DETECTOR } from '../vision/detectors.js';
 import type { DetectorName } from '../vision/detector.js';
+import { TTA_MODES } from '../model/inference.js';
+import type { Tta } from '../model/inference.js';
 
 export interface RecognizerOptions {
   /** model folder (or a training run folder, whose best/ is used); default: the shipped models/default */
@@ -21,6 +23,8 @@ export interface RecognizerOptions {
   margin?: number;
   /** refuse photos with more pixels than this (decompression bombs) */
   maxPixels?: number;
+  /** test-time augmentation of the classifier: none, flip (face + mirror) or crops (10 views) */
+  tta?: Tta;
   /** faces per classifier call */
   batchSize?: number;
 }
@@ -40,6 +44,7 @@ export const DEFAULT_RECOGNIZER_OPTIONS: ResolvedRecognizerOptions = {
   tiles: false,
   margin: DEFAULT_FACE_MARGIN,
   maxPixels: DEFAULT_MAX_PIXELS,
+  tta: 'none',
   batchSize: 32,
 };
 
@@ -63,6 +68,7 @@ export function resolveRecognizerOptions(options: RecognizerOptions = {}): Resol
   if (typeof o.tiles !== 'boolean') throw badArgument('tiles', 'true or false', o.tiles);
   if (typeof o.margin !== 'number' || !(o.margin >= 0 && o.margin <= 1)) throw badArgument('margin', 'a number between 0 and 1', o.margin);
   if (!Number.isInteger(o.maxPixels) || o.maxPixels < 1) throw badArgument('maxPixels', 'a positive integer', o.maxPixels);
+  if (!TTA_MODES.includes(o.tta)) throw badArgument('tta', `one of ${TTA_MODES.join(', ')}`, o.tta);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw badArgument('batchSize', 'a positive integer', o.batchSize);
   return o;
 }

@@ -71,7 +71,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   const detector = await DETECTORS[o.detector]();
 
   function classify(pixels: Uint8Array, count: number): EmotionScores[] {
-    const probs = predictProbabilities(model, { pixels, count }, meta.preprocessing, o.batchSize);
+    const probs = predictProbabilities(model, { pixels, count }, meta.preprocessing, o.batchSize, o.tta);
     const classes = meta.labels.length;
     return Array.from({ length: count }, (_, i) => toScores(probs.subarray(i * classes, (i + 1) * classes), meta));
   }
