@@ -62,6 +62,7 @@ export async function humanSystem(repo: string, emotion = true): Promise<System>
     wasmPath: `${join(repo, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist')}/`,
     modelBasePath: `file://${join(root, 'models')}/`,
     debug: false,
+    cacheSensitivity: 0, // independent photos, not video frames: no reuse of the previous input's results
     face: {
       enabled: true,
       detector: { maxDetected: 20, rotation: false }, // default maxDetected is 1

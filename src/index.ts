@@ -25,6 +25,9 @@ export type { LoadedModel } from './model/folder.js';
 export type { ModelMeta, Preprocessing } from './model/meta.js';
 export { DEFAULT_MODEL_DIR } from './model/locate.js';
 export { predictProbabilities } from './model/inference.js';
+export { inferenceClassifier } from './model/folded.js';
+export type { Classifier } from './model/folded.js';
+export type { Predictor, Tta } from './model/inference.js';
 
 // Training
 export { train } from './train/train.js';

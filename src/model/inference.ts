@@ -2,7 +2,14 @@
 // probabilities, in batches, with every intermediate tensor freed.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { inferenceClassifier } from './folded.js';
+import type { Classifier } from './folded.js';
 import type { Preprocessing } from './meta.js';
+
+/** A layers model (folded for the duration of a call), or a classifier made once with `inferenceClassifier`. */
+export type Predictor = tfl.LayersModel | Classifier;
+
+const isClassifier = (p: Predictor): p is Classifier => 'folded' in p;
 
 /** `count` faces of `size`×`size` gray bytes, one after another. */
 export interface FaceBytes {
@@ -43,14 +50,14 @@ function shifted(x: tf.Tensor4D, dy: number, dx: number): tf.Tensor4D {
 }
 
 /** Softmax probabilities of a batch input, averaged over the test-time augmentations. */
-export function predictBatch(model: tfl.LayersModel, x: tf.Tensor4D, tta: Tta = 'none'): tf.Tensor2D {
+export function predictBatch(model: Classifier, x: tf.Tensor4D, tta: Tta = 'none'): tf.Tensor2D {
   return tf.tidy(() => {
-    const probs = model.predict(x) as tf.Tensor2D;
+    const probs = model.predict(x);
     if (tta === 'none') return probs;
     const views = tta === 'flip' ? [x] : [x, ...[[-1, 0], [1, 0], [0, -1], [0, 1]].map(([dy, dx]) => shifted(x, dy! * CROP_SHIFT, dx! * CROP_SHIFT))];
     const all = views.flatMap((v, i) => [
-      i === 0 ? probs : (model.predict(v) as tf.Tensor2D),
-      model.predict(tf.reverse(v, 2)) as tf.Tensor2D, // axis 2 = width in NHWC
+      i === 0 ? probs : model.predict(v),
+      model.predict(tf.reverse(v, 2)), // axis 2 = width in NHWC
     ]);
     return tf.div(tf.addN(all), all.length) as tf.Tensor2D;
   });
@@ -58,22 +65,27 @@ export function predictBatch(model: tfl.LayersModel, x: tf.Tensor4D, tta: Tta = 
 
 /** Softmax probabilities for every face, row after row ([count × classes]), computed in batches. */
 export function predictProbabilities(
-  model: tfl.LayersModel,
+  model: Predictor,
   faces: FaceBytes,
   prep: Preprocessing,
   batchSize = 256,
   tta: Tta = 'none',
 ): Float32Array {
-  const classes = (model.outputs[0]!.shape[1] as number) ?? 7;
-  const out = new Float32Array(faces.count * classes);
-  for (let start = 0; start < faces.count; start += batchSize) {
-    const n = Math.min(batchSize, faces.count - start);
-    const indices = Array.from({ length: n }, (_, i) => start + i);
-    const probs = tf.tidy(() => predictBatch(model, facesToTensor(faces, indices, prep), tta));
-    out.set(probs.dataSync(), start * classes);
-    probs.dispose();
+  const classifier = isClassifier(model) ? model : inferenceClassifier(model);
+  try {
+    const classes = classifier.classes;
+    const out = new Float32Array(faces.count * classes);
+    for (let start = 0; start < faces.count; start += batchSize) {
+      const n = Math.min(batchSize, faces.count - start);
+      const indices = Array.from({ length: n }, (_, i) => start + i);
+      const probs = tf.tidy(() => predictBatch(classifier, facesToTensor(faces, indices, prep), tta));
+      out.set(probs.dataSync(), start * classes);
+      probs.dispose();
+    }
+    return out;
+  } finally {
+    if (classifier !== model) classifier.dispose();
   }
-  return out;
 }
 
 /** Index of the largest value of each row of a row-major [rows × classes] matrix. */

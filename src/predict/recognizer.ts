@@ -7,6 +7,7 @@ import { EmoscopeError, badArgument } from '../errors.js';
 import { loadModelFolder } from '../model/folder.js';
 import { resolveModelDir } from '../model/locate.js';
 import { predictProbabilities } from '../model/inference.js';
+import { inferenceClassifier } from '../model/folded.js';
 import type { ModelMeta } from '../model/meta.js';
 import { EMOTIONS } from '../types.js';
 import type { Box, EmotionScores, FaceResult, PhotoResult } from '../types.js';
@@ -69,9 +70,10 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   const { model, meta } = await loadModelFolder(await resolveModelDir(o.model));
   checkModel(model, meta, o.model ?? 'the default model');
   const detector = await DETECTORS[o.detector]();
+  const classifier = inferenceClassifier(model); // batch norm folded into the convolutions
 
   function classify(pixels: Uint8Array, count: number): EmotionScores[] {
-    const probs = predictProbabilities(model, { pixels, count }, meta.preprocessing, o.batchSize, o.tta);
+    const probs = predictProbabilities(classifier, { pixels, count }, meta.preprocessing, o.batchSize, o.tta);
     const classes = meta.labels.length;
     return Array.from({ length: count }, (_, i) => toScores(probs.subarray(i * classes, (i + 1) * classes), meta));
   }
@@ -153,6 +155,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     classify,
     dispose() {
       detector.dispose();
+      classifier.dispose();
       model.dispose();
     },
   };

@@ -4,6 +4,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { FACE_BYTES } from '../data/dataset.js';
 import type { LoadedModel } from '../model/folder.js';
 import { predictProbabilities } from '../model/inference.js';
+import { inferenceClassifier } from '../model/folded.js';
 import type { FaceBytes } from '../model/inference.js';
 
 export interface SpeedOptions {
@@ -33,13 +34,15 @@ export function measureSpeed(loaded: LoadedModel, sample?: FaceBytes, options: S
   const passes = options.passes ?? 3;
   const faces = repeatFaces(sample, count);
   const prep = loaded.meta.preprocessing;
-  predictProbabilities(loaded.model, { pixels: faces.pixels.subarray(0, batchSize * FACE_BYTES), count: Math.min(batchSize, count) }, prep, batchSize);
+  const classifier = inferenceClassifier(loaded.model); // as emoscope predicts: batch norm folded
+  predictProbabilities(classifier, { pixels: faces.pixels.subarray(0, batchSize * FACE_BYTES), count: Math.min(batchSize, count) }, prep, batchSize);
   const times: number[] = [];
   for (let p = 0; p < passes; p++) {
     const started = performance.now();
-    predictProbabilities(loaded.model, faces, prep, batchSize);
+    predictProbabilities(classifier, faces, prep, batchSize);
     times.push((performance.now() - started) / count);
   }
+  classifier.dispose();
   times.sort((a, b) => a - b);
   const backend = tf.getBackend();
   const threads = backend === 'wasm' ? getThreadsCount() : undefined;

@@ -176,13 +176,26 @@ function photoFrom(name: string, width: number, height: number, open: () => Shar
       const w = Math.max(1, Math.min(side, Math.round(width * scale)));
       const h = Math.max(1, Math.min(side, Math.round(height * scale)));
       try {
-        const { data } = await rgb(open()).resize(w, h, { fit: 'fill' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+        // A small photo is decoded once: the thumbnail is made from the full pixels, which the faces'
+        // crops need anyway. A large one is decoded again at a fraction of its size (JPEG shrink-on-load).
+        const source = Math.max(width, height) <= SINGLE_DECODE_MAX_SIDE ? fromPixels(await this.pixels()) : rgb(open());
+        const { data } = await source.resize(w, h, { fit: 'fill' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
         return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: w, height: h };
       } catch (error) {
         throw imageError(name, error, maxPixels);
       }
     },
   };
+}
+
+/**
+ * Photos up to this side are decoded once, for the detector's thumbnail and the faces' crops alike;
+ * larger ones get a second, reduced decode for the thumbnail, faster than resizing the full pixels.
+ */
+export const SINGLE_DECODE_MAX_SIDE = 1024;
+
+function fromPixels(image: RgbImage): Sharp {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
 }
 
 /** Transparency flattened on white (as the training faces were), 8-bit sRGB. */
