@@ -4,12 +4,12 @@
 // never saw), decoded straight from the file at that size; with `tiles`, overlapping square tiles of
 // the full pixels are searched too, for faces too small to find at 256 px.
 import * as tf from '@tensorflow/tfjs-core';
-import sharp from 'sharp';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Box } from '../types.js';
 import type { Detection, DetectOptions, FaceDetector } from './detector.js';
 import { weightedNms } from './detector.js';
+import { fromPixels } from './image.js';
 import type { Photo, RgbImage } from './image.js';
 import { loadGraphModelFile } from './graph-model.js';
 
@@ -139,7 +139,7 @@ async function tilePixels(image: RgbImage, view: View): Promise<RgbImage> {
   const scale = INPUT / view.side;
   const w = Math.max(1, Math.min(INPUT, Math.round(width * scale)));
   const h = Math.max(1, Math.min(INPUT, Math.round(height * scale)));
-  const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+  const { data } = await fromPixels(image)
     .extract({ left, top, width, height })
     .resize(w, h, { fit: 'fill' })
     .raw()

@@ -4,6 +4,7 @@
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import type { Box } from '../types.js';
+import { fromPixels } from './image.js';
 import type { RgbImage } from './image.js';
 
 /**
@@ -30,7 +31,7 @@ export async function cropFace(image: RgbImage, box: Box, size: number, margin =
   const inside = region.x >= 0 && region.y >= 0 && region.x + side <= image.width && region.y + side <= image.height;
   let input: Sharp;
   if (inside) {
-    input = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    input = fromPixels(image)
       .extract({ left: region.x, top: region.y, width: side, height: side });
   } else {
     input = sharp(squareWithEdges(image, region), { raw: { width: side, height: side, channels: 3 } });

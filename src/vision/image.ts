@@ -194,7 +194,8 @@ function photoFrom(name: string, width: number, height: number, open: () => Shar
  */
 export const SINGLE_DECODE_MAX_SIDE = 1024;
 
-function fromPixels(image: RgbImage): Sharp {
+/** A sharp pipeline over decoded RGB pixels (no copy). */
+export function fromPixels(image: RgbImage): Sharp {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
 }
 
