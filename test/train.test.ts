@@ -54,6 +54,28 @@ test('an existing run is not overwritten without --resume', async () => {
   await assert.rejects(train({ data: FER_FOLDERS, model: 'tiny', out, epochs: 1, callbacks: quiet }), /already holds a run: pass --resume/);
 });
 
+test('--init starts from a trained model\'s weights, takes its architecture, and refuses another architecture', async () => {
+  const dir = await tempDir();
+  const source = join(dir, 'source');
+  await train({ data: FER_FOLDERS, model: 'tiny', out: source, epochs: 2, callbacks: quiet });
+  // A near-zero learning rate: the fine-tuned model must still be the source model, not a fresh initialization.
+  const tuned = join(dir, 'tuned');
+  await train({ data: FER_FOLDERS, model: '', init: join(source, 'best'), out: tuned, epochs: 1, learningRate: 1e-12, callbacks: quiet });
+  const config = JSON.parse(await readFile(join(tuned, 'config.json'), 'utf8'));
+  assert.equal(config.model, 'tiny');
+  assert.equal(config.init, join(source, 'best'));
+  const before = await loadModelFolder(join(source, 'best'));
+  const after = await loadModelFolder(join(tuned, 'best'));
+  const kernel = (m: typeof before) => m.model.getWeights()[0]!.dataSync();
+  const maxDiff = (a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));
+  assert.ok(maxDiff(kernel(before), kernel(after)) < 1e-6, 'the first kernel moved away from the --init weights');
+  for (const m of [before, after]) m.model.dispose();
+  await assert.rejects(
+    train({ data: FER_FOLDERS, model: 'seed-tuned', init: join(source, 'best'), out: join(dir, 'other'), epochs: 1, callbacks: quiet }),
+    /--init .*best: it is a tiny model, this run trains seed-tuned/,
+  );
+});
+
 /** Runs the CLI; resolves with its exit code and stderr. `onStderr` may kill it. */
 function runCli(args: string[], onStderr?: (text: string, kill: () => void) => void): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve, reject) => {

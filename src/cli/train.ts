@@ -29,6 +29,7 @@ interface TrainFlags {
   schedule?: 'constant' | 'cosine' | 'onecycle';
   warmup?: number;
   workers?: number;
+  init?: string;
 }
 
 export const registerTrain: RegisterCommand = (program, setExitCode) => {
@@ -54,11 +55,12 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(['constant', 'cosine', 'onecycle']))
     .option('--warmup <x>', 'learning-rate warm-up as a fraction of the run', numberOption('--warmup', 0, 1))
     .option('--workers <n>', 'worker threads computing each step in parallel; 1 = no workers (default: 1 with the native kernels, which use every core already; else the number of cores)', intOption('--workers', 1))
+    .option('--init <model-dir>', 'start from the weights of a trained model folder instead of random ones (fine-tuning; --model defaults to its architecture)')
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .action(async (flags: TrainFlags) => {
-      if (!flags.resume && (!flags.data || !flags.model)) {
-        throw new EmoscopeError('BAD_ARGUMENT', 'train needs --data <path> and --model <name> (or --resume with the --out of an earlier run)');
+      if (!flags.resume && (!flags.data || !(flags.model || flags.init))) {
+        throw new EmoscopeError('BAD_ARGUMENT', 'train needs --data <path> and --model <name> or --init <model-dir> (or --resume with the --out of an earlier run)');
       }
       const controller = new AbortController();
       const onSigint = () => {
@@ -89,6 +91,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
           schedule: flags.schedule,
           warmup: flags.warmup,
           workers: flags.workers,
+          init: flags.init,
           resume: flags.resume,
           signal: controller.signal,
           callbacks: progressCallbacks(),

@@ -49,17 +49,22 @@ export async function saveModelFolder(dir: string, model: tfl.LayersModel, meta:
   await replaceFolderAtomic(dir, (tmp) => writeModelFiles(tmp, model, meta));
 }
 
-/** Loads a model folder written by `saveModelFolder` (or any TF.js layers model with an `emoscope.json`). */
-export async function loadModelFolder(dir: string): Promise<LoadedModel> {
+/** Reads only the `emoscope.json` of a model folder. */
+export async function readModelMeta(dir: string): Promise<ModelMeta> {
   await recoverFolder(dir);
-  const modelPath = join(dir, MODEL_JSON);
   const metaPath = join(dir, META_JSON);
   try {
-    await stat(modelPath);
+    await stat(join(dir, MODEL_JSON));
   } catch {
     throw new EmoscopeError('NOT_FOUND', `No model at ${dir}: expected a folder with ${MODEL_JSON}, ${WEIGHTS_BIN} and ${META_JSON}`);
   }
-  const meta = parseModelMeta(await readJson(metaPath), metaPath);
+  return parseModelMeta(await readJson(metaPath), metaPath);
+}
+
+/** Loads a model folder written by `saveModelFolder` (or any TF.js layers model with an `emoscope.json`). */
+export async function loadModelFolder(dir: string): Promise<LoadedModel> {
+  const meta = await readModelMeta(dir);
+  const modelPath = join(dir, MODEL_JSON);
   const modelJson = (await readJson(modelPath)) as tf.io.ModelJSON;
   const manifest = modelJson.weightsManifest ?? [];
   const buffers: ArrayBuffer[] = [];

@@ -46,6 +46,8 @@ export interface TrainConfig {
   warmup: number;
   /** data-parallel worker threads computing each step's gradients (1 = in this thread); the results do not depend on it */
   workers: number;
+  /** model folder whose weights start the run instead of a random initialization (fine-tuning); '' = none */
+  init: string;
 }
 
 /** Defaults before the architecture's recipe and the user's overrides. */
@@ -68,6 +70,7 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'data' | 'model' | 'out'> = {
   schedule: 'constant',
   warmup: 0,
   workers: defaultWorkers(),
+  init: '',
 };
 
 export type TrainOverrides = Partial<TrainConfig> & Pick<TrainConfig, 'data' | 'model' | 'out'>;

@@ -18,7 +18,7 @@ import type { AugmentOptions } from '../data/augment.js';
 import { getArchitecture } from '../model/registry.js';
 import { DEFAULT_PREPROCESSING } from '../model/meta.js';
 import type { ModelMeta, Preprocessing } from '../model/meta.js';
-import { loadModelFolder, saveModelFolder } from '../model/folder.js';
+import { loadModelFolder, readModelMeta, saveModelFolder } from '../model/folder.js';
 import { evaluateLoaded } from '../evaluate/evaluate-model.js';
 import { storeRunEvaluation } from '../evaluate/run-evaluation.js';
 import { argmaxRows, countParameters, crossEntropy, facesToTensor, predictProbabilities } from '../model/inference.js';
@@ -100,7 +100,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (await exists(join(runDir, RUN_FILES.last))) {
       throw new EmoscopeError('BAD_ARGUMENT', `${runDir} already holds a run: pass --resume to continue it, or choose another --out`);
     }
-    config = resolveTrainConfig(getArchitecture(options.model), options);
+    // Fine-tuning without --model trains the architecture of the --init folder.
+    const model = options.model || (options.init ? (await readModelMeta(options.init)).architecture : '');
+    config = resolveTrainConfig(getArchitecture(model), { ...options, model });
   }
   const architecture = getArchitecture(config.model);
   await mkdir(runDir, { recursive: true });
@@ -141,6 +143,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (state.finished && state.epochsDone < config.epochs && patienceLeft) state.finished = null;
   } else {
     model = architecture.build({ seed: config.seed, classes: EMOTIONS.length, inputSize: DEFAULT_PREPROCESSING.size });
+    if (config.init) await initializeFrom(model, config.init, architecture.name);
     state = initialState();
   }
   const prep = DEFAULT_PREPROCESSING;
@@ -324,6 +327,29 @@ function createOptimizer(config: TrainConfig): tf.Optimizer {
 /** The shuffle seed of an epoch: distinct per epoch, fixed by the run's seed. */
 function epochSeed(seed: number, epoch: number): number {
   return (seed * 1_000_003 + epoch * 7_919) >>> 0;
+}
+
+/** Copies the weights of the model folder `dir` into `model`, which must have the same architecture and labels. */
+async function initializeFrom(model: tfl.LayersModel, dir: string, architecture: string): Promise<void> {
+  const source = await loadModelFolder(dir);
+  try {
+    const { meta } = source;
+    if (meta.labels.join() !== EMOTIONS.join()) {
+      throw new EmoscopeError('BAD_MODEL', `--init ${dir}: its labels (${meta.labels.join(', ')}) are not emoscope's (${EMOTIONS.join(', ')})`);
+    }
+    if (meta.architecture !== architecture) {
+      throw new EmoscopeError('BAD_MODEL', `--init ${dir}: it is a ${meta.architecture} model, this run trains ${architecture} (leave out --model to take the folder's)`);
+    }
+    const weights = source.model.getWeights();
+    const expected = model.getWeights();
+    const mismatch = weights.length !== expected.length
+      ? `${weights.length} weight tensors, expected ${expected.length}`
+      : weights.map((w, i) => (w.shape.join() === expected[i]!.shape.join() ? '' : `weight ${i} has shape [${w.shape.join(', ')}], expected [${expected[i]!.shape.join(', ')}]`)).find(Boolean);
+    if (mismatch) throw new EmoscopeError('BAD_MODEL', `--init ${dir}: ${mismatch}`);
+    model.setWeights(weights);
+  } finally {
+    source.model.dispose();
+  }
 }
 
 async function readSavedConfig(path: string, options: TrainOptions): Promise<TrainConfig> {
