@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import sharp from 'sharp';
 import { initEngine } from '../src/engine/backend.js';
 import { loadBlazeFace } from '../src/vision/blazeface.js';
 import { iou, weightedNms } from '../src/vision/detector.js';
@@ -35,6 +36,22 @@ test('BlazeFace finds the two faces of couple.jpg where they are, and one in sin
       assert.equal(face.keypoints.length, 6);
     });
     assert.equal((await detector.detect(await openPhoto(SINGLE), { minScore: 0.35 })).length, 1);
+  } finally {
+    detector.dispose();
+  }
+});
+
+test('on the photo turned upright-to-portrait (446×640, a 192×256 network input) the faces are where the turn puts them', async () => {
+  await initEngine();
+  const detector = await loadBlazeFace();
+  try {
+    const portrait = await sharp(COUPLE).rotate(90).jpeg().toBuffer(); // clockwise: (x, y) → (445 - y, x)
+    const faces = await detector.detect(await openPhoto(portrait), { minScore: 0.35 });
+    assert.equal(faces.length, 2);
+    for (const want of COUPLE_FACES) {
+      const [wx, wy] = [445 - want.cy, want.cx];
+      assert.ok(faces.some((f) => Math.hypot(centre(f.box)[0] - wx, centre(f.box)[1] - wy) < want.side * 0.2), `no face near (${wx}, ${wy})`);
+    }
   } finally {
     detector.dispose();
   }

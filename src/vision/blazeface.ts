@@ -1,8 +1,10 @@
 // BlazeFace (MediaPipe's "back camera" variant, 256×256 input, 896 anchors): a fast single-shot face
 // detector. Weights: models/detector/blazeface/ (from @vladmandic/human, MIT; see the README there).
-// The photo is letterboxed into the 256×256 input (not stretched: a stretched face is a face the model
-// never saw), decoded straight from the file at that size; with `tiles`, overlapping square tiles of
-// the full pixels are searched too, for faces too small to find at 256 px.
+// The photo is scaled to 256 px on its longer side (not stretched to a square: a stretched face is a
+// face the model never saw) and the network, fully convolutional, runs on just that rectangle
+// rounded up to a multiple of 32 px (e.g. 256×192 for a 4:3 photo instead of a letterboxed 256×256:
+// a quarter less work). With `tiles`, overlapping square tiles of the full pixels are searched too,
+// for faces too small to find at 256 px.
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,18 +18,31 @@ import { loadGraphModelFile } from './graph-model.js';
 /** Where the weights are, from dist/src/vision/ (compiled) back to the package root. */
 export const BLAZEFACE_MODEL = join(fileURLToPath(new URL('../../../', import.meta.url)), 'models', 'detector', 'blazeface', 'blazeface.json');
 
+/** The side the network was trained at: the longer side of its input here. */
 const INPUT = 256;
+/** The input's sides are multiples of the coarsest stride. */
+const STRIDE = 32;
 const KEYPOINTS = 6;
 /** boxes of one face found by several anchors overlap at least this much (MediaPipe uses 0.3) */
 const MERGE_IOU = 0.3;
+/**
+ * The convolutions that produce scores and box regressions, at stride 16 (2 anchors per cell) and 32
+ * (6 per cell). They are read directly: the graph's own outputs reshape them to the sizes of a 256×256
+ * input, and this input is not always square.
+ */
+const HEADS = {
+  scores16: 'StatefulPartitionedCall/functional_1/conv2d_33/BiasAdd',
+  scores32: 'StatefulPartitionedCall/functional_1/conv2d_34/BiasAdd',
+  boxes16: 'StatefulPartitionedCall/functional_1/conv2d_35/BiasAdd',
+  boxes32: 'StatefulPartitionedCall/functional_1/conv2d_36/BiasAdd',
+} as const;
 
-/** Anchor centres in input pixels: 16×16 cells × 2 anchors (stride 16), then 8×8 × 6 (stride 32). */
-function anchors(): Float32Array {
+/** Anchor centres in input pixels for a `width`×`height` input: stride-16 cells × 2 anchors, then stride-32 cells × 6. */
+function anchors(width: number, height: number): Float32Array {
   const out: number[] = [];
   for (const [stride, perCell] of [[16, 2], [32, 6]] as const) {
-    const cells = INPUT / stride;
-    for (let y = 0; y < cells; y++) {
-      for (let x = 0; x < cells; x++) {
+    for (let y = 0; y < height / stride; y++) {
+      for (let x = 0; x < width / stride; x++) {
         for (let n = 0; n < perCell; n++) out.push(stride * (x + 0.5), stride * (y + 0.5));
       }
     }
@@ -35,7 +50,10 @@ function anchors(): Float32Array {
   return Float32Array.from(out);
 }
 
-/** A square region of the image searched as one 256×256 input (the whole photo is one, letterboxed). */
+/** A side rounded up to the input's granularity, at most INPUT. */
+const inputSide = (side: number) => Math.min(INPUT, Math.ceil(side / STRIDE) * STRIDE);
+
+/** A square region of the image searched at the scale of one 256-px input (the whole photo is one view). */
 interface View {
   x: number;
   y: number;
@@ -44,30 +62,40 @@ interface View {
 
 /** Loads BlazeFace from the repository's files (default `models/detector/blazeface/blazeface.json`). */
 export async function loadBlazeFace(modelPath = BLAZEFACE_MODEL): Promise<FaceDetector> {
-  const model = await loadGraphModelFile(modelPath);
-  const anchorXY = anchors();
+  // The graph declares a 256×256 input; it is fully convolutional, so any multiple of 32 works.
+  const model = await loadGraphModelFile(modelPath, (topology) => {
+    const graph = topology as { node?: Array<{ op: string; attr?: { shape?: { shape?: { dim?: Array<{ size: string }> } } } }> };
+    for (const node of graph.node ?? []) {
+      const dims = node.op === 'Placeholder' ? node.attr?.shape?.shape?.dim : undefined;
+      if (dims?.length === 4) { dims[1]!.size = '-1'; dims[2]!.size = '-1'; }
+    }
+  });
+  const anchorCache = new Map<string, Float32Array>();
 
   /**
    * Runs the network on one view (at most 256×256, placed top-left in the input) and returns raw
-   * candidates; `view` says where the 256×256 square lies in the coordinates the boxes are wanted in.
+   * candidates; `view` says where a 256×256 square at its scale lies in the coordinates the boxes are wanted in.
    */
   async function searchView(pixels: RgbImage, view: View, minScore: number): Promise<Detection[]> {
-    const input = tf.tensor4d(letterboxInput(pixels), [1, INPUT, INPUT, 3]);
+    const width = inputSide(pixels.width);
+    const height = inputSide(pixels.height);
+    const key = `${width}x${height}`;
+    let anchorXY = anchorCache.get(key);
+    if (!anchorXY) anchorCache.set(key, (anchorXY = anchors(width, height)));
+    const input = tf.tensor4d(letterboxInput(pixels, width, height), [1, height, width, 3]);
     let outputs: tf.Tensor[] = [];
     try {
-      outputs = model.execute(input) as tf.Tensor[];
-      const byShape = (anchorsCount: number, width: number) =>
-        outputs.find((t) => t.shape[1] === anchorsCount && t.shape[2] === width)!;
-      const [s512, s384, r512, r384] = await Promise.all(
-        [byShape(512, 1), byShape(384, 1), byShape(512, 16), byShape(384, 16)].map((t) => t.data() as Promise<Float32Array>),
-      );
+      outputs = model.execute(input, [HEADS.scores16, HEADS.scores32, HEADS.boxes16, HEADS.boxes32]) as tf.Tensor[];
+      const [s16, s32, r16, r32] = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
+      const fine = s16!.length; // stride-16 anchors come first, as in anchorXY
+      const total = fine + s32!.length;
       const found: Detection[] = [];
       const k = view.side / INPUT; // input pixels → target pixels
-      for (let i = 0; i < 896; i++) {
-        const logit = i < 512 ? s512![i]! : s384![i - 512]!;
+      for (let i = 0; i < total; i++) {
+        const logit = i < fine ? s16![i]! : s32![i - fine]!;
         const score = 1 / (1 + Math.exp(-logit));
         if (score < minScore) continue;
-        const reg = i < 512 ? r512!.subarray(i * 16, i * 16 + 16) : r384!.subarray((i - 512) * 16, (i - 512) * 16 + 16);
+        const reg = i < fine ? r16!.subarray(i * 16, i * 16 + 16) : r32!.subarray((i - fine) * 16, (i - fine) * 16 + 16);
         const ax = anchorXY[i * 2]!;
         const ay = anchorXY[i * 2 + 1]!;
         const cx = ax + reg[0]!;
@@ -115,16 +143,16 @@ export async function loadBlazeFace(modelPath = BLAZEFACE_MODEL): Promise<FaceDe
 }
 
 /**
- * The network's input: `pixels` at the top-left of a 256×256 square, black beyond, scaled to the
- * [-1, 1] range BlazeFace was trained on.
+ * The network's input: `pixels` at the top-left of a `width`×`height` rectangle, black beyond, scaled
+ * to the [-1, 1] range BlazeFace was trained on.
  */
-function letterboxInput(pixels: RgbImage): Float32Array {
-  const values = new Float32Array(INPUT * INPUT * 3).fill(-1);
-  const w = Math.min(INPUT, pixels.width);
-  const h = Math.min(INPUT, pixels.height);
+function letterboxInput(pixels: RgbImage, width: number, height: number): Float32Array {
+  const values = new Float32Array(width * height * 3).fill(-1);
+  const w = Math.min(width, pixels.width);
+  const h = Math.min(height, pixels.height);
   for (let y = 0; y < h; y++) {
     const src = y * pixels.width * 3;
-    const dst = y * INPUT * 3;
+    const dst = y * width * 3;
     for (let i = 0; i < w * 3; i++) values[dst + i] = pixels.data[src + i]! / 127.5 - 1;
   }
   return values;

@@ -1,10 +1,10 @@
 // A found face → the classifier's input pixels, prepared the way the training faces were: a square
-// around the face, resized with sharp (lanczos3, as src/data/decode-face.ts does for image folders)
-// and converted with sharp's greyscale, as FER2013-style 48×48 gray faces are made.
+// around the face, converted to gray with the BT.601 luma weights (what OpenCV's and Pillow's gray
+// conversions use), then resized with sharp (lanczos3, as src/data/decode-face.ts does for image
+// folders) to 48×48. The square is cut out and grayed here, in one pass over its pixels, so that sharp
+// only sees a small one-channel image: cheaper than handing it the whole photo for every face.
 import sharp from 'sharp';
-import type { Sharp } from 'sharp';
 import type { Box } from '../types.js';
-import { fromPixels } from './image.js';
 import type { RgbImage } from './image.js';
 
 /**
@@ -28,38 +28,30 @@ export function cropRegion(box: Box, margin: number): Box {
 export async function cropFace(image: RgbImage, box: Box, size: number, margin = DEFAULT_FACE_MARGIN): Promise<Uint8Array> {
   const region = cropRegion(box, margin);
   const side = region.width;
-  const inside = region.x >= 0 && region.y >= 0 && region.x + side <= image.width && region.y + side <= image.height;
-  let input: Sharp;
-  if (inside) {
-    input = fromPixels(image)
-      .extract({ left: region.x, top: region.y, width: side, height: side });
-  } else {
-    input = sharp(squareWithEdges(image, region), { raw: { width: side, height: side, channels: 3 } });
-  }
-  const { data, info } = await input.resize(size, size, { fit: 'fill' }).grayscale().raw().toBuffer({ resolveWithObject: true });
-  if (info.channels === 1) return new Uint8Array(data.buffer, data.byteOffset, data.length);
-  const gray = new Uint8Array(size * size);
-  for (let i = 0; i < gray.length; i++) gray[i] = data[i * info.channels]!;
-  return gray;
+  const gray = graySquare(image, region);
+  if (side === size) return gray;
+  const { data } = await sharp(gray, { raw: { width: side, height: side, channels: 1 } })
+    .resize(size, size, { fit: 'fill' })
+    .toColourspace('b-w') // one channel out, as in (sharp would otherwise write the gray as sRGB)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return new Uint8Array(data.buffer, data.byteOffset, data.length);
 }
 
-/** Copies a square region out of the image, clamping coordinates so edge pixels repeat outside it. */
-function squareWithEdges(image: RgbImage, region: Box): Uint8Array {
+/** The gray bytes of a square region, coordinates clamped so that edge pixels repeat outside the image. */
+export function graySquare(image: RgbImage, region: Box): Uint8Array {
   const side = region.width;
-  const out = new Uint8Array(side * side * 3);
-  const clampX = (x: number) => Math.min(image.width - 1, Math.max(0, x));
+  const out = new Uint8Array(side * side);
+  const columns = new Int32Array(side);
+  for (let x = 0; x < side; x++) columns[x] = Math.min(image.width - 1, Math.max(0, region.x + x)) * 3;
+  const { data } = image;
   for (let y = 0; y < side; y++) {
-    const sy = Math.min(image.height - 1, Math.max(0, region.y + y));
-    const row = sy * image.width;
-    const x0 = clampX(region.x);
-    const x1 = clampX(region.x + side - 1);
+    const row = Math.min(image.height - 1, Math.max(0, region.y + y)) * image.width * 3;
+    const d = y * side;
     for (let x = 0; x < side; x++) {
-      const sx = region.x + x < 0 ? x0 : region.x + x >= image.width ? x1 : region.x + x;
-      const s = (row + sx) * 3;
-      const d = (y * side + x) * 3;
-      out[d] = image.data[s]!;
-      out[d + 1] = image.data[s + 1]!;
-      out[d + 2] = image.data[s + 2]!;
+      const s = row + columns[x]!;
+      // BT.601 luma in 16-bit fixed point (0.299, 0.587, 0.114), rounded
+      out[d + x] = (19595 * data[s]! + 38470 * data[s + 1]! + 7471 * data[s + 2]! + 32768) >> 16;
     }
   }
   return out;

@@ -6,14 +6,18 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 
-/** Reads `jsonPath` and the weight files its manifest names (relative to it) into a GraphModel. */
-export async function loadGraphModelFile(jsonPath: string): Promise<tfconv.GraphModel> {
+/**
+ * Reads `jsonPath` and the weight files its manifest names (relative to it) into a GraphModel;
+ * `patchTopology`, if given, may change the graph's JSON before it is loaded.
+ */
+export async function loadGraphModelFile(jsonPath: string, patchTopology?: (topology: tf.io.ModelJSON['modelTopology']) => void): Promise<tfconv.GraphModel> {
   let json: tf.io.ModelJSON;
   try {
     json = JSON.parse(await readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
   } catch (error) {
     throw new EmoscopeError('BAD_MODEL', `Cannot load the graph model ${jsonPath}: ${(error as Error).message}`, { cause: error });
   }
+  patchTopology?.(json.modelTopology);
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: ArrayBuffer[] = [];
   for (const group of json.weightsManifest ?? []) {
