@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerTrain } from './train.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerCalibrate } from './calibrate.js';
 import { registerData } from './data.js';
 import { registerPredict } from './predict.js';
 import { registerReport } from './report.js';
@@ -12,6 +13,7 @@ export type RegisterCommand = (program: Command, setExitCode: (code: number) => 
 export const COMMANDS: RegisterCommand[] = [
   registerTrain,
   registerEvaluate,
+  registerCalibrate,
   registerData,
   registerPredict,
   registerReport,

@@ -1,0 +1,50 @@
+// `emoscope calibrate`: fit per-class offsets on held-out faces and write the calibrated model.
+import { Option } from 'commander';
+import { calibrateModel } from '../evaluate/calibrate-model.js';
+import { EMOTIONS } from '../types.js';
+import type { RegisterCommand } from './commands.js';
+import { intOption, numberOption } from './options.js';
+
+interface CalibrateFlags {
+  model?: string;
+  data: string;
+  out: string;
+  split: 'val' | 'train';
+  minRecall: number;
+  limit?: number;
+  skipBad?: boolean;
+  valFraction?: number;
+  testFraction?: number;
+  seed?: number;
+}
+
+export const registerCalibrate: RegisterCommand = (program) => {
+  program
+    .command('calibrate')
+    .description('Shift each class\'s score so that accuracy is highest while every class keeps a minimum recall, fitted on held-out faces; writes a new model folder (one forward pass per face, as before)')
+    .option('--model <dir>', 'a model folder, or a run folder (its best/ is used); default: the shipped model')
+    .requiredOption('--data <path>', 'fer2013.csv, a FER2013 image-folder tree, or a tree of <class>/ folders')
+    .requiredOption('--out <dir>', 'where to write the calibrated model folder')
+    .addOption(new Option('--split <split>', 'faces the offsets are fitted on (never the test split you report)').choices(['val', 'train']).default('val'))
+    .option('--min-recall <x>', 'recall every class must keep on those faces', numberOption('--min-recall', 0, 1), 0.4)
+    .option('--limit <n>', 'at most N faces, every class kept', intOption('--limit', 1))
+    .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
+    .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
+    .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
+    .option('--seed <n>', 'seed of class-folder splits and of --limit (default 42)', intOption('--seed', 0))
+    .action(async (flags: CalibrateFlags) => {
+      const r = await calibrateModel({ ...flags });
+      const pct = (x: number) => x.toFixed(3);
+      const lines = [
+        `Calibrated ${r.modelDir} on ${r.faces} ${flags.split} faces (every class's recall at least ${flags.minRecall}${r.feasible ? '' : ': NOT reached'})`,
+        '',
+        '| class | offset | recall before | recall after |',
+        '|---|---|---|---|',
+        ...EMOTIONS.map((e, i) => `| ${e} | ${r.offsets[i]! >= 0 ? '+' : ''}${r.offsets[i]!.toFixed(2)} | ${pct(r.before.recall[i]!)} | ${pct(r.after.recall[i]!)} |`),
+        `| accuracy | | ${pct(r.before.accuracy)} | ${pct(r.after.accuracy)} |`,
+        '',
+        `Written: ${r.out} (measure it on the test split with \`emoscope evaluate --model ${r.out}\`)`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+};

@@ -1,0 +1,83 @@
+// `emoscope calibrate`: a model's class offsets fitted on held-out faces (PublicTest by default) and
+// folded into its final layer, written as a new model folder with what was done in its emoscope.json.
+import { initEngine } from '../engine/backend.js';
+import { loadDataset } from '../data/load.js';
+import { badArgument } from '../errors.js';
+import { fitClassOffsets } from '../eval/calibrate.js';
+import type { CalibrationFit } from '../eval/calibrate.js';
+import { addClassOffsets } from '../model/class-offsets.js';
+import { loadModelFolder, saveModelFolder } from '../model/folder.js';
+import { resolveModelDir } from '../model/locate.js';
+import { predictProbabilities } from '../model/inference.js';
+import { EMOTIONS } from '../types.js';
+import type { Split } from '../types.js';
+
+export interface CalibrateOptions {
+  /** model folder or run folder; default: the shipped model */
+  model?: string;
+  data: string;
+  /** the folder to write the calibrated model to */
+  out: string;
+  /** the faces the offsets are fitted on (default val: never the test split you report on) */
+  split?: Exclude<Split, 'test'>;
+  minRecall?: number;
+  limit?: number;
+  skipBad?: boolean;
+  valFraction?: number;
+  testFraction?: number;
+  seed?: number;
+}
+
+export interface CalibrateResult extends CalibrationFit {
+  modelDir: string;
+  out: string;
+  faces: number;
+}
+
+/** Fits class offsets on a split, adds them to the model's final bias and saves the result to `out`. */
+export async function calibrateModel(options: CalibrateOptions): Promise<CalibrateResult> {
+  const split = options.split ?? 'val';
+  if (split !== 'val' && split !== 'train') throw badArgument('split', 'val or train (the test split is for reporting)', split);
+  const minRecall = options.minRecall ?? 0.4;
+  if (!(minRecall >= 0 && minRecall < 1)) throw badArgument('minRecall', 'a number from 0 to below 1', minRecall);
+  await initEngine();
+  const modelDir = await resolveModelDir(options.model);
+  const loaded = await loadModelFolder(modelDir);
+  try {
+    const dataset = await loadDataset(options.data, {
+      splits: [split],
+      limit: options.limit,
+      skipBad: options.skipBad,
+      valFraction: options.valFraction,
+      testFraction: options.testFraction,
+      seed: options.seed,
+    });
+    const faces = dataset.splits[split];
+    if (faces.count === 0) throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
+    const probabilities = predictProbabilities(loaded.model, faces, loaded.meta.preprocessing);
+    const fit = fitClassOffsets(probabilities, faces.labels, EMOTIONS.length, { minRecall });
+    addClassOffsets(loaded.model, fit.offsets);
+    const perClass = (values: number[]) => Object.fromEntries(EMOTIONS.map((e, i) => [e, round(values[i]!)]));
+    const calibration = {
+      data: options.data,
+      split,
+      faces: faces.count,
+      minRecall,
+      feasible: fit.feasible,
+      offsets: perClass(fit.offsets),
+      before: { accuracy: round(fit.before.accuracy), recall: perClass(fit.before.recall) },
+      after: { accuracy: round(fit.after.accuracy), recall: perClass(fit.after.recall) },
+    };
+    await saveModelFolder(options.out, loaded.model, {
+      ...loaded.meta,
+      training: { ...loaded.meta.training, calibration, calibratedFrom: modelDir },
+      metrics: {}, // the uncalibrated model's figures no longer apply
+      createdAt: new Date().toISOString(),
+    });
+    return { ...fit, modelDir, out: options.out, faces: faces.count };
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
