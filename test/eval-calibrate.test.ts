@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { fitClassOffsets } from '../src/eval/calibrate.js';
+import { crossCheckOffsets, fitClassOffsets } from '../src/eval/calibrate.js';
 import { addClassOffsets } from '../src/model/class-offsets.js';
 import { createRandom } from '../src/data/random.js';
 import { initEngine } from '../src/engine/backend.js';
@@ -52,6 +52,17 @@ test('an unskewed classifier keeps its accuracy (never lower) and an impossible 
   assert.equal(impossible.feasible, false);
 });
 
+test('the cross-check measures offsets on faces they were not fitted on: the correction of the skew holds there too', () => {
+  const { probabilities, labels } = skewed(1.2);
+  const check = crossCheckOffsets(probabilities, labels, 3, { minRecall: 0.6 });
+  assert.ok(check);
+  const fit = fitClassOffsets(probabilities, labels, 3, { minRecall: 0.6 });
+  assert.ok(Math.abs(check.before.accuracy - fit.before.accuracy) < 1e-9, 'before: every face measured once');
+  assert.ok(check.after.accuracy > check.before.accuracy + 0.1, `out of fold ${check.before.accuracy} → ${check.after.accuracy}`);
+  assert.ok(check.after.accuracy <= fit.after.accuracy + 0.02, 'out of fold is not better than in sample by chance alone');
+  assert.equal(crossCheckOffsets(Float32Array.of(0.9, 0.1, 0.2, 0.8, 0.3, 0.7), Int32Array.of(0, 1, 1), 2), null, 'class 0 has one face');
+});
+
 test('bad calibration input names what was expected', () => {
   assert.throws(() => fitClassOffsets(new Float32Array(5), Int32Array.of(0, 1), 3), /expected 2 × 3 probabilities but received 5/);
   assert.throws(() => fitClassOffsets(new Float32Array(6).fill(0.5), Int32Array.of(0, 0, 0), 2), /class 1 has no faces/);
@@ -89,6 +100,7 @@ test('emoscope calibrate writes a model whose validation accuracy is the one it 
   const meta = JSON.parse(await readFile(join(out, 'emoscope.json'), 'utf8'));
   assert.deepEqual(Object.keys(meta.training.calibration.offsets), [...EMOTIONS]);
   assert.equal(meta.training.calibration.split, 'val');
+  assert.match(cli.stdout, /Cross-check|Cross-check skipped/);
   const measured = await evaluate({ model: out, data: FER_FOLDERS, split: 'val' });
   assert.equal(measured.report.accuracy.toFixed(3), reported.toFixed(3));
   const refused = spawnSync(process.execPath, [CLI, 'calibrate', '--model', run, '--data', FER_FOLDERS, '--out', out, '--split', 'test'], { encoding: 'utf8' });

@@ -43,6 +43,10 @@ export const registerCalibrate: RegisterCommand = (program) => {
         ...EMOTIONS.map((e, i) => `| ${e} | ${r.offsets[i]! >= 0 ? '+' : ''}${r.offsets[i]!.toFixed(2)} | ${pct(r.before.recall[i]!)} | ${pct(r.after.recall[i]!)} |`),
         `| accuracy | | ${pct(r.before.accuracy)} | ${pct(r.after.accuracy)} |`,
         '',
+        r.crossCheck
+          ? `Cross-check (offsets fitted on one half of these faces, measured on the other, both ways): accuracy ${pct(r.crossCheck.before.accuracy)} → ${pct(r.crossCheck.after.accuracy)}, lowest recall ${pct(Math.min(...r.crossCheck.before.recall))} → ${pct(Math.min(...r.crossCheck.after.recall))}`
+          : 'Cross-check skipped: a class has fewer than two faces.',
+        '',
         `Written: ${r.out} (measure it on the test split with \`emoscope evaluate --model ${r.out}\`)`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

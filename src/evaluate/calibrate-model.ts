@@ -3,8 +3,8 @@
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { badArgument } from '../errors.js';
-import { fitClassOffsets } from '../eval/calibrate.js';
-import type { CalibrationFit } from '../eval/calibrate.js';
+import { crossCheckOffsets, fitClassOffsets } from '../eval/calibrate.js';
+import type { CalibrationFit, OffsetScore } from '../eval/calibrate.js';
 import { addClassOffsets } from '../model/class-offsets.js';
 import { loadModelFolder, saveModelFolder } from '../model/folder.js';
 import { resolveModelDir } from '../model/locate.js';
@@ -29,6 +29,8 @@ export interface CalibrateOptions {
 }
 
 export interface CalibrateResult extends CalibrationFit {
+  /** fitted on one half of the faces, measured on the other, both ways (null: too few faces per class) */
+  crossCheck: { before: OffsetScore; after: OffsetScore } | null;
   modelDir: string;
   out: string;
   faces: number;
@@ -56,6 +58,7 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
     if (faces.count === 0) throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
     const probabilities = predictProbabilities(loaded.model, faces, loaded.meta.preprocessing);
     const fit = fitClassOffsets(probabilities, faces.labels, EMOTIONS.length, { minRecall });
+    const crossCheck = crossCheckOffsets(probabilities, faces.labels, EMOTIONS.length, { minRecall });
     addClassOffsets(loaded.model, fit.offsets);
     const perClass = (values: number[]) => Object.fromEntries(EMOTIONS.map((e, i) => [e, round(values[i]!)]));
     const calibration = {
@@ -67,6 +70,10 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
       offsets: perClass(fit.offsets),
       before: { accuracy: round(fit.before.accuracy), recall: perClass(fit.before.recall) },
       after: { accuracy: round(fit.after.accuracy), recall: perClass(fit.after.recall) },
+      crossCheck: crossCheck && {
+        before: { accuracy: round(crossCheck.before.accuracy), recall: perClass(crossCheck.before.recall) },
+        after: { accuracy: round(crossCheck.after.accuracy), recall: perClass(crossCheck.after.recall) },
+      },
     };
     await saveModelFolder(options.out, loaded.model, {
       ...loaded.meta,
@@ -74,7 +81,7 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
       metrics: {}, // the uncalibrated model's figures no longer apply
       createdAt: new Date().toISOString(),
     });
-    return { ...fit, modelDir, out: options.out, faces: faces.count };
+    return { ...fit, crossCheck, modelDir, out: options.out, faces: faces.count };
   } finally {
     loaded.model.dispose();
   }
