@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { decodeImage } from '../src/vision/image.js';
+import { decodeImage, openPhoto } from '../src/vision/image.js';
 import { decodeBmp } from '../src/vision/bmp.js';
 import { EmoscopeError } from '../src/errors.js';
 import { SINGLE } from './predict-fixtures.js';
@@ -124,6 +124,17 @@ test('decoded pixels given as input: RGBA and gray are converted, a wrong length
   const gray = { data: new Uint8Array(12).fill(9), width: 4, height: 3, channels: 1 as const };
   assert.equal((await decodeImage(gray)).image.data[2], 9);
   await rejects(decodeImage({ ...rgba, data: new Uint8Array(5) }), 'BAD_IMAGE', /expected 4×3×4 = 48 bytes .* but received 5/);
+});
+
+test('a photo\'s views work detached from it; RGB pixels given as input come back without a copy', async () => {
+  const { thumbnail, pixels } = await openPhoto(SINGLE);
+  const small = await thumbnail(100);
+  assert.deepEqual([small.width, small.height], [100, 74]);
+  assert.equal((await pixels()).width, 400);
+  const rgb = { data: new Uint8Array(8 * 6 * 3).fill(77), width: 8, height: 6, channels: 3 as const };
+  const photo = await openPhoto(rgb);
+  assert.equal((await photo.pixels()).data.buffer, rgb.data.buffer);
+  assert.deepEqual([(await photo.thumbnail(4)).width, (await photo.thumbnail(4)).height], [4, 3]);
 });
 
 test('a missing file is NOT_FOUND, naming it', async () => {

@@ -150,27 +150,26 @@ async function openRaw(raw: RawImage, name: string, maxPixels: number, maxSide?:
   }
   if (width * height > maxPixels) throw tooLarge(name, width, height, maxPixels);
   const open = () => sharp(raw.data, { raw: { width, height, channels }, limitInputPixels: maxPixels });
-  const photo = photoFrom(name, width, height, open, maxPixels, maxSide);
-  if (channels === 3 && (maxSide === undefined || Math.max(width, height) <= maxSide)) {
-    const image = { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length), width, height };
-    return { ...photo, pixels: () => Promise.resolve(image) }; // already what is asked for: no copy
-  }
-  return photo;
+  const ready = channels === 3 && (maxSide === undefined || Math.max(width, height) <= maxSide)
+    ? { data: new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length), width, height } // already what is asked for: no copy
+    : undefined;
+  return photoFrom(name, width, height, open, maxPixels, maxSide, ready);
 }
 
-/** A Photo whose views are sharp pipelines from `open()`; the full decode is memoized. */
-function photoFrom(name: string, width: number, height: number, open: () => Sharp, maxPixels: number, maxSide?: number): Photo {
-  let full: Promise<RgbImage> | undefined;
+/** A Photo whose views are sharp pipelines from `open()`; the full decode is memoized (or `ready` given). */
+function photoFrom(name: string, width: number, height: number, open: () => Sharp, maxPixels: number, maxSide?: number, ready?: RgbImage): Photo {
+  let full: Promise<RgbImage> | undefined = ready && Promise.resolve(ready);
+  const pixels = (): Promise<RgbImage> => {
+    full ??= toRgb(open(), width, height, maxSide).catch((error: unknown) => {
+      throw imageError(name, error, maxPixels);
+    });
+    return full;
+  };
   return {
     name,
     width,
     height,
-    pixels() {
-      full ??= toRgb(open(), width, height, maxSide).catch((error: unknown) => {
-        throw imageError(name, error, maxPixels);
-      });
-      return full;
-    },
+    pixels,
     async thumbnail(side) {
       const scale = side / Math.max(width, height);
       const w = Math.max(1, Math.min(side, Math.round(width * scale)));
@@ -178,7 +177,7 @@ function photoFrom(name: string, width: number, height: number, open: () => Shar
       try {
         // A small photo is decoded once: the thumbnail is made from the full pixels, which the faces'
         // crops need anyway. A large one is decoded again at a fraction of its size (JPEG shrink-on-load).
-        const source = Math.max(width, height) <= SINGLE_DECODE_MAX_SIDE ? fromPixels(await this.pixels()) : rgb(open());
+        const source = Math.max(width, height) <= SINGLE_DECODE_MAX_SIDE ? fromPixels(await pixels()) : rgb(open());
         const { data } = await source.resize(w, h, { fit: 'fill' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
         return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: w, height: h };
       } catch (error) {
