@@ -2,7 +2,8 @@
 // folded into its final layer, written as a new model folder with what was done in its emoscope.json.
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
-import { badArgument } from '../errors.js';
+import { EmoscopeError, badArgument } from '../errors.js';
+import { classCounts } from '../data/dataset.js';
 import { crossCheckOffsets, fitClassOffsets } from '../eval/calibrate.js';
 import type { CalibrationFit, OffsetScore } from '../eval/calibrate.js';
 import { addClassOffsets } from '../model/class-offsets.js';
@@ -56,6 +57,11 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
     });
     const faces = dataset.splits[split];
     if (faces.count === 0) throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
+    const counts = classCounts(faces);
+    const absent = EMOTIONS.filter((_, c) => counts[c] === 0);
+    if (absent.length > 0) {
+      throw new EmoscopeError('BAD_DATA', `${options.data}: the ${split} split has no ${absent.join(', ')} faces; calibration needs every class's recall`);
+    }
     const probabilities = predictProbabilities(loaded.model, faces, loaded.meta.preprocessing);
     const fit = fitClassOffsets(probabilities, faces.labels, EMOTIONS.length, { minRecall });
     const crossCheck = crossCheckOffsets(probabilities, faces.labels, EMOTIONS.length, { minRecall });
