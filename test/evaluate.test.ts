@@ -2,7 +2,7 @@
 // documented shape and agrees with the printed tables, bad --split and missing models are errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -49,6 +49,19 @@ test('emoscope evaluate --json writes the documented fields and prints the table
   assert.deepEqual(Object.keys(report.perClass.angry).sort(), ['f1', 'precision', 'recall', 'support']);
   assert.match(stdout, new RegExp(`accuracy ${report.accuracy.toFixed(3)} on ${report.n} faces`));
   assert.match(stdout, /Confusion matrix \(rows: true class, columns: predicted class\)/);
+});
+
+test('a reader that closes the pipe early (| head) is no error: exit code 0, no stack trace, --json still written', async () => {
+  const dir = await trainedRun();
+  const jsonPath = join(await tempDir(), 'eval.json');
+  const child = spawn(process.execPath, [CLI, 'evaluate', '--model', dir, '--data', FER_FOLDERS, '--split', 'val', '--json', jsonPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy(); // the reader is gone before the first line is written
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|at /);
+  assert.equal(JSON.parse(await readFile(jsonPath, 'utf8')).n, 21);
 });
 
 test('a missing model folder and an unknown split are clear errors with exit code 1', async () => {
