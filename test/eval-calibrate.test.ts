@@ -63,6 +63,15 @@ test('the cross-check measures offsets on faces they were not fitted on: the cor
   assert.equal(crossCheckOffsets(Float32Array.of(0.9, 0.1, 0.2, 0.8, 0.3, 0.7), Int32Array.of(0, 1, 1), 2), null, 'class 0 has one face');
 });
 
+test('a minimum per class: only the class given a higher floor is pushed up to it', () => {
+  const { probabilities, labels } = skewed(0.3);
+  const plain = fitClassOffsets(probabilities, labels, 3, { minRecall: 0.2 });
+  const target = Math.min(0.95, plain.after.recall[2]! + 0.15);
+  const fit = fitClassOffsets(probabilities, labels, 3, { minRecall: [0.2, 0.2, target] });
+  assert.ok(fit.feasible);
+  assert.ok(fit.after.recall[2]! >= target, `class 2 recall ${fit.after.recall[2]} below ${target}`);
+});
+
 test('bad calibration input names what was expected', () => {
   assert.throws(() => fitClassOffsets(new Float32Array(5), Int32Array.of(0, 1), 3), /expected 2 × 3 probabilities but received 5/);
   assert.throws(() => fitClassOffsets(new Float32Array(6).fill(0.5), Int32Array.of(0, 0, 0), 2), /class 1 has no faces/);
@@ -103,6 +112,9 @@ test('emoscope calibrate writes a model whose validation accuracy is the one it 
   assert.match(cli.stdout, /Cross-check|Cross-check skipped/);
   const measured = await evaluate({ model: out, data: FER_FOLDERS, split: 'val' });
   assert.equal(measured.report.accuracy.toFixed(3), reported.toFixed(3));
+  const badFloor = spawnSync(process.execPath, [CLI, 'calibrate', '--model', run, '--data', FER_FOLDERS, '--out', out, '--class-min-recall', 'disgust=0.5,joy=0.3'], { encoding: 'utf8' });
+  assert.notEqual(badFloor.status, 0);
+  assert.match(badFloor.stderr, /--class-min-recall but received "joy=0.3"/);
   const refused = spawnSync(process.execPath, [CLI, 'calibrate', '--model', run, '--data', FER_FOLDERS, '--out', out, '--split', 'test'], { encoding: 'utf8' });
   assert.notEqual(refused.status, 0);
   assert.match(refused.stderr, /--split.*test.*(choices|Allowed)/i);

@@ -1,7 +1,8 @@
 // `emoscope calibrate`: fit per-class offsets on held-out faces and write the calibrated model.
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { calibrateModel } from '../evaluate/calibrate-model.js';
 import { EMOTIONS } from '../types.js';
+import type { Emotion } from '../types.js';
 import type { RegisterCommand } from './commands.js';
 import { intOption, numberOption } from './options.js';
 
@@ -11,6 +12,7 @@ interface CalibrateFlags {
   out: string;
   split: 'val' | 'train';
   minRecall: number;
+  classMinRecall?: Partial<Record<Emotion, number>>;
   limit?: number;
   skipBad?: boolean;
   valFraction?: number;
@@ -27,6 +29,7 @@ export const registerCalibrate: RegisterCommand = (program) => {
     .requiredOption('--out <dir>', 'where to write the calibrated model folder')
     .addOption(new Option('--split <split>', 'faces the offsets are fitted on (never the test split you report)').choices(['val', 'train']).default('val'))
     .option('--min-recall <x>', 'recall every class must keep on those faces', numberOption('--min-recall', 0, 1), 0.4)
+    .option('--class-min-recall <list>', 'higher minimums for some classes, e.g. disgust=0.55,fear=0.45', classMinimums)
     .option('--limit <n>', 'at most N faces, every class kept', intOption('--limit', 1))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
@@ -36,7 +39,7 @@ export const registerCalibrate: RegisterCommand = (program) => {
       const r = await calibrateModel({ ...flags });
       const pct = (x: number) => x.toFixed(3);
       const lines = [
-        `Calibrated ${r.modelDir} on ${r.faces} ${flags.split} faces (every class's recall at least ${flags.minRecall}${r.feasible ? '' : ': NOT reached'})`,
+        `Calibrated ${r.modelDir} on ${r.faces} ${flags.split} faces (every class's recall at least ${flags.minRecall}${flags.classMinRecall ? `; ${Object.entries(flags.classMinRecall).map(([e, v]) => `${e} ${v}`).join(', ')}` : ''}${r.feasible ? '' : ': NOT reached'})`,
         '',
         '| class | offset | recall before | recall after |',
         '|---|---|---|---|',
@@ -52,3 +55,17 @@ export const registerCalibrate: RegisterCommand = (program) => {
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 };
+
+/** Parses `disgust=0.55,fear=0.45`. */
+function classMinimums(value: string): Partial<Record<Emotion, number>> {
+  const out: Partial<Record<Emotion, number>> = {};
+  for (const part of value.split(',')) {
+    const [name, number] = part.split('=').map((t) => t.trim());
+    const x = Number(number);
+    if (!EMOTIONS.includes(name as Emotion) || number === undefined || number === '' || !(x >= 0 && x < 1)) {
+      throw new InvalidArgumentError(`Expected class=recall pairs such as disgust=0.55 (classes: ${EMOTIONS.join(', ')}; recall from 0 to below 1) for --class-min-recall but received "${part}"`);
+    }
+    out[name as Emotion] = x;
+  }
+  return out;
+}

@@ -6,8 +6,8 @@
 // No TF.js here.
 
 export interface CalibrationOptions {
-  /** every class must reach at least this recall on the faces given (default 0.4) */
-  minRecall?: number;
+  /** every class must reach at least this recall on the faces given (default 0.4); an array gives one per class */
+  minRecall?: number | readonly number[];
   /** largest offset tried per class, in log-probability units (default 1.5) */
   range?: number;
   /** grid step of the search (default 0.02) */
@@ -40,6 +40,7 @@ export function fitClassOffsets(
   options: CalibrationOptions = {},
 ): CalibrationFit {
   const { minRecall = 0.4, range = 1.5, step = 0.02, rounds = 20 } = options;
+  const floor = (c: number) => (typeof minRecall === 'number' ? minRecall : minRecall[c] ?? 0);
   const n = labels.length;
   if (probabilities.length !== n * classes) {
     throw new Error(`fitClassOffsets: expected ${n} × ${classes} probabilities but received ${probabilities.length}`);
@@ -51,7 +52,7 @@ export function fitClassOffsets(
   const logits = logProbabilities(probabilities);
   const measure = (offsets: readonly number[]) => {
     const m = measureOffsets(logits, labels, classes, offsets, support);
-    return { ...m, shortfall: m.recall.reduce((a, r) => a + Math.max(0, minRecall - r), 0) };
+    return { ...m, shortfall: m.recall.reduce((a, r, c) => a + Math.max(0, floor(c) - r), 0) };
   };
   const better = (a: ReturnType<typeof measure>, b: ReturnType<typeof measure>) =>
     a.shortfall < b.shortfall - 1e-12 || (Math.abs(a.shortfall - b.shortfall) <= 1e-12 && a.accuracy > b.accuracy + 1e-12);

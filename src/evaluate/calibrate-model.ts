@@ -11,7 +11,7 @@ import { loadModelFolder, saveModelFolder } from '../model/folder.js';
 import { resolveModelDir } from '../model/locate.js';
 import { predictProbabilities } from '../model/inference.js';
 import { EMOTIONS } from '../types.js';
-import type { Split } from '../types.js';
+import type { Emotion, Split } from '../types.js';
 
 export interface CalibrateOptions {
   /** model folder or run folder; default: the shipped model */
@@ -22,6 +22,8 @@ export interface CalibrateOptions {
   /** the faces the offsets are fitted on (default val: never the test split you report on) */
   split?: Exclude<Split, 'test'>;
   minRecall?: number;
+  /** higher minimums for some classes, e.g. `{ disgust: 0.55 }` */
+  classMinRecall?: Partial<Record<Emotion, number>>;
   limit?: number;
   skipBad?: boolean;
   valFraction?: number;
@@ -43,6 +45,11 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
   if (split !== 'val' && split !== 'train') throw badArgument('split', 'val or train (the test split is for reporting)', split);
   const minRecall = options.minRecall ?? 0.4;
   if (!(minRecall >= 0 && minRecall < 1)) throw badArgument('minRecall', 'a number from 0 to below 1', minRecall);
+  for (const [name, value] of Object.entries(options.classMinRecall ?? {})) {
+    if (!EMOTIONS.includes(name as Emotion)) throw badArgument('classMinRecall', `one of ${EMOTIONS.join(', ')}`, name);
+    if (!(value >= 0 && value < 1)) throw badArgument(`classMinRecall.${name}`, 'a number from 0 to below 1', value);
+  }
+  const floors = EMOTIONS.map((e) => options.classMinRecall?.[e] ?? minRecall);
   await initEngine();
   const modelDir = await resolveModelDir(options.model);
   const loaded = await loadModelFolder(modelDir);
@@ -63,15 +70,15 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
       throw new EmoscopeError('BAD_DATA', `${options.data}: the ${split} split has no ${absent.join(', ')} faces; calibration needs every class's recall`);
     }
     const probabilities = predictProbabilities(loaded.model, faces, loaded.meta.preprocessing);
-    const fit = fitClassOffsets(probabilities, faces.labels, EMOTIONS.length, { minRecall });
-    const crossCheck = crossCheckOffsets(probabilities, faces.labels, EMOTIONS.length, { minRecall });
+    const fit = fitClassOffsets(probabilities, faces.labels, EMOTIONS.length, { minRecall: floors });
+    const crossCheck = crossCheckOffsets(probabilities, faces.labels, EMOTIONS.length, { minRecall: floors });
     addClassOffsets(loaded.model, fit.offsets);
     const perClass = (values: number[]) => Object.fromEntries(EMOTIONS.map((e, i) => [e, round(values[i]!)]));
     const calibration = {
       data: options.data,
       split,
       faces: faces.count,
-      minRecall,
+      minRecall: Object.fromEntries(EMOTIONS.map((e, i) => [e, floors[i]])),
       feasible: fit.feasible,
       offsets: perClass(fit.offsets),
       before: { accuracy: round(fit.before.accuracy), recall: perClass(fit.before.recall) },
