@@ -1,24 +1,14 @@
 // `emoscope calibrate`: fit per-class offsets on held-out faces and write the calibrated model.
 import { InvalidArgumentError, Option } from 'commander';
 import { calibrateModel } from '../evaluate/calibrate-model.js';
+import type { CalibrateOptions } from '../evaluate/calibrate-model.js';
 import { EMOTIONS } from '../types.js';
 import type { Emotion } from '../types.js';
 import type { RegisterCommand } from './commands.js';
 import { intOption, numberOption } from './options.js';
 
-interface CalibrateFlags {
-  model?: string;
-  data: string;
-  out: string;
-  split: 'val' | 'train';
-  minRecall: number;
-  classMinRecall?: Partial<Record<Emotion, number>>;
-  limit?: number;
-  skipBad?: boolean;
-  valFraction?: number;
-  testFraction?: number;
-  seed?: number;
-}
+/** The library's options, with the defaults commander fills in. */
+type CalibrateFlags = CalibrateOptions & { split: 'val' | 'train'; minRecall: number };
 
 export const registerCalibrate: RegisterCommand = (program) => {
   program
