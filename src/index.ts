@@ -15,7 +15,7 @@ export type { ErrorCode } from './errors.js';
 // Data
 export { loadDataset } from './data/load.js';
 export { classCounts, subsetFaces } from './data/dataset.js';
-export type { Dataset, FaceSet, DataFormat, LoadOptions, BadInput } from './data/dataset.js';
+export type { Dataset, FaceSet, DataFormat, LoadOptions, DataSelection, BadInput } from './data/dataset.js';
 
 // Models
 export { getArchitecture, architectureNames, listArchitectures } from './model/registry.js';

@@ -65,6 +65,15 @@ export interface LoadOptions {
   cacheDir?: string | false;
 }
 
+/** The options that choose which faces a data set gives (as opposed to how it is read). */
+export type DataSelection = Pick<LoadOptions, 'limit' | 'skipBad' | 'valFraction' | 'testFraction' | 'seed'>;
+
+/** Just the data-selection fields of a wider options object, to pass on to `loadDataset`. */
+export function dataSelection(options: DataSelection): DataSelection {
+  const { limit, skipBad, valFraction, testFraction, seed } = options;
+  return { limit, skipBad, valFraction, testFraction, seed };
+}
+
 /** An empty set of faces. */
 export function emptyFaceSet(): FaceSet {
   return { pixels: new Uint8Array(0), labels: new Uint8Array(0), count: 0, origins: [] };

@@ -2,8 +2,9 @@
 // folded into its final layer, written as a new model folder with what was done in its emoscope.json.
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
+import { classCounts, dataSelection } from '../data/dataset.js';
+import type { DataSelection } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';
-import { classCounts } from '../data/dataset.js';
 import { crossCheckOffsets, fitClassOffsets } from '../eval/calibrate.js';
 import type { CalibrationFit, OffsetScore } from '../eval/calibrate.js';
 import { addClassOffsets } from '../model/class-offsets.js';
@@ -13,7 +14,7 @@ import { predictProbabilities } from '../model/inference.js';
 import { EMOTIONS } from '../types.js';
 import type { Emotion, Split } from '../types.js';
 
-export interface CalibrateOptions {
+export interface CalibrateOptions extends DataSelection {
   /** model folder or run folder; default: the shipped model */
   model?: string;
   data: string;
@@ -24,11 +25,6 @@ export interface CalibrateOptions {
   minRecall?: number;
   /** higher minimums for some classes, e.g. `{ disgust: 0.55 }` */
   classMinRecall?: Partial<Record<Emotion, number>>;
-  limit?: number;
-  skipBad?: boolean;
-  valFraction?: number;
-  testFraction?: number;
-  seed?: number;
 }
 
 export interface CalibrateResult extends CalibrationFit {
@@ -56,11 +52,7 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
   try {
     const dataset = await loadDataset(options.data, {
       splits: [split],
-      limit: options.limit,
-      skipBad: options.skipBad,
-      valFraction: options.valFraction,
-      testFraction: options.testFraction,
-      seed: options.seed,
+      ...dataSelection(options),
     });
     const faces = dataset.splits[split];
     if (faces.count === 0) throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);

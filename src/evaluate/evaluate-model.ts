@@ -2,7 +2,8 @@
 // pure metrics of src/eval/.
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
-import type { Dataset, FaceSet } from '../data/dataset.js';
+import { dataSelection } from '../data/dataset.js';
+import type { DataSelection, Dataset, FaceSet } from '../data/dataset.js';
 import { SPLITS } from '../types.js';
 import type { Split } from '../types.js';
 import { EMOTIONS } from '../types.js';
@@ -17,19 +18,13 @@ import type { Tta } from '../model/inference.js';
 
 export type EvaluateSplit = Split | 'all';
 
-export interface EvaluateOptions {
+export interface EvaluateOptions extends DataSelection {
   /** a model folder or run folder; default: the shipped model */
   model?: string;
   /** a data set path (see loadDataset) */
   data: string;
   /** default: test */
   split?: EvaluateSplit;
-  /** at most N faces per split, stratified */
-  limit?: number;
-  skipBad?: boolean;
-  valFraction?: number;
-  testFraction?: number;
-  seed?: number;
   batchSize?: number;
   /** test-time augmentation (default none: one forward pass per face) */
   tta?: Tta;
@@ -55,11 +50,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   try {
     const dataset = await loadDataset(options.data, {
       splits: split === 'all' ? [...SPLITS] : [split],
-      limit: options.limit,
-      skipBad: options.skipBad,
-      valFraction: options.valFraction,
-      testFraction: options.testFraction,
-      seed: options.seed,
+      ...dataSelection(options),
     });
     const faces = split === 'all' ? concatSplits(dataset) : dataset.splits[split];
     if (faces.count === 0) {
