@@ -5,13 +5,13 @@ import type { CalibrateOptions } from '../evaluate/calibrate-model.js';
 import { EMOTIONS } from '../types.js';
 import type { Emotion } from '../types.js';
 import type { RegisterCommand } from './commands.js';
-import { intOption, numberOption } from './options.js';
+import { addDataSelectionOptions, numberOption } from './options.js';
 
 /** The library's options, with the defaults commander fills in. */
 type CalibrateFlags = CalibrateOptions & { split: 'val' | 'train'; minRecall: number };
 
 export const registerCalibrate: RegisterCommand = (program) => {
-  program
+  const command = program
     .command('calibrate')
     .description('Shift each class\'s score so that accuracy is highest while every class keeps a minimum recall, fitted on held-out faces; writes a new model folder (one forward pass per face, as before)')
     .option('--model <dir>', 'a model folder, or a run folder (its best/ is used); default: the shipped model')
@@ -19,12 +19,8 @@ export const registerCalibrate: RegisterCommand = (program) => {
     .requiredOption('--out <dir>', 'where to write the calibrated model folder')
     .addOption(new Option('--split <split>', 'faces the offsets are fitted on (never the test split you report)').choices(['val', 'train']).default('val'))
     .option('--min-recall <x>', 'recall every class must keep on those faces', numberOption('--min-recall', 0, 1), 0.4)
-    .option('--class-min-recall <list>', 'higher minimums for some classes, e.g. disgust=0.55,fear=0.45', classMinimums)
-    .option('--limit <n>', 'at most N faces, every class kept', intOption('--limit', 1))
-    .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
-    .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
-    .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
-    .option('--seed <n>', 'seed of class-folder splits and of --limit (default 42)', intOption('--seed', 0))
+    .option('--class-min-recall <list>', 'higher minimums for some classes, e.g. disgust=0.55,fear=0.45', classMinimums);
+  addDataSelectionOptions(command)
     .action(async (flags: CalibrateFlags) => {
       const r = await calibrateModel({ ...flags });
       const pct = (x: number) => x.toFixed(3);

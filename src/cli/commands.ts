@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registerTrain } from './train.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerCalibrate } from './calibrate.js';
+import { registerAverage } from './average.js';
 import { registerData } from './data.js';
 import { registerPredict } from './predict.js';
 import { registerReport } from './report.js';
@@ -14,6 +15,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerTrain,
   registerEvaluate,
   registerCalibrate,
+  registerAverage,
   registerData,
   registerPredict,
   registerReport,

@@ -11,48 +11,37 @@ import { writeFileAtomic } from '../util/atomic.js';
 import type { RegisterCommand } from './commands.js';
 import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
-import { intOption, numberOption } from './options.js';
+import { addDataSelectionOptions } from './options.js';
+import { dataSelection } from '../data/dataset.js';
+import type { DataSelection } from '../data/dataset.js';
 
-interface EvaluateFlags {
+interface EvaluateFlags extends DataSelection {
   model?: string;
   data: string;
   split: EvaluateSplit;
-  limit?: number;
   json?: string;
   out?: string;
-  skipBad?: boolean;
-  valFraction?: number;
-  testFraction?: number;
-  seed?: number;
   tta: Tta;
 }
 
 export const registerEvaluate: RegisterCommand = (program) => {
-  program
+  const command = program
     .command('evaluate')
     .description('Measure a model on a split: accuracy, per-class precision/recall/F1, confusion matrix')
     .option('--model <dir>', 'a model folder, or a run folder (its best/ is used); default: the shipped model')
     .requiredOption('--data <path>', 'fer2013.csv, a FER2013 image-folder tree, or a tree of <class>/ folders')
     .addOption(new Option('--split <split>', 'which faces').choices(['test', 'val', 'train', 'all']).default('test'))
-    .option('--limit <n>', 'at most N faces per split, every class kept', intOption('--limit', 1))
     .option('--json <file>', 'also write the evaluation as JSON')
     .option('--out <dir>', 'also draw the confusion matrices (counts, row-normalized) and per-class P/R/F1 into this folder (SVG and PNG)')
-    .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
-    .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
-    .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
-    .option('--seed <n>', 'seed of class-folder splits and of --limit (default 42)', intOption('--seed', 0))
-    .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)').choices([...TTA_MODES]).default('none'))
+    .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)').choices([...TTA_MODES]).default('none'));
+  addDataSelectionOptions(command)
     .action(async (flags: EvaluateFlags) => {
       const result = await evaluate({
         model: flags.model,
         data: flags.data,
         split: flags.split,
-        limit: flags.limit,
-        skipBad: flags.skipBad,
-        valFraction: flags.valFraction,
-        testFraction: flags.testFraction,
-        seed: flags.seed,
         tta: flags.tta,
+        ...dataSelection(flags),
       });
       process.stdout.write(`${formatEvaluation(result.report, `Model ${result.modelDir}, split ${result.split}`)}\n`);
       if (flags.json) await writeFileAtomic(flags.json, `${JSON.stringify(result.report, null, 2)}\n`);

@@ -1,5 +1,6 @@
 // Parsers for numeric CLI options: each names the flag and says what was expected.
 import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 
 /** A whole number ≥ `min`, for commander's option parser argument. */
 export function intOption(flag: string, min = 0): (value: string) => number {
@@ -22,4 +23,14 @@ export function numberOption(flag: string, min: number, max = Infinity): (value:
     }
     return n;
   };
+}
+
+/** The flags that choose which faces of a data set are used (the library's `DataSelection`). */
+export function addDataSelectionOptions(command: Command): Command {
+  return command
+    .option('--limit <n>', 'at most N faces per split, every class kept', intOption('--limit', 1))
+    .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
+    .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
+    .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
+    .option('--seed <n>', 'seed of class-folder splits and of --limit (default 42)', intOption('--seed', 0));
 }

@@ -1,0 +1,36 @@
+// `emoscope average`: average the weights of fine-tuned models ("model soup") into one model.
+import { Option } from 'commander';
+import { averageModels } from '../evaluate/average-models.js';
+import type { AverageOptions } from '../evaluate/average-models.js';
+import type { RegisterCommand } from './commands.js';
+import { addDataSelectionOptions } from './options.js';
+
+/** The library's options (models come as arguments), with the defaults commander fills in. */
+type AverageFlags = Omit<AverageOptions, 'models'> & { split: 'val' | 'train' };
+
+export const registerAverage: RegisterCommand = (program) => {
+  const command = program
+    .command('average')
+    .description('Average the weights of models of one architecture fine-tuned from the same start ("model soup"); writes one model folder (one forward pass per face)')
+    .argument('<models...>', 'model folders, or run folders (their best/ is used)')
+    .requiredOption('--out <dir>', 'where to write the averaged model folder')
+    .option('--data <path>', 'measure each model and the average on held-out faces of this data set')
+    .option('--greedy', 'with --data: add models best first, keeping each only if the average\'s accuracy does not drop')
+    .addOption(new Option('--split <split>', 'faces measured on (never the test split you report)').choices(['val', 'train']).default('val'));
+  addDataSelectionOptions(command)
+    .action(async (models: string[], flags: AverageFlags) => {
+      const r = await averageModels({ ...flags, models });
+      const acc = (x: number | null) => (x === null ? '–' : x.toFixed(4));
+      const lines = [
+        r.faces > 0 ? `Accuracy on ${r.faces} ${r.split} faces:` : 'Averaged (no --data: nothing measured):',
+        '',
+        '| model | accuracy | in the average |',
+        '|---|---|---|',
+        ...r.ingredients.map((g) => `| ${g.model} | ${acc(g.accuracy)} | ${g.used ? 'yes' : 'no'} |`),
+        `| average of ${r.ingredients.filter((g) => g.used).length} | ${acc(r.accuracy)} | |`,
+        '',
+        `Written: ${r.out} (measure it on the test split with \`emoscope evaluate --model ${r.out}\`)`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+};

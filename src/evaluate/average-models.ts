@@ -1,0 +1,123 @@
+// `emoscope average`: one model whose weights are the mean of several fine-tunes of one architecture.
+// With data, each ingredient and the average are measured on held-out faces (PublicTest by default),
+// and greedy mode adds ingredients best first, keeping each only if the average does not get worse.
+import { initEngine } from '../engine/backend.js';
+import { loadDataset } from '../data/load.js';
+import { dataSelection } from '../data/dataset.js';
+import type { DataSelection, FaceSet } from '../data/dataset.js';
+import { EmoscopeError, badArgument } from '../errors.js';
+import { setAverageWeights } from '../model/average.js';
+import { loadModelFolder, saveModelFolder } from '../model/folder.js';
+import type { LoadedModel } from '../model/folder.js';
+import { resolveModelDir } from '../model/locate.js';
+import { argmaxRows, predictProbabilities } from '../model/inference.js';
+import { EMOTIONS } from '../types.js';
+import type { Split } from '../types.js';
+
+export interface AverageOptions extends DataSelection {
+  /** model folders or run folders (their best/), at least two */
+  models: string[];
+  /** the folder to write the averaged model to */
+  out: string;
+  /** held-out faces to measure on; needed for `greedy` */
+  data?: string;
+  /** the faces measured on (default val: never the test split you report on) */
+  split?: Exclude<Split, 'test'>;
+  /** add ingredients best first, each only if the average's accuracy does not drop */
+  greedy?: boolean;
+}
+
+export interface Ingredient {
+  model: string;
+  /** its own accuracy on the split (null without data) */
+  accuracy: number | null;
+  /** part of the average */
+  used: boolean;
+}
+
+export interface AverageResult {
+  out: string;
+  /** in the order they were considered (best first with data) */
+  ingredients: Ingredient[];
+  /** the average's accuracy on the split (null without data) */
+  accuracy: number | null;
+  split: Exclude<Split, 'test'>;
+  faces: number;
+}
+
+/** Averages the weights of `models` (all of them, or a greedy choice) and saves the result to `out`. */
+export async function averageModels(options: AverageOptions): Promise<AverageResult> {
+  const split = options.split ?? 'val';
+  if (split !== 'val' && split !== 'train') throw badArgument('split', 'val or train (the test split is for reporting)', split);
+  if (options.models.length < 2) throw badArgument('models', 'at least two model folders', options.models.length);
+  if (options.greedy && options.data === undefined) throw badArgument('greedy', 'data to measure each ingredient on (--data)', 'no data');
+  await initEngine();
+  const dirs = await Promise.all(options.models.map((m) => resolveModelDir(m)));
+  const loaded: LoadedModel[] = [];
+  try {
+    for (const dir of dirs) loaded.push(await loadModelFolder(dir));
+    const first = loaded[0]!;
+    for (const other of loaded.slice(1)) {
+      if (other.meta.architecture !== first.meta.architecture || JSON.stringify(other.meta.preprocessing) !== JSON.stringify(first.meta.preprocessing)) {
+        throw new EmoscopeError('BAD_MODEL', `${other.dir} is ${other.meta.architecture} but ${first.dir} is ${first.meta.architecture} (or their preprocessing differs): only models of one architecture can be averaged`);
+      }
+    }
+    const faces = options.data === undefined ? null : await heldOut(options.data, split, options);
+    const measure = (model: LoadedModel) => (faces ? accuracyOn(model, faces) : null);
+    const scored = loaded.map((model) => ({ model, accuracy: measure(model) }));
+    if (faces) scored.sort((a, b) => b.accuracy! - a.accuracy!);
+    // The result is built in a model of its own: the first ingredient's weights stay untouched.
+    const soup = await loadModelFolder(scored[0]!.model.dir);
+    try {
+      const named = (m: LoadedModel) => ({ model: m.model, name: m.dir });
+      let used = scored.map(() => true);
+      let accuracy: number | null;
+      if (options.greedy) {
+        used = scored.map((_, i) => i === 0);
+        accuracy = scored[0]!.accuracy;
+        for (let i = 1; i < scored.length; i++) {
+          const trial = scored.filter((_, j) => used[j] || j === i).map((s) => named(s.model));
+          setAverageWeights(soup.model, trial);
+          const trialAccuracy = measure(soup)!;
+          if (trialAccuracy >= accuracy!) {
+            used[i] = true;
+            accuracy = trialAccuracy;
+          }
+        }
+      }
+      setAverageWeights(soup.model, scored.filter((_, j) => used[j]).map((s) => named(s.model)));
+      accuracy = measure(soup);
+      const ingredients = scored.map((s, i) => ({ model: s.model.dir, accuracy: round(s.accuracy), used: used[i]! }));
+      const average = { data: options.data ?? null, split, faces: faces?.count ?? 0, greedy: options.greedy === true, ingredients, accuracy: round(accuracy) };
+      await saveModelFolder(options.out, soup.model, {
+        ...soup.meta,
+        training: { ...soup.meta.training, average },
+        metrics: {}, // the first ingredient's figures do not apply to the average
+        createdAt: new Date().toISOString(),
+      });
+      return { out: options.out, ingredients, accuracy, split, faces: faces?.count ?? 0 };
+    } finally {
+      soup.model.dispose();
+    }
+  } finally {
+    for (const m of loaded) m.model.dispose();
+  }
+}
+
+async function heldOut(data: string, split: Exclude<Split, 'test'>, options: DataSelection): Promise<FaceSet> {
+  const dataset = await loadDataset(data, { splits: [split], ...dataSelection(options) });
+  const faces = dataset.splits[split];
+  if (faces.count === 0) throw badArgument('split', `a split with faces in ${data}`, `${split} (0 faces)`);
+  return faces;
+}
+
+function accuracyOn(loaded: LoadedModel, faces: FaceSet): number {
+  const predicted = argmaxRows(predictProbabilities(loaded.model, faces, loaded.meta.preprocessing), EMOTIONS.length);
+  let right = 0;
+  for (let i = 0; i < faces.count; i++) if (predicted[i] === faces.labels[i]) right++;
+  return right / faces.count;
+}
+
+function round(x: number | null): number | null {
+  return x === null ? null : Math.round(x * 1e4) / 1e4;
+}

@@ -1,0 +1,42 @@
+// Averaging the weights of models of one architecture ("model soup", Wortsman et al. 2022):
+// fine-tunes that start from the same weights usually stay in one basin of the loss, and their
+// average is one model (one forward pass) that is often more accurate than any of them.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { EmoscopeError } from '../errors.js';
+
+/** A model and the name errors call it by (its folder). */
+export interface NamedModel {
+  model: tfl.LayersModel;
+  name: string;
+}
+
+/**
+ * The element-wise mean of the models' weights, in `getWeights()` order (batch normalization's moving
+ * statistics included). Every model must have the same weights, shape for shape.
+ */
+export function averageWeights(models: readonly NamedModel[]): tf.Tensor[] {
+  const [first, ...rest] = models;
+  if (!first) throw new EmoscopeError('BAD_ARGUMENT', 'Averaging needs at least one model');
+  const reference = first.model.getWeights();
+  for (const other of rest) {
+    const weights = other.model.getWeights();
+    if (weights.length !== reference.length) {
+      throw new EmoscopeError('BAD_MODEL', `${other.name} has ${weights.length} weight tensors but ${first.name} has ${reference.length}: only models of one architecture can be averaged`);
+    }
+    weights.forEach((w, i) => {
+      if (!tf.util.arraysEqual(w.shape, reference[i]!.shape)) {
+        throw new EmoscopeError('BAD_MODEL', `${other.name}: weight tensor ${i} has shape [${w.shape}] but ${first.name}'s has [${reference[i]!.shape}]: only models of one architecture can be averaged`);
+      }
+    });
+  }
+  const all = models.map((m) => m.model.getWeights());
+  return reference.map((_, i) => tf.tidy(() => tf.div(tf.addN(all.map((w) => w[i]!)), models.length)));
+}
+
+/** Sets `target`'s weights to the average of `models` (target may be one of them). */
+export function setAverageWeights(target: tfl.LayersModel, models: readonly NamedModel[]): void {
+  const averaged = averageWeights(models);
+  target.setWeights(averaged);
+  tf.dispose(averaged);
+}
