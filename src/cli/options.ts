@@ -1,4 +1,4 @@
-// Parsers for numeric CLI options: each names the flag and says what was expected.
+// Parsers for numeric CLI options (each names the flag and says what was expected), and the flags several commands share.
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 
