@@ -30,6 +30,9 @@ interface TrainFlags {
   warmup?: number;
   workers?: number;
   init?: string;
+  teacher?: string;
+  teacherTta?: 'none' | 'flip' | 'crops';
+  distill?: number;
 }
 
 export const registerTrain: RegisterCommand = (program, setExitCode) => {
@@ -56,6 +59,9 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .option('--warmup <x>', 'learning-rate warm-up as a fraction of the run', numberOption('--warmup', 0, 1))
     .option('--workers <n>', 'worker threads computing each step in parallel; 1 = no workers (default: 1 with the native kernels, which use every core already; else the number of cores)', intOption('--workers', 1))
     .option('--init <model-dir>', 'start from the weights of a trained model folder instead of random ones (fine-tuning; --model defaults to its architecture)')
+    .option('--teacher <model-dir>', 'knowledge distillation: blend this model\'s probabilities on each training face into the targets')
+    .addOption(new Option('--teacher-tta <mode>', 'test-time augmentation of the teacher (default crops)').choices(['none', 'flip', 'crops']))
+    .option('--distill <x>', 'weight α of the teacher: targets = (1-α)·label + α·teacher (default 0.5)', numberOption('--distill', 0, 1))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .action(async (flags: TrainFlags) => {
@@ -92,6 +98,9 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
           warmup: flags.warmup,
           workers: flags.workers,
           init: flags.init,
+          teacher: flags.teacher,
+          teacherTta: flags.teacherTta,
+          distill: flags.distill,
           resume: flags.resume,
           signal: controller.signal,
           callbacks: progressCallbacks(),

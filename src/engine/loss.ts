@@ -15,6 +15,10 @@ export interface TargetOptions {
   labelSmoothing?: number;
   /** per-class loss weights, in label order (undefined = all 1) */
   classWeights?: ArrayLike<number>;
+  /** a teacher's probabilities for the batch's faces [rows × classes] (knowledge distillation) */
+  soft?: ArrayLike<number>;
+  /** weight α of `soft`: targets become (1-α)·(smoothed one-hot) + α·soft (default 0.5 when soft is given) */
+  softWeight?: number;
 }
 
 /** What a batch is trained towards, as plain arrays (workers receive them through shared memory). */
@@ -25,11 +29,15 @@ export interface BatchTargets {
   faceWeights: Float32Array;
 }
 
-/** The targets and face weights of a batch from its one-hot labels ([rows × classes], row-major). */
+/** The targets and face weights of a batch from its one-hot labels ([rows × classes], row-major) and, if given, a teacher's probabilities. */
 export function batchTargets(onehot: ArrayLike<number>, classes: number, options: TargetOptions = {}): BatchTargets {
-  const { labelSmoothing = 0, classWeights } = options;
+  const { labelSmoothing = 0, classWeights, soft, softWeight = 0.5 } = options;
   const rows = onehot.length / classes;
-  const targets = Float32Array.from(onehot, (v) => (labelSmoothing > 0 ? v * (1 - labelSmoothing) + labelSmoothing / classes : v));
+  if (soft && soft.length !== onehot.length) throw new Error(`soft targets: expected ${onehot.length} values (${rows} faces × ${classes}) but received ${soft.length}`);
+  const targets = Float32Array.from(onehot, (v, i) => {
+    const hard = labelSmoothing > 0 ? v * (1 - labelSmoothing) + labelSmoothing / classes : v;
+    return soft ? (1 - softWeight) * hard + softWeight * soft[i]! : hard;
+  });
   const faceWeights = new Float32Array(rows);
   let total = 0;
   for (let r = 0; r < rows; r++) {

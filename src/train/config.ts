@@ -48,6 +48,12 @@ export interface TrainConfig {
   workers: number;
   /** model folder whose weights start the run instead of a random initialization (fine-tuning); '' = none */
   init: string;
+  /** model folder whose probabilities on the training faces are blended into the targets (knowledge distillation); '' = none */
+  teacher: string;
+  /** the teacher's test-time augmentation when it scores the training faces */
+  teacherTta: 'none' | 'flip' | 'crops';
+  /** weight α of the teacher: targets = (1-α)·(smoothed label) + α·teacher */
+  distill: number;
 }
 
 /** Defaults before the architecture's recipe and the user's overrides. */
@@ -71,6 +77,9 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'data' | 'model' | 'out'> = {
   warmup: 0,
   workers: defaultWorkers(),
   init: '',
+  teacher: '',
+  teacherTta: 'crops',
+  distill: 0.5,
 };
 
 export type TrainOverrides = Partial<TrainConfig> & Pick<TrainConfig, 'data' | 'model' | 'out'>;
@@ -122,6 +131,8 @@ function validateTrainConfig(c: TrainConfig): void {
   oneOf('augment', c.augment, ['none', 'standard']);
   oneOf('classWeighting', c.classWeighting, ['none', 'sqrt', 'balanced']);
   oneOf('schedule', c.schedule, ['constant', 'cosine', 'onecycle']);
+  oneOf('teacherTta', c.teacherTta, ['none', 'flip', 'crops']);
+  if (!(c.distill >= 0 && c.distill <= 1)) throw badArgument('distill', 'a weight from 0 to 1', c.distill);
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw badArgument('labelSmoothing', 'a number from 0 to below 1', c.labelSmoothing);
   if (!(c.weightDecay >= 0)) throw badArgument('weightDecay', 'a number of at least 0', c.weightDecay);
   if (!(c.warmup >= 0 && c.warmup < 1)) throw badArgument('warmup', 'a fraction from 0 to below 1', c.warmup);

@@ -20,6 +20,10 @@ export interface StepOptions {
   labelSmoothing?: number;
   /** per-class loss weights, in label order (undefined = all 1) */
   classWeights?: Float32Array;
+  /** a teacher's probabilities for the batch's faces [rows × classes], blended into the targets (engine/loss.ts) */
+  soft?: Float32Array;
+  /** weight α of `soft` in the targets */
+  softWeight?: number;
   /** L2 weight decay added to the gradient of every conv and dense kernel, as PyTorch's SGD weight_decay */
   weightDecay?: number;
   /** seed of the step's dropout masks, drawn per face (engine/step-random.ts); undefined = unseeded */

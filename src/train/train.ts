@@ -33,6 +33,7 @@ import { trainStep, trainStepOnWorkers } from './step.js';
 import type { StepOptions, StepResult } from './step.js';
 import { learningRateAt, setLearningRate } from './schedule.js';
 import { stepSeed } from './determinism.js';
+import { gatherRows, teacherProbabilities } from './teacher.js';
 
 export interface TrainBeginInfo {
   config: TrainConfig;
@@ -161,12 +162,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     createdAt: new Date().toISOString(),
   });
 
+  // A teacher scores the training faces once (again on --resume: nothing of it is stored).
+  const teacher = config.teacher && !state.finished
+    ? await teacherProbabilities(config.teacher, trainSet, config.teacherTta, config.evalBatchSize)
+    : undefined;
   const batches = Math.ceil(trainSet.count / config.batchSize);
   const augment = config.augment === 'none' ? undefined : AUGMENT_PRESETS[config.augment];
   const stepOptions: StepOptions = {
     labelSmoothing: config.labelSmoothing,
     weightDecay: config.weightDecay,
     classWeights: classWeightsFor(classCounts(trainSet), config.classWeighting),
+    softWeight: config.distill,
   };
   callbacks.onTrainBegin?.({
     config, startEpoch: state.epochsDone + 1, batchesPerEpoch: batches,
@@ -195,7 +201,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const indices = order.subarray(b * config.batchSize, Math.min((b + 1) * config.batchSize, trainSet.count));
         const seed = stepSeed(config.seed, epoch, b);
         setLearningRate(optimizer, learningRateAt(config.schedule, config.learningRate, ((epoch - 1) * batches + b) / (config.epochs * batches), config.warmup));
-        const { loss, correct } = await runBatch(step, trainSet, indices, prep, augment, createRandom(seed ^ 0x5bd1e995), { ...stepOptions, seed });
+        const { loss, correct } = await runBatch(step, trainSet, indices, prep, augment, createRandom(seed ^ 0x5bd1e995), { ...stepOptions, seed, soft: teacher && gatherRows(teacher, indices, EMOTIONS.length) });
         partial.batchesDone = b + 1;
         partial.lossSum += loss * indices.length;
         partial.correct += correct;

@@ -1,0 +1,45 @@
+// Knowledge distillation (`train --teacher`): the targets blend the smoothed label with the
+// teacher's probabilities, and a student trained towards a teacher learns the teacher's answers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { batchTargets } from '../src/engine/loss.js';
+import { addClassOffsets } from '../src/model/class-offsets.js';
+import { loadModelFolder, saveModelFolder } from '../src/model/folder.js';
+import { resolveTrainConfig } from '../src/train/config.js';
+import { getArchitecture } from '../src/model/registry.js';
+import { train } from '../src/train/train.js';
+import { evaluate } from '../src/evaluate/evaluate-model.js';
+import { EMOTIONS } from '../src/types.js';
+import { FER_FOLDERS, tempDir } from './helpers/paths.js';
+
+test('targets are (1-α)·(smoothed one-hot) + α·teacher, face weights still from the labels', () => {
+  const onehot = [1, 0, 0, 0, 1, 0];
+  const soft = [0.2, 0.3, 0.5, 0.6, 0.3, 0.1];
+  const { targets, faceWeights } = batchTargets(onehot, 3, { labelSmoothing: 0.3, soft, softWeight: 0.25, classWeights: [1, 3, 1] });
+  const smoothed = onehot.map((v) => v * 0.7 + 0.1);
+  targets.forEach((t, i) => assert.ok(Math.abs(t - (0.75 * smoothed[i]! + 0.25 * soft[i]!)) < 1e-6, `target ${i}: ${t}`));
+  assert.deepEqual([...faceWeights], [0.25, 0.75]);
+  assert.throws(() => batchTargets(onehot, 3, { soft: [0.5, 0.5] }), /expected 6 values \(2 faces × 3\) but received 2/);
+  assert.throws(() => resolveTrainConfig(getArchitecture('tiny'), { data: 'x', model: 'tiny', out: 'y', distill: 1.5 }), /distill/);
+});
+
+test('a student distilled from a teacher that answers disgust learns to answer disgust; without the teacher it does not', async () => {
+  const dir = await tempDir();
+  await train({ data: FER_FOLDERS, model: 'tiny', out: join(dir, 'base'), epochs: 1, callbacks: {} });
+  const teacher = await loadModelFolder(join(dir, 'base', 'best'));
+  addClassOffsets(teacher.model, EMOTIONS.map((e) => (e === 'disgust' ? 40 : 0)));
+  await saveModelFolder(join(dir, 'teacher'), teacher.model, teacher.meta);
+  teacher.model.dispose();
+  const disgustShare = async (run: string) => {
+    const { report } = await evaluate({ model: run, data: FER_FOLDERS, split: 'train' });
+    const predicted = report.confusionMatrix.reduce((a, row) => a + row[EMOTIONS.indexOf('disgust')]!, 0);
+    return predicted / report.confusionMatrix.flat().reduce((a, b) => a + b, 0);
+  };
+  const common = { data: FER_FOLDERS, model: 'tiny', epochs: 4, patience: 0, seed: 5, callbacks: {} };
+  await train({ ...common, out: join(dir, 'student'), teacher: join(dir, 'teacher'), teacherTta: 'none', distill: 1 });
+  await train({ ...common, out: join(dir, 'plain') });
+  const [student, plain] = [await disgustShare(join(dir, 'student', 'last')), await disgustShare(join(dir, 'plain', 'last'))];
+  assert.ok(student > 0.8, `the student answers disgust for ${student} of the faces`);
+  assert.ok(plain < 0.5, `without the teacher: ${plain}`);
+});
