@@ -37,7 +37,9 @@ test('a student distilled from a teacher that answers disgust learns to answer d
     return predicted / report.confusionMatrix.flat().reduce((a, b) => a + b, 0);
   };
   const common = { data: FER_FOLDERS, model: 'tiny', epochs: 4, patience: 0, seed: 5, callbacks: {} };
-  await train({ ...common, out: join(dir, 'student'), teacher: join(dir, 'teacher'), teacherTta: 'none', distill: 1 });
+  const status: string[] = [];
+  await train({ ...common, out: join(dir, 'student'), teacher: join(dir, 'teacher'), teacherTta: 'none', distill: 1, callbacks: { onStatus: (m) => status.push(m) } });
+  assert.match(status.join('\n'), /teacher.*scoring \d+ training faces/i, 'the slow scoring is announced');
   await train({ ...common, out: join(dir, 'plain') });
   const [student, plain] = [await disgustShare(join(dir, 'student', 'last')), await disgustShare(join(dir, 'plain', 'last'))];
   assert.ok(student > 0.8, `the student answers disgust for ${student} of the faces`);

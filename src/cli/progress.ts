@@ -56,6 +56,9 @@ export function progressCallbacks(stream: NodeJS.WriteStream = process.stderr): 
     onWarning(message) {
       stream.write(`warning: ${message}\n`);
     },
+    onStatus(message) {
+      stream.write(`${message}\n`);
+    },
     onTrainEnd(result) {
       bar?.stop();
       const best = result.best ? `best val_acc ${result.best.valAcc.toFixed(4)} at epoch ${result.best.epoch}` : 'no finished epoch';

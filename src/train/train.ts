@@ -64,6 +64,8 @@ export interface TrainCallbacks {
   onTrainEnd?(result: TrainResult): void;
   /** something went wrong that does not stop training */
   onWarning?(message: string): void;
+  /** a slow step before training begins (a teacher scoring the training faces) */
+  onStatus?(message: string): void;
 }
 
 export interface TrainOptions extends TrainOverrides {
@@ -163,9 +165,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   });
 
   // A teacher scores the training faces once (again on --resume: nothing of it is stored).
-  const teacher = config.teacher && !state.finished
-    ? await teacherProbabilities(config.teacher, trainSet, config.teacherTta, config.evalBatchSize)
-    : undefined;
+  let teacher: Float32Array | undefined;
+  if (config.teacher && !state.finished) {
+    callbacks.onStatus?.(`Teacher ${config.teacher} (test-time augmentation: ${config.teacherTta}) scoring ${trainSet.count} training faces…`);
+    teacher = await teacherProbabilities(config.teacher, trainSet, config.teacherTta, config.evalBatchSize);
+  }
   const batches = Math.ceil(trainSet.count / config.batchSize);
   const augment = config.augment === 'none' ? undefined : AUGMENT_PRESETS[config.augment];
   const stepOptions: StepOptions = {
