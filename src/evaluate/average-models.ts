@@ -10,8 +10,7 @@ import { setAverageWeights } from '../model/average.js';
 import { loadModelFolder, saveModelFolder } from '../model/folder.js';
 import type { LoadedModel } from '../model/folder.js';
 import { resolveModelDir } from '../model/locate.js';
-import { argmaxRows, predictProbabilities } from '../model/inference.js';
-import { EMOTIONS } from '../types.js';
+import { evaluateLoaded } from './evaluate-model.js';
 import type { Split } from '../types.js';
 
 export interface AverageOptions extends DataSelection {
@@ -63,7 +62,7 @@ export async function averageModels(options: AverageOptions): Promise<AverageRes
       }
     }
     const faces = options.data === undefined ? null : await heldOut(options.data, split, options);
-    const measure = (model: LoadedModel) => (faces ? accuracyOn(model, faces) : null);
+    const measure = (model: LoadedModel) => (faces ? evaluateLoaded(model, faces).report.accuracy : null);
     const scored = loaded.map((model) => ({ model, accuracy: measure(model) }));
     if (faces) scored.sort((a, b) => b.accuracy! - a.accuracy!);
     // The result is built in a model of its own: the first ingredient's weights stay untouched.
@@ -71,7 +70,7 @@ export async function averageModels(options: AverageOptions): Promise<AverageRes
     try {
       const named = (m: LoadedModel) => ({ model: m.model, name: m.dir });
       let used = scored.map(() => true);
-      let accuracy: number | null;
+      let accuracy: number | null = null;
       if (options.greedy) {
         used = scored.map((_, i) => i === 0);
         accuracy = scored[0]!.accuracy;
@@ -86,7 +85,7 @@ export async function averageModels(options: AverageOptions): Promise<AverageRes
         }
       }
       setAverageWeights(soup.model, scored.filter((_, j) => used[j]).map((s) => named(s.model)));
-      accuracy = measure(soup);
+      if (!options.greedy) accuracy = measure(soup); // greedy measured this very average when it kept its last ingredient
       const ingredients = scored.map((s, i) => ({ model: s.model.dir, accuracy: round(s.accuracy), used: used[i]! }));
       const average = { data: options.data ?? null, split, faces: faces?.count ?? 0, greedy: options.greedy === true, ingredients, accuracy: round(accuracy) };
       await saveModelFolder(options.out, soup.model, {
@@ -109,13 +108,6 @@ async function heldOut(data: string, split: Exclude<Split, 'test'>, options: Dat
   const faces = dataset.splits[split];
   if (faces.count === 0) throw badArgument('split', `a split with faces in ${data}`, `${split} (0 faces)`);
   return faces;
-}
-
-function accuracyOn(loaded: LoadedModel, faces: FaceSet): number {
-  const predicted = argmaxRows(predictProbabilities(loaded.model, faces, loaded.meta.preprocessing), EMOTIONS.length);
-  let right = 0;
-  for (let i = 0; i < faces.count; i++) if (predicted[i] === faces.labels[i]) right++;
-  return right / faces.count;
 }
 
 function round(x: number | null): number | null {
