@@ -4,6 +4,7 @@ import { registerTrain } from './train.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerCalibrate } from './calibrate.js';
 import { registerAverage } from './average.js';
+import { registerRefreshBn } from './refresh-bn.js';
 import { registerData } from './data.js';
 import { registerPredict } from './predict.js';
 import { registerReport } from './report.js';
@@ -16,6 +17,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerEvaluate,
   registerCalibrate,
   registerAverage,
+  registerRefreshBn,
   registerData,
   registerPredict,
   registerReport,

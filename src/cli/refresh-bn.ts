@@ -1,0 +1,25 @@
+// `emoscope refresh-bn`: re-estimate a model's batch normalization statistics on plain training faces.
+import type { RefreshModelOptions } from '../evaluate/refresh-model.js';
+import { refreshModelBatchNorm } from '../evaluate/refresh-model.js';
+import type { RegisterCommand } from './commands.js';
+import { addDataSelectionOptions, intOption } from './options.js';
+
+export const registerRefreshBn: RegisterCommand = (program) => {
+  const command = program
+    .command('refresh-bn')
+    .description('Re-estimate batch normalization\'s statistics on the training faces without augmentation (one pass, every batch weighted equally); writes a new model folder, measured on the validation faces before and after')
+    .option('--model <dir>', 'a model folder, or a run folder (its best/ is used); default: the shipped model')
+    .requiredOption('--data <path>', 'fer2013.csv, a FER2013 image-folder tree, or a tree of <class>/ folders (its training faces are used)')
+    .requiredOption('--out <dir>', 'where to write the refreshed model folder')
+    .option('--batch-size <n>', 'faces per batch', intOption('--batch-size', 2), 256);
+  addDataSelectionOptions(command)
+    .action(async (flags: RefreshModelOptions) => {
+      const r = await refreshModelBatchNorm(flags);
+      const lines = [
+        `Refreshed ${r.layers} batch normalization layers of ${r.modelDir} on ${r.faces} training faces (${r.batches} batches)`,
+        r.val ? `Validation accuracy on ${r.val.faces} faces: ${r.val.before.toFixed(4)} before, ${r.val.after.toFixed(4)} after` : 'No validation faces: nothing measured',
+        `Written: ${r.out} (measure it on the test split with \`emoscope evaluate --model ${r.out}\`)`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+};
