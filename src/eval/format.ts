@@ -32,3 +32,10 @@ export function formatEvaluation(report: EvaluationReport, title = 'Evaluation')
     matrix,
   ].join('\n');
 }
+
+/** `x` rounded to 4 decimals, as emoscope.json records measured figures; null stays null. */
+export function round4(x: number): number;
+export function round4(x: number | null): number | null;
+export function round4(x: number | null): number | null {
+  return x === null ? null : Math.round(x * 1e4) / 1e4;
+}

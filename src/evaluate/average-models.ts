@@ -7,10 +7,11 @@ import { dataSelection } from '../data/dataset.js';
 import type { DataSelection, FaceSet } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { setAverageWeights } from '../model/average.js';
-import { loadModelFolder, saveModelFolder } from '../model/folder.js';
+import { loadModelFolder, saveDerivedModel } from '../model/folder.js';
 import type { LoadedModel } from '../model/folder.js';
 import { resolveModelDir } from '../model/locate.js';
 import { evaluateLoaded } from './evaluate-model.js';
+import { round4 } from '../eval/format.js';
 import type { Split } from '../types.js';
 
 export interface AverageOptions extends DataSelection {
@@ -86,14 +87,9 @@ export async function averageModels(options: AverageOptions): Promise<AverageRes
       }
       setAverageWeights(soup.model, scored.filter((_, j) => used[j]).map((s) => named(s.model)));
       if (!options.greedy) accuracy = measure(soup); // greedy measured this very average when it kept its last ingredient
-      const ingredients = scored.map((s, i) => ({ model: s.model.dir, accuracy: round(s.accuracy), used: used[i]! }));
-      const average = { data: options.data ?? null, split, faces: faces?.count ?? 0, greedy: options.greedy === true, ingredients, accuracy: round(accuracy) };
-      await saveModelFolder(options.out, soup.model, {
-        ...soup.meta,
-        training: { ...soup.meta.training, average },
-        metrics: {}, // the first ingredient's figures do not apply to the average
-        createdAt: new Date().toISOString(),
-      });
+      const ingredients = scored.map((s, i) => ({ model: s.model.dir, accuracy: round4(s.accuracy), used: used[i]! }));
+      const average = { data: options.data ?? null, split, faces: faces?.count ?? 0, greedy: options.greedy === true, ingredients, accuracy: round4(accuracy) };
+      await saveDerivedModel(options.out, soup.model, soup.meta, { average });
       return { out: options.out, ingredients, accuracy, split, faces: faces?.count ?? 0 };
     } finally {
       soup.model.dispose();
@@ -108,8 +104,4 @@ async function heldOut(data: string, split: Exclude<Split, 'test'>, options: Dat
   const faces = dataset.splits[split];
   if (faces.count === 0) throw badArgument('split', `a split with faces in ${data}`, `${split} (0 faces)`);
   return faces;
-}
-
-function round(x: number | null): number | null {
-  return x === null ? null : Math.round(x * 1e4) / 1e4;
 }

@@ -8,10 +8,11 @@ import { EmoscopeError, badArgument } from '../errors.js';
 import { crossCheckOffsets, fitClassOffsets } from '../eval/calibrate.js';
 import type { CalibrationFit, OffsetScore } from '../eval/calibrate.js';
 import { addClassOffsets } from '../model/class-offsets.js';
-import { loadModelFolder, saveModelFolder } from '../model/folder.js';
+import { loadModelFolder, saveDerivedModel } from '../model/folder.js';
 import { resolveModelDir } from '../model/locate.js';
 import { predictProbabilities } from '../model/inference.js';
 import { EMOTIONS } from '../types.js';
+import { round4 } from '../eval/format.js';
 import type { Emotion, Split } from '../types.js';
 
 export interface CalibrateOptions extends DataSelection {
@@ -65,7 +66,7 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
     const fit = fitClassOffsets(probabilities, faces.labels, EMOTIONS.length, { minRecall: floors });
     const crossCheck = crossCheckOffsets(probabilities, faces.labels, EMOTIONS.length, { minRecall: floors });
     addClassOffsets(loaded.model, fit.offsets);
-    const perClass = (values: number[]) => Object.fromEntries(EMOTIONS.map((e, i) => [e, round(values[i]!)]));
+    const perClass = (values: number[]) => Object.fromEntries(EMOTIONS.map((e, i) => [e, round4(values[i]!)]));
     const calibration = {
       data: options.data,
       split,
@@ -73,23 +74,16 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
       minRecall: Object.fromEntries(EMOTIONS.map((e, i) => [e, floors[i]])),
       feasible: fit.feasible,
       offsets: perClass(fit.offsets),
-      before: { accuracy: round(fit.before.accuracy), recall: perClass(fit.before.recall) },
-      after: { accuracy: round(fit.after.accuracy), recall: perClass(fit.after.recall) },
+      before: { accuracy: round4(fit.before.accuracy), recall: perClass(fit.before.recall) },
+      after: { accuracy: round4(fit.after.accuracy), recall: perClass(fit.after.recall) },
       crossCheck: crossCheck && {
-        before: { accuracy: round(crossCheck.before.accuracy), recall: perClass(crossCheck.before.recall) },
-        after: { accuracy: round(crossCheck.after.accuracy), recall: perClass(crossCheck.after.recall) },
+        before: { accuracy: round4(crossCheck.before.accuracy), recall: perClass(crossCheck.before.recall) },
+        after: { accuracy: round4(crossCheck.after.accuracy), recall: perClass(crossCheck.after.recall) },
       },
     };
-    await saveModelFolder(options.out, loaded.model, {
-      ...loaded.meta,
-      training: { ...loaded.meta.training, calibration, calibratedFrom: modelDir },
-      metrics: {}, // the uncalibrated model's figures no longer apply
-      createdAt: new Date().toISOString(),
-    });
+    await saveDerivedModel(options.out, loaded.model, loaded.meta, { calibration, calibratedFrom: modelDir });
     return { ...fit, crossCheck, modelDir, out: options.out, faces: faces.count };
   } finally {
     loaded.model.dispose();
   }
 }
-
-const round = (x: number) => Math.round(x * 1e4) / 1e4;

@@ -7,9 +7,10 @@ import { dataSelection } from '../data/dataset.js';
 import type { DataSelection } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { refreshBatchNorm } from '../model/batch-norm-refresh.js';
-import { loadModelFolder, saveModelFolder } from '../model/folder.js';
+import { loadModelFolder, saveDerivedModel } from '../model/folder.js';
 import { resolveModelDir } from '../model/locate.js';
 import { evaluateLoaded } from './evaluate-model.js';
+import { round4 } from '../eval/format.js';
 
 export interface RefreshModelOptions extends DataSelection {
   /** model folder or run folder; default: the shipped model */
@@ -48,18 +49,11 @@ export async function refreshModelBatchNorm(options: RefreshModelOptions): Promi
     const { layers, batches } = refreshBatchNorm(loaded.model, train, loaded.meta.preprocessing, { batchSize, seed: options.seed });
     if (layers === 0) throw new EmoscopeError('BAD_MODEL', `${modelDir} (${loaded.meta.architecture}) has no batch normalization layers: there is nothing to refresh`);
     const after = val.count > 0 ? evaluateLoaded(loaded, val).report.accuracy : null;
-    const valScores = before === null || after === null ? null : { faces: val.count, before: round(before), after: round(after) };
+    const valScores = before === null || after === null ? null : { faces: val.count, before: round4(before), after: round4(after) };
     const batchNormRefresh = { data: options.data, split: 'train', faces: train.count, batchSize, layers, batches, val: valScores };
-    await saveModelFolder(options.out, loaded.model, {
-      ...loaded.meta,
-      training: { ...loaded.meta.training, batchNormRefresh, refreshedFrom: modelDir },
-      metrics: {}, // the figures of the model before the refresh no longer apply
-      createdAt: new Date().toISOString(),
-    });
+    await saveDerivedModel(options.out, loaded.model, loaded.meta, { batchNormRefresh, refreshedFrom: modelDir });
     return { modelDir, out: options.out, faces: train.count, layers, batches, val: valScores };
   } finally {
     loaded.model.dispose();
   }
 }
-
-const round = (x: number) => Math.round(x * 1e4) / 1e4;

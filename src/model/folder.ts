@@ -49,6 +49,15 @@ export async function saveModelFolder(dir: string, model: tfl.LayersModel, meta:
   await replaceFolderAtomic(dir, (tmp) => writeModelFiles(tmp, model, meta));
 }
 
+/**
+ * Saves a model made from another one (calibrated, averaged, refreshed): the source's meta with
+ * `done` added to its `training` record and its metrics dropped, since they were measured on the
+ * model before the change. Atomic, as saveModelFolder.
+ */
+export async function saveDerivedModel(dir: string, model: tfl.LayersModel, source: ModelMeta, done: Record<string, unknown>): Promise<void> {
+  await saveModelFolder(dir, model, { ...source, training: { ...source.training, ...done }, metrics: {}, createdAt: new Date().toISOString() });
+}
+
 /** Reads only the `emoscope.json` of a model folder. */
 export async function readModelMeta(dir: string): Promise<ModelMeta> {
   await recoverFolder(dir);
