@@ -44,6 +44,14 @@ export type { EvaluationReport, ClassMetrics } from './eval/metrics.js';
 export { storeRunEvaluation, readRunEvaluation } from './evaluate/run-evaluation.js';
 export type { RunEvaluationInput, StoreOptions, StoredEvaluation, StoredEvaluationFiles } from './evaluate/run-evaluation.js';
 
+// After training: models derived from a trained one (each writes a new model folder)
+export { calibrateModel } from './evaluate/calibrate-model.js';
+export type { CalibrateOptions, CalibrateResult } from './evaluate/calibrate-model.js';
+export { averageModels } from './evaluate/average-models.js';
+export type { AverageOptions, AverageResult, Ingredient } from './evaluate/average-models.js';
+export { refreshModelBatchNorm } from './evaluate/refresh-model.js';
+export type { RefreshModelOptions, RefreshModelResult } from './evaluate/refresh-model.js';
+
 // Reports
 export { writeRunReport, gatherRunReport } from './report/gather.js';
 export type { RunReportOptions, RunReport } from './report/gather.js';
