@@ -2,6 +2,8 @@
 import { Option } from 'commander';
 import { EmoscopeError } from '../errors.js';
 import { architectureNames } from '../model/registry.js';
+import { TTA_MODES } from '../model/inference.js';
+import type { Tta } from '../model/inference.js';
 import { train } from '../train/train.js';
 import type { RegisterCommand } from './commands.js';
 import { intOption, numberOption } from './options.js';
@@ -31,7 +33,7 @@ interface TrainFlags {
   workers?: number;
   init?: string;
   teacher?: string;
-  teacherTta?: 'none' | 'flip' | 'crops';
+  teacherTta?: Tta;
   distill?: number;
 }
 
@@ -60,7 +62,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .option('--workers <n>', 'worker threads computing each step in parallel; 1 = no workers (default: 1 with the native kernels, which use every core already; else the number of cores)', intOption('--workers', 1))
     .option('--init <model-dir>', 'start from the weights of a trained model folder instead of random ones (fine-tuning; --model defaults to its architecture)')
     .option('--teacher <model-dir>', 'knowledge distillation: blend this model\'s probabilities on each training face into the targets')
-    .addOption(new Option('--teacher-tta <mode>', 'test-time augmentation of the teacher (default crops)').choices(['none', 'flip', 'crops']))
+    .addOption(new Option('--teacher-tta <mode>', 'test-time augmentation of the teacher (default crops)').choices([...TTA_MODES]))
     .option('--distill <x>', 'weight α of the teacher: targets = (1-α)·label + α·teacher (default 0.5)', numberOption('--distill', 0, 1))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--resume', 'continue the run in --out from its last checkpoint')

@@ -4,6 +4,8 @@
 import { defaultWorkers } from '../engine/native.js';
 import { badArgument } from '../errors.js';
 import type { Architecture } from '../model/architecture.js';
+import { TTA_MODES } from '../model/inference.js';
+import type { Tta } from '../model/inference.js';
 
 export interface TrainConfig {
   /** data set: a fer2013.csv file, a FER2013 image-folder tree or a tree of <class>/ folders */
@@ -51,7 +53,7 @@ export interface TrainConfig {
   /** model folder whose probabilities on the training faces are blended into the targets (knowledge distillation); '' = none */
   teacher: string;
   /** the teacher's test-time augmentation when it scores the training faces */
-  teacherTta: 'none' | 'flip' | 'crops';
+  teacherTta: Tta;
   /** weight α of the teacher: targets = (1-α)·(smoothed label) + α·teacher */
   distill: number;
 }
@@ -131,7 +133,7 @@ function validateTrainConfig(c: TrainConfig): void {
   oneOf('augment', c.augment, ['none', 'standard']);
   oneOf('classWeighting', c.classWeighting, ['none', 'sqrt', 'balanced']);
   oneOf('schedule', c.schedule, ['constant', 'cosine', 'onecycle']);
-  oneOf('teacherTta', c.teacherTta, ['none', 'flip', 'crops']);
+  oneOf('teacherTta', c.teacherTta, TTA_MODES);
   if (!(c.distill >= 0 && c.distill <= 1)) throw badArgument('distill', 'a weight from 0 to 1', c.distill);
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw badArgument('labelSmoothing', 'a number from 0 to below 1', c.labelSmoothing);
   if (!(c.weightDecay >= 0)) throw badArgument('weightDecay', 'a number of at least 0', c.weightDecay);
