@@ -4,6 +4,8 @@ import { EmoscopeError } from '../errors.js';
 import { architectureNames } from '../model/registry.js';
 import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
+import { AUGMENT_PRESET_NAMES } from '../data/augment.js';
+import type { AugmentPreset } from '../data/augment.js';
 import { train } from '../train/train.js';
 import type { RegisterCommand } from './commands.js';
 import { intOption, numberOption } from './options.js';
@@ -24,7 +26,7 @@ interface TrainFlags {
   valFraction?: number;
   testFraction?: number;
   optimizer?: 'adam' | 'sgd';
-  augment?: 'none' | 'standard';
+  augment?: AugmentPreset;
   labelSmoothing?: number;
   classWeighting?: 'none' | 'sqrt' | 'balanced';
   weightDecay?: number;
@@ -53,7 +55,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
     .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
     .addOption(new Option('--optimizer <name>', "optimizer (default: the architecture's recipe)").choices(['adam', 'sgd']))
-    .addOption(new Option('--augment <preset>', 'data augmentation: shifts, zoom, rotation, flips, brightness/contrast, erasing').choices(['none', 'standard']))
+    .addOption(new Option('--augment <preset>', 'data augmentation: shifts, zoom, rotation, flips, brightness/contrast, erasing (light: half the geometry, no erasing)').choices(AUGMENT_PRESET_NAMES))
     .option('--label-smoothing <x>', 'label smoothing ε (default 0)', numberOption('--label-smoothing', 0, 1))
     .addOption(new Option('--class-weighting <mode>', 'loss weight per class from its frequency').choices(['none', 'sqrt', 'balanced']))
     .option('--weight-decay <x>', 'L2 decay on conv and dense kernels (default 0)', numberOption('--weight-decay', 0))

@@ -27,8 +27,12 @@ export const AUGMENT_NONE: AugmentOptions = { shift: 0, scale: 0, rotation: 0, f
 /** The usual FER recipe: ±10 % shift and scale, ±10° rotation, flips, ±15 % brightness, ±20 % contrast, random erasing. */
 export const AUGMENT_STANDARD: AugmentOptions = { shift: 0.1, scale: 0.1, rotation: 10, flip: 0.5, brightness: 0.15, contrast: 0.2, erase: 0.25 };
 
-export const AUGMENT_PRESETS = { none: AUGMENT_NONE, standard: AUGMENT_STANDARD } as const;
+/** Half the standard geometry, little photometric jitter, no erasing: for a last, low-learning-rate fine-tune closer to plain faces. */
+export const AUGMENT_LIGHT: AugmentOptions = { shift: 0.05, scale: 0.05, rotation: 5, flip: 0.5, brightness: 0.05, contrast: 0.05, erase: 0 };
+
+export const AUGMENT_PRESETS = { none: AUGMENT_NONE, light: AUGMENT_LIGHT, standard: AUGMENT_STANDARD } as const;
 export type AugmentPreset = keyof typeof AUGMENT_PRESETS;
+export const AUGMENT_PRESET_NAMES = Object.keys(AUGMENT_PRESETS) as AugmentPreset[];
 
 /**
  * Writes one augmented face into `out[offset … offset + size²)` as `gray * scale + offset`.

@@ -6,6 +6,8 @@ import { badArgument } from '../errors.js';
 import type { Architecture } from '../model/architecture.js';
 import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
+import { AUGMENT_PRESET_NAMES } from '../data/augment.js';
+import type { AugmentPreset } from '../data/augment.js';
 
 export interface TrainConfig {
   /** data set: a fer2013.csv file, a FER2013 image-folder tree or a tree of <class>/ folders */
@@ -35,7 +37,7 @@ export interface TrainConfig {
   /** faces per inference batch during validation */
   evalBatchSize: number;
   /** data augmentation preset of src/data/augment.ts */
-  augment: 'none' | 'standard';
+  augment: AugmentPreset;
   /** ε of label smoothing (0 = hard labels) */
   labelSmoothing: number;
   /** loss weight per class: none, 1/√frequency or 1/frequency (normalized to mean 1) */
@@ -130,7 +132,7 @@ function validateTrainConfig(c: TrainConfig): void {
   const oneOf = (name: string, v: string, allowed: readonly string[]) => {
     if (!allowed.includes(v)) throw badArgument(name, `one of ${allowed.join(', ')}`, v);
   };
-  oneOf('augment', c.augment, ['none', 'standard']);
+  oneOf('augment', c.augment, AUGMENT_PRESET_NAMES);
   oneOf('classWeighting', c.classWeighting, ['none', 'sqrt', 'balanced']);
   oneOf('schedule', c.schedule, ['constant', 'cosine', 'onecycle']);
   oneOf('teacherTta', c.teacherTta, TTA_MODES);
