@@ -6,6 +6,10 @@ import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 import { AUGMENT_PRESET_NAMES } from '../data/augment.js';
 import type { AugmentPreset } from '../data/augment.js';
+import { CLASS_WEIGHTINGS } from '../train/config.js';
+import type { ClassWeighting } from '../train/config.js';
+import { SCHEDULES } from '../train/schedule.js';
+import type { Schedule } from '../train/schedule.js';
 import { train } from '../train/train.js';
 import type { RegisterCommand } from './commands.js';
 import { intOption, numberOption } from './options.js';
@@ -28,9 +32,9 @@ interface TrainFlags {
   optimizer?: 'adam' | 'sgd';
   augment?: AugmentPreset;
   labelSmoothing?: number;
-  classWeighting?: 'none' | 'sqrt' | 'balanced';
+  classWeighting?: ClassWeighting;
   weightDecay?: number;
-  schedule?: 'constant' | 'cosine' | 'onecycle';
+  schedule?: Schedule;
   warmup?: number;
   workers?: number;
   init?: string;
@@ -57,9 +61,9 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .addOption(new Option('--optimizer <name>', "optimizer (default: the architecture's recipe)").choices(['adam', 'sgd']))
     .addOption(new Option('--augment <preset>', 'data augmentation: shifts, zoom, rotation, flips, brightness/contrast, erasing (light: half the geometry, no erasing)').choices(AUGMENT_PRESET_NAMES))
     .option('--label-smoothing <x>', 'label smoothing ε (default 0)', numberOption('--label-smoothing', 0, 1))
-    .addOption(new Option('--class-weighting <mode>', 'loss weight per class from its frequency').choices(['none', 'sqrt', 'balanced']))
+    .addOption(new Option('--class-weighting <mode>', 'loss weight per class from its frequency').choices(CLASS_WEIGHTINGS))
     .option('--weight-decay <x>', 'L2 decay on conv and dense kernels (default 0)', numberOption('--weight-decay', 0))
-    .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(['constant', 'cosine', 'onecycle']))
+    .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(SCHEDULES))
     .option('--warmup <x>', 'learning-rate warm-up as a fraction of the run', numberOption('--warmup', 0, 1))
     .option('--workers <n>', 'worker threads computing each step in parallel; 1 = no workers (default: 1 with the native kernels, which use every core already; else the number of cores)', intOption('--workers', 1))
     .option('--init <model-dir>', 'start from the weights of a trained model folder instead of random ones (fine-tuning; --model defaults to its architecture)')

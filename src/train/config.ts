@@ -8,6 +8,12 @@ import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 import { AUGMENT_PRESET_NAMES } from '../data/augment.js';
 import type { AugmentPreset } from '../data/augment.js';
+import { SCHEDULES } from './schedule.js';
+import type { Schedule } from './schedule.js';
+
+/** Loss weight per class: none, 1/√frequency or 1/frequency (normalized to mean 1). */
+export const CLASS_WEIGHTINGS = ['none', 'sqrt', 'balanced'] as const;
+export type ClassWeighting = (typeof CLASS_WEIGHTINGS)[number];
 
 export interface TrainConfig {
   /** data set: a fer2013.csv file, a FER2013 image-folder tree or a tree of <class>/ folders */
@@ -41,11 +47,11 @@ export interface TrainConfig {
   /** ε of label smoothing (0 = hard labels) */
   labelSmoothing: number;
   /** loss weight per class: none, 1/√frequency or 1/frequency (normalized to mean 1) */
-  classWeighting: 'none' | 'sqrt' | 'balanced';
+  classWeighting: ClassWeighting;
   /** L2 decay added to conv and dense kernel gradients */
   weightDecay: number;
   /** learning-rate schedule over the whole run (see src/train/schedule.ts) */
-  schedule: 'constant' | 'cosine' | 'onecycle';
+  schedule: Schedule;
   /** warm-up as a fraction of all steps */
   warmup: number;
   /** data-parallel worker threads computing each step's gradients (1 = in this thread); the results do not depend on it */
@@ -133,8 +139,8 @@ function validateTrainConfig(c: TrainConfig): void {
     if (!allowed.includes(v)) throw badArgument(name, `one of ${allowed.join(', ')}`, v);
   };
   oneOf('augment', c.augment, AUGMENT_PRESET_NAMES);
-  oneOf('classWeighting', c.classWeighting, ['none', 'sqrt', 'balanced']);
-  oneOf('schedule', c.schedule, ['constant', 'cosine', 'onecycle']);
+  oneOf('classWeighting', c.classWeighting, CLASS_WEIGHTINGS);
+  oneOf('schedule', c.schedule, SCHEDULES);
   oneOf('teacherTta', c.teacherTta, TTA_MODES);
   if (!(c.distill >= 0 && c.distill <= 1)) throw badArgument('distill', 'a weight from 0 to 1', c.distill);
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw badArgument('labelSmoothing', 'a number from 0 to below 1', c.labelSmoothing);
