@@ -21,6 +21,7 @@ test('targets are (1-α)·(smoothed one-hot) + α·teacher, face weights still f
   targets.forEach((t, i) => assert.ok(Math.abs(t - (0.75 * smoothed[i]! + 0.25 * soft[i]!)) < 1e-6, `target ${i}: ${t}`));
   assert.deepEqual([...faceWeights], [0.25, 0.75]);
   assert.throws(() => batchTargets(onehot, 3, { soft: [0.5, 0.5] }), /expected 6 values \(2 faces × 3\) but received 2/);
+  assert.throws(() => batchTargets(onehot, 3, { soft }), /softWeight .* is missing/);
   assert.throws(() => resolveTrainConfig(getArchitecture('tiny'), { data: 'x', model: 'tiny', out: 'y', distill: 1.5 }), /distill/);
 });
 

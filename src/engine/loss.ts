@@ -17,7 +17,7 @@ export interface TargetOptions {
   classWeights?: ArrayLike<number>;
   /** a teacher's probabilities for the batch's faces [rows × classes] (knowledge distillation) */
   soft?: ArrayLike<number>;
-  /** weight α of `soft`: targets become (1-α)·(smoothed one-hot) + α·soft (default 0.5 when soft is given) */
+  /** weight α of `soft`, required with it: targets become (1-α)·(smoothed one-hot) + α·soft (train's --distill) */
   softWeight?: number;
 }
 
@@ -31,12 +31,13 @@ export interface BatchTargets {
 
 /** The targets and face weights of a batch from its one-hot labels ([rows × classes], row-major) and, if given, a teacher's probabilities. */
 export function batchTargets(onehot: ArrayLike<number>, classes: number, options: TargetOptions = {}): BatchTargets {
-  const { labelSmoothing = 0, classWeights, soft, softWeight = 0.5 } = options;
+  const { labelSmoothing = 0, classWeights, soft, softWeight } = options;
   const rows = onehot.length / classes;
   if (soft && soft.length !== onehot.length) throw new Error(`soft targets: expected ${onehot.length} values (${rows} faces × ${classes}) but received ${soft.length}`);
+  if (soft && softWeight === undefined) throw new Error('soft targets: softWeight (the teacher\'s weight α) is missing');
   const targets = Float32Array.from(onehot, (v, i) => {
     const hard = labelSmoothing > 0 ? v * (1 - labelSmoothing) + labelSmoothing / classes : v;
-    return soft ? (1 - softWeight) * hard + softWeight * soft[i]! : hard;
+    return soft && softWeight !== undefined ? (1 - softWeight) * hard + softWeight * soft[i]! : hard;
   });
   const faceWeights = new Float32Array(rows);
   let total = 0;
