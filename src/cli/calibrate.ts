@@ -5,7 +5,7 @@ import type { CalibrateOptions } from '../evaluate/calibrate-model.js';
 import { EMOTIONS } from '../types.js';
 import type { Emotion } from '../types.js';
 import type { RegisterCommand } from './commands.js';
-import { addDataSelectionOptions, numberOption } from './options.js';
+import { DATA_HELP, MODEL_HELP, addDataSelectionOptions, numberOption } from './options.js';
 
 /** The library's options, with the defaults commander fills in. */
 type CalibrateFlags = CalibrateOptions & { split: 'val' | 'train'; minRecall: number };
@@ -14,8 +14,8 @@ export const registerCalibrate: RegisterCommand = (program) => {
   const command = program
     .command('calibrate')
     .description('Shift each class\'s score so that accuracy is highest while every class keeps a minimum recall, fitted on held-out faces; writes a new model folder (one forward pass per face, as before)')
-    .option('--model <dir>', 'a model folder, or a run folder (its best/ is used); default: the shipped model')
-    .requiredOption('--data <path>', 'fer2013.csv, a FER2013 image-folder tree, or a tree of <class>/ folders')
+    .option('--model <dir>', MODEL_HELP)
+    .requiredOption('--data <path>', DATA_HELP)
     .requiredOption('--out <dir>', 'where to write the calibrated model folder')
     .addOption(new Option('--split <split>', 'faces the offsets are fitted on (never the test split you report)').choices(['val', 'train']).default('val'))
     .option('--min-recall <x>', 'recall every class must keep on those faces', numberOption('--min-recall', 0, 1), 0.4)

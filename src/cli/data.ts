@@ -3,7 +3,7 @@
 import cliProgress from 'cli-progress';
 import { datasetStats, formatStatsTable, loadDataset, type BadInput } from '../data/index.js';
 import type { RegisterCommand } from './commands.js';
-import { intOption, numberOption } from './options.js';
+import { DATA_HELP, intOption, numberOption } from './options.js';
 
 interface StatsFlags {
   data: string;
@@ -24,7 +24,7 @@ export const registerData: RegisterCommand = (program) => {
   data
     .command('stats')
     .description('Count the faces per split (train/val/test) and class')
-    .requiredOption('--data <path>', 'fer2013.csv, a FER2013 image-folder tree, or a tree of <class>/ folders')
+    .requiredOption('--data <path>', DATA_HELP)
     .option('--json', 'print JSON instead of a table')
     .option('--skip-bad', 'skip bad CSV rows and unreadable images (and list them) instead of stopping at the first')
     .option('--val-fraction <n>', 'class folders: fraction of each class held out for validation', numberOption('--val-fraction', 0, 1), 0.1)

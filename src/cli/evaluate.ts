@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import type { RegisterCommand } from './commands.js';
 import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
-import { addDataSelectionOptions } from './options.js';
+import { DATA_HELP, MODEL_HELP, addDataSelectionOptions } from './options.js';
 import { dataSelection } from '../data/dataset.js';
 import type { DataSelection } from '../data/dataset.js';
 
@@ -28,8 +28,8 @@ export const registerEvaluate: RegisterCommand = (program) => {
   const command = program
     .command('evaluate')
     .description('Measure a model on a split: accuracy, per-class precision/recall/F1, confusion matrix')
-    .option('--model <dir>', 'a model folder, or a run folder (its best/ is used); default: the shipped model')
-    .requiredOption('--data <path>', 'fer2013.csv, a FER2013 image-folder tree, or a tree of <class>/ folders')
+    .option('--model <dir>', MODEL_HELP)
+    .requiredOption('--data <path>', DATA_HELP)
     .addOption(new Option('--split <split>', 'which faces').choices(['test', 'val', 'train', 'all']).default('test'))
     .option('--json <file>', 'also write the evaluation as JSON')
     .option('--out <dir>', 'also draw the confusion matrices (counts, row-normalized) and per-class P/R/F1 into this folder (SVG and PNG)')

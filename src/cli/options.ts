@@ -25,6 +25,12 @@ export function numberOption(flag: string, min: number, max = Infinity): (value:
   };
 }
 
+/** Help of the --model flag of every command that uses a trained model. */
+export const MODEL_HELP = 'a model folder, or a run folder (its best/ is used); default: the shipped model';
+
+/** Help of the --data flag of every command that reads a data set. */
+export const DATA_HELP = 'fer2013.csv, a FER2013 image-folder tree, or a tree of <class>/ folders';
+
 /** The flags that choose which faces of a data set are used (the library's `DataSelection`). */
 export function addDataSelectionOptions(command: Command): Command {
   return command

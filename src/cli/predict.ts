@@ -16,7 +16,7 @@ import { renderPng } from '../report/render.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { PhotoResult } from '../types.js';
 import type { RegisterCommand } from './commands.js';
-import { numberOption } from './options.js';
+import { MODEL_HELP, numberOption } from './options.js';
 
 interface PredictFlags {
   model?: string;
@@ -34,7 +34,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
     .command('predict')
     .description('Find the faces in photos and recognize their emotions')
     .argument('<inputs...>', 'image files (JPEG, PNG, WebP, GIF, TIFF, BMP) or folders of them')
-    .option('--model <dir>', 'a model folder, or a run folder (its best/ is used); default: the shipped model')
+    .option('--model <dir>', MODEL_HELP)
     .option('--json <file>', 'write the results as JSON to this file instead of stdout')
     .option('--csv <file>', 'also write one CSV row per face')
     .option('--out <dir>', 'write an annotated copy of each photo and a confidence chart per face')

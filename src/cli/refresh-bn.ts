@@ -2,14 +2,14 @@
 import type { RefreshModelOptions } from '../evaluate/refresh-model.js';
 import { refreshModelBatchNorm } from '../evaluate/refresh-model.js';
 import type { RegisterCommand } from './commands.js';
-import { addDataSelectionOptions, intOption } from './options.js';
+import { DATA_HELP, MODEL_HELP, addDataSelectionOptions, intOption } from './options.js';
 
 export const registerRefreshBn: RegisterCommand = (program) => {
   const command = program
     .command('refresh-bn')
     .description('Re-estimate batch normalization\'s statistics on the training faces without augmentation (one pass, every batch weighted equally); writes a new model folder, measured on the validation faces before and after')
-    .option('--model <dir>', 'a model folder, or a run folder (its best/ is used); default: the shipped model')
-    .requiredOption('--data <path>', 'fer2013.csv, a FER2013 image-folder tree, or a tree of <class>/ folders (its training faces are used)')
+    .option('--model <dir>', MODEL_HELP)
+    .requiredOption('--data <path>', `${DATA_HELP} (its training faces are used)`)
     .requiredOption('--out <dir>', 'where to write the refreshed model folder')
     .option('--batch-size <n>', 'faces per batch', intOption('--batch-size', 2), 256);
   addDataSelectionOptions(command)

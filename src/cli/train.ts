@@ -12,7 +12,7 @@ import { SCHEDULES } from '../train/schedule.js';
 import type { Schedule } from '../train/schedule.js';
 import { train } from '../train/train.js';
 import type { RegisterCommand } from './commands.js';
-import { intOption, numberOption } from './options.js';
+import { DATA_HELP, intOption, numberOption } from './options.js';
 import { progressCallbacks } from './progress.js';
 
 interface TrainFlags {
@@ -47,7 +47,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
   program
     .command('train')
     .description('Train an architecture on a data set; writes a run folder with best/, last/, history.json and config.json')
-    .option('--data <path>', 'fer2013.csv, a FER2013 image-folder tree, or a tree of <class>/ folders')
+    .option('--data <path>', DATA_HELP)
     .addOption(new Option('--model <name>', 'architecture').choices(architectureNames()))
     .requiredOption('--out <dir>', 'run folder')
     .option('--epochs <n>', 'passes over the training split (default: the architecture\'s recipe)', intOption('--epochs', 1))
