@@ -1,16 +1,38 @@
 // The error catalogue: every failure a user can cause has a code, a message that says what was
-// expected and what was received, and (for the HTTP layer) a status.
+// expected and what was received, and (for the HTTP layer) a status. In the manner of fastify's
+// lib/errors.js: one table, one code per kind of failure, shared by the library, the CLI, the
+// server and the batch workers. The library throws EmoscopeError; the CLI prints its message and
+// exits 1; the server answers `{"error": {"code", "message"}}` with the code's status; a photo's
+// failure inside results carries `error` (the message) and `errorCode` (the code).
 
-export const ERROR_CODES = {
-  BAD_ARGUMENT: 400,
-  BAD_DATA: 422,
-  BAD_IMAGE: 422,
-  BAD_MODEL: 422,
-  NOT_FOUND: 404,
-  INTERNAL: 500,
-} as const;
+/** Every kind of failure: its HTTP status and what it means, for documentation and the API's error table. */
+export const ERROR_CATALOGUE = {
+  BAD_ARGUMENT: { status: 400, summary: 'an option, flag, query parameter or request field has a value outside what it accepts' },
+  BAD_OUTPUT: { status: 400, summary: 'an output path cannot be written (checked before any work starts)' },
+  UNAUTHORIZED: { status: 401, summary: 'the API key is missing or wrong' },
+  NOT_FOUND: { status: 404, summary: 'a file, folder or route that does not exist' },
+  PAYLOAD_TOO_LARGE: { status: 413, summary: 'the request body is larger than the server accepts' },
+  UNSUPPORTED_IMAGE: { status: 415, summary: 'the input is not an image, or not in a format emoscope decodes' },
+  BAD_IMAGE: { status: 422, summary: 'an image that is corrupt, truncated, empty or unreadable' },
+  IMAGE_TOO_LARGE: { status: 422, summary: 'an image with more pixels than allowed (refused before decoding)' },
+  BAD_VIDEO: { status: 422, summary: 'a video that is corrupt, truncated, empty or unreadable' },
+  BAD_DATA: { status: 422, summary: 'a data set file, row or folder that is not what was expected' },
+  BAD_MODEL: { status: 422, summary: 'a model folder whose files are missing, outside the folder, of the wrong size or inconsistent' },
+  BAD_CHECKPOINT: { status: 422, summary: 'a training run whose checkpoint or state is corrupt or inconsistent' },
+  BUSY: { status: 503, summary: 'every worker is busy and the queue is full; retry after the time in Retry-After' },
+  NOT_READY: { status: 503, summary: 'the models are still loading' },
+  SHUTTING_DOWN: { status: 503, summary: 'the server is stopping and accepts no new work' },
+  UNAVAILABLE: { status: 503, summary: 'a service emoscope needs (Redis, ffmpeg) cannot be reached or is not installed' },
+  TIMEOUT: { status: 504, summary: 'the work took longer than allowed' },
+  INTERNAL: { status: 500, summary: 'a bug: please report it' },
+} as const satisfies Record<string, { status: number; summary: string }>;
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Code → HTTP status. */
+export const ERROR_CODES: { readonly [C in ErrorCode]: (typeof ERROR_CATALOGUE)[C]['status'] } = Object.fromEntries(
+  Object.entries(ERROR_CATALOGUE).map(([code, entry]) => [code, entry.status]),
+) as { readonly [C in ErrorCode]: (typeof ERROR_CATALOGUE)[C]['status'] };
 
 /** An error the user can act on: `code` classifies it, the message names the input and what was expected. */
 export class EmoscopeError extends Error {
@@ -21,8 +43,13 @@ export class EmoscopeError extends Error {
     super(message, options);
     this.name = 'EmoscopeError';
     this.code = code;
-    this.status = ERROR_CODES[code];
+    this.status = ERROR_CATALOGUE[code].status;
   }
+}
+
+/** True for an EmoscopeError (also across worker threads, where only `name` and `code` survive structured cloning). */
+export function isEmoscopeError(error: unknown): error is EmoscopeError {
+  return error instanceof EmoscopeError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'EmoscopeError' && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code in ERROR_CATALOGUE);
 }
 
 /** "Expected <what> for <name> but received <value>" — the shape of every parameter error. */

@@ -1,4 +1,5 @@
 // The domain in one place: the label order, faces, boxes and results shared by every module.
+import type { ErrorCode } from './errors.js';
 
 /** The seven FER2013 emotions in the original label order of `fer2013.csv` (0 = angry … 6 = neutral). */
 export const EMOTIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'] as const;
@@ -47,4 +48,6 @@ export interface PhotoResult {
   faces: FaceResult[];
   /** set only when the photo could not be processed: what went wrong */
   error?: string;
+  /** set with `error`: its code in the error catalogue (src/errors.ts), e.g. BAD_IMAGE */
+  errorCode?: ErrorCode;
 }

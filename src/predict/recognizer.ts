@@ -4,6 +4,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initEngine } from '../engine/backend.js';
 import { EmoscopeError, badArgument } from '../errors.js';
+import type { ErrorCode } from '../errors.js';
 import { loadModelFolder } from '../model/folder.js';
 import { resolveModelDir } from '../model/locate.js';
 import { predictProbabilities } from '../model/inference.js';
@@ -161,10 +162,13 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   };
 }
 
+/** The codes that belong to one photo (the others stop the whole call). */
+const PHOTO_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['BAD_IMAGE', 'UNSUPPORTED_IMAGE', 'IMAGE_TOO_LARGE', 'NOT_FOUND']);
+
 /** The result of a photo that could not be read; other errors (bugs, a lost backend) propagate. */
 function failed(file: string, error: unknown): PhotoResult {
-  if (error instanceof EmoscopeError && (error.code === 'BAD_IMAGE' || error.code === 'NOT_FOUND')) {
-    return { file, width: 0, height: 0, faces: [], error: error.message };
+  if (error instanceof EmoscopeError && PHOTO_ERRORS.has(error.code)) {
+    return { file, width: 0, height: 0, faces: [], error: error.message, errorCode: error.code };
   }
   throw error;
 }

@@ -217,14 +217,14 @@ function imageError(name: string, error: unknown, maxPixels: number): EmoscopeEr
   if (error instanceof EmoscopeError) return error;
   const message = (error as Error).message ?? String(error);
   if (/pixel limit/i.test(message)) {
-    return new EmoscopeError('BAD_IMAGE', `${name}: image larger than the limit of ${maxPixels} pixels (a decompression bomb?)`, { cause: error });
+    return new EmoscopeError('IMAGE_TOO_LARGE', `${name}: image larger than the limit of ${maxPixels} pixels (a decompression bomb?)`, { cause: error });
   }
   if (/unsupported image format/i.test(message)) {
-    return new EmoscopeError('BAD_IMAGE', `${name}: not an image (expected JPEG, PNG, WebP, GIF, TIFF or BMP)`, { cause: error });
+    return new EmoscopeError('UNSUPPORTED_IMAGE', `${name}: not an image (expected JPEG, PNG, WebP, GIF, TIFF or BMP)`, { cause: error });
   }
   return new EmoscopeError('BAD_IMAGE', `${name}: damaged or truncated image (${message.trim().split('\n')[0]})`, { cause: error });
 }
 
 function tooLarge(name: string, width: number, height: number, maxPixels: number): EmoscopeError {
-  return new EmoscopeError('BAD_IMAGE', `${name}: image larger than the limit of ${maxPixels} pixels (${width}×${height}: a decompression bomb?)`);
+  return new EmoscopeError('IMAGE_TOO_LARGE', `${name}: image larger than the limit of ${maxPixels} pixels (${width}×${height}: a decompression bomb?)`);
 }
