@@ -8,11 +8,11 @@ import { SPLITS } from '../types.js';
 import type { Split } from '../types.js';
 import { EMOTIONS } from '../types.js';
 import { badArgument } from '../errors.js';
-import { evaluatePredictions } from '../eval/metrics.js';
-import type { EvaluationReport } from '../eval/metrics.js';
+import { evaluatePredictions } from '../metrics/metrics.js';
+import type { EvaluationReport } from '../metrics/metrics.js';
 import { loadModelFolder } from '../model/folder.js';
 import type { LoadedModel } from '../model/folder.js';
-import { resolveModelDir } from '../model/locate.js';
+import { resolveModelDir } from '../runs/locate.js';
 import { argmaxRows, predictProbabilities } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 
