@@ -1,5 +1,5 @@
 // Evaluating a trained model on a split of a data set: predictions in inference mode, then the
-// pure metrics of src/eval/.
+// pure metrics of src/metrics/.
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
