@@ -8,6 +8,7 @@ import { formatEvaluation } from '../eval/format.js';
 import { runFolderOf, storeRunEvaluation } from '../evaluate/run-evaluation.js';
 import { writeEvaluationCharts } from '../report/run-charts.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { checkOutput } from '../util/check-output.js';
 import type { RegisterCommand } from './commands.js';
 import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
@@ -36,6 +37,8 @@ export const registerEvaluate: RegisterCommand = (program) => {
     .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)').choices([...TTA_MODES]).default('none'));
   addDataSelectionOptions(command)
     .action(async (flags: EvaluateFlags) => {
+      if (flags.json !== undefined) await checkOutput(flags.json, 'file', '--json');
+      if (flags.out !== undefined) await checkOutput(flags.out, 'folder', '--out');
       const result = await evaluate({
         model: flags.model,
         data: flags.data,

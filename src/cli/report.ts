@@ -6,6 +6,7 @@ import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 import { writeRunReport } from '../report/gather.js';
 import { formatBytes, formatCount, formatPercent } from '../report/format.js';
+import { checkOutput } from '../util/check-output.js';
 import type { RegisterCommand } from './commands.js';
 
 interface ReportFlags {
@@ -23,6 +24,8 @@ export const registerReport: RegisterCommand = (program) => {
     .option('--out <file>', 'the page to write (default: <runDir>/report.html)')
     .addOption(new Option('--tta <mode>', 'with --data: test-time augmentation of the evaluation (flip averages each face with its mirror image, crops 10 shifted and mirrored views)').choices([...TTA_MODES]).default('none'))
     .action(async (runDir: string, flags: ReportFlags) => {
+      if (flags.out !== undefined) await checkOutput(flags.out, 'file', '--out');
+      else await checkOutput(runDir, 'folder', 'the report into run folder');
       const progress = loadProgress(Boolean(flags.data));
       const report = await writeRunReport(runDir, { data: flags.data, out: flags.out, tta: flags.tta, onProgress: progress.update }).finally(progress.stop);
       const evaluation = report.input.evaluation;
