@@ -1,4 +1,4 @@
-// What predict and the other commands write, tested without running a model: the table for
+// Outputs, the home of their defects: what predict and the other commands write, tested without running a model: the table for
 // people, the choice of what stdout carries, output paths checked before any work (BAD_OUTPUT),
 // atomic writes only for regular files, annotated-file names that never meet an input, and model
 // folders that record no absolute paths.
