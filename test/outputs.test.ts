@@ -1,7 +1,7 @@
-// Outputs, the home of their defects: what predict and the other commands write, tested without running a model: the table for
-// people, the choice of what stdout carries, output paths checked before any work (BAD_OUTPUT),
-// atomic writes only for regular files, annotated-file names that never meet an input, and model
-// folders that record no absolute paths.
+// Outputs (the home of their defects): what predict and the other commands write, tested without
+// running a model: the table for people, the choice of what stdout carries, output paths checked
+// before any work (BAD_OUTPUT), atomic writes only for regular files, annotated-file names that
+// never meet an input, and model folders that record no absolute paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
