@@ -105,7 +105,7 @@ ${modelSection(input.model)}
 function summarySection(input: ReportInput): string {
   const best = input.history ? bestEpoch(input.history) : undefined;
   const cards = [
-    input.evaluation && card(`${input.evaluationSplit ?? 'test'} accuracy`, formatPercent(input.evaluation.accuracy), `${formatCount(input.evaluation.n)} faces; majority class ${formatPercent(majorityBaseline(input.evaluation).accuracy)}`),
+    input.evaluation && card(`${input.evaluationSplit ?? 'test'} accuracy`, formatPercent(input.evaluation.accuracy), `${formatCount(input.evaluation.n)} faces`),
     best && card('best epoch', String(best.epoch), `validation accuracy ${formatPercent(best.valAcc)}`),
     input.model && card('parameters', formatCount(input.model.parameters), formatBytes(input.model.bytes)),
     input.model && card('speed', `${input.model.msPerFace.toFixed(2)} ms`, 'per face'),
@@ -206,7 +206,7 @@ function testSection(input: ReportInput, assets: ReportAssets): string {
     'test',
     metricsHeading(input),
     `${input.evaluationSource ? `<p class="meta">${escapeHtml(input.evaluationSource)}</p>` : ''}
-<p class="headline">Accuracy <strong id="accuracy">${formatPercent(evaluation.accuracy)}</strong> on ${formatCount(evaluation.n)} faces; always answering the most frequent class (${escapeHtml(majorityBaseline(evaluation).label)}) would score <span id="baseline">${formatPercent(majorityBaseline(evaluation).accuracy)}</span>.</p>
+<p class="headline">Accuracy <strong id="accuracy">${formatPercent(evaluation.accuracy)}</strong> on ${formatCount(evaluation.n)} faces.</p>
 <div class="row">
 <table class="numbers" id="per-class-table"><thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>faces</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>
@@ -221,12 +221,6 @@ ${
     : missing('No mistakes at all.')
 }`,
   );
-}
-
-/** The accuracy of always answering the split's most frequent class: what any accuracy must beat. */
-function majorityBaseline(evaluation: EvaluationLike): { label: string; accuracy: number } {
-  const label = evaluation.labels.reduce((best, l) => (evaluation.perClass[l]!.support > evaluation.perClass[best]!.support ? l : best), evaluation.labels[0]!);
-  return { label, accuracy: evaluation.n > 0 ? evaluation.perClass[label]!.support / evaluation.n : 0 };
 }
 
 /** "Test metrics", or "Validation metrics" when the evaluation is on another split. */
