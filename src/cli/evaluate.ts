@@ -8,6 +8,7 @@ import { formatEvaluation } from '../metrics/format.js';
 import { runFolderOf, storeRunEvaluation } from '../evaluate/run-evaluation.js';
 import { writeEvaluationCharts } from '../runs/charts.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { checkOutput } from '../util/check-output.js';
 import type { RegisterCommand } from './commands.js';
 import type { Tta } from '../model/inference.js';
 import { DATA_HELP, MODEL_HELP, addDataSelectionOptions, ttaOption } from './options.js';
@@ -35,6 +36,8 @@ export const registerEvaluate: RegisterCommand = (program) => {
     .addOption(ttaOption());
   addDataSelectionOptions(command)
     .action(async (flags: EvaluateFlags) => {
+      if (flags.json !== undefined) await checkOutput(flags.json, 'file', '--json');
+      if (flags.out !== undefined) await checkOutput(flags.out, 'folder', '--out');
       const result = await evaluate({
         model: flags.model,
         data: flags.data,

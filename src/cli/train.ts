@@ -13,6 +13,7 @@ import type { ClassWeighting } from '../train/config.js';
 import { SCHEDULES } from '../train/schedule.js';
 import type { Schedule } from '../train/schedule.js';
 import { train } from '../train/train.js';
+import { checkOutput } from '../util/check-output.js';
 import type { RegisterCommand } from './commands.js';
 import { DATA_HELP, intOption, numberOption } from './options.js';
 import { progressCallbacks } from './progress.js';
@@ -78,6 +79,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
       if (!flags.resume && (!flags.data || !(flags.model || flags.init))) {
         throw new EmoscopeError('BAD_ARGUMENT', 'train needs --data <path> and --model <name> or --init <model-dir> (or --resume with the --out of an earlier run)');
       }
+      await checkOutput(flags.out, 'folder', '--out'); // before the data loads and the first epoch
       const controller = new AbortController();
       const onSigint = () => {
         if (controller.signal.aborted) process.exit(130); // a second Ctrl-C quits at once
@@ -116,6 +118,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
           callbacks: progressCallbacks(),
         });
         if (result.stopped === 'interrupted') setExitCode(130);
+        else if (result.best) process.stderr.write(`Next: \`emoscope report ${flags.out}\` writes one HTML page about this run (add --data <path> to evaluate on the test split)\n`);
       } finally {
         process.off('SIGINT', onSigint);
       }
