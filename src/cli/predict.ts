@@ -26,6 +26,7 @@ interface PredictFlags {
   largestFace?: boolean;
   minFaceScore: number;
   tiles?: boolean;
+  faceCheck: boolean;
   tta: Tta;
 }
 
@@ -46,6 +47,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       DEFAULT_RECOGNIZER_OPTIONS.minFaceScore,
     )
     .option('--tiles', 'also search tiles of each photo, for crowds of small faces (slower, more false faces)')
+    .option('--no-face-check', 'keep every detection scored high enough, even with landmarks unlike a face\'s or tiny in the photo')
     .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)').choices([...TTA_MODES]).default(DEFAULT_RECOGNIZER_OPTIONS.tta))
     .action(async (inputs: string[], flags: PredictFlags) => {
       const { files, empty } = await listImageFiles(inputs);
@@ -57,6 +59,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
         largestFace: flags.largestFace ?? false,
         minFaceScore: flags.minFaceScore,
         tiles: flags.tiles ?? false,
+        faceCheck: flags.faceCheck,
         tta: flags.tta,
       });
       const results: PhotoResult[] = [];
