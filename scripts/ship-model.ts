@@ -10,10 +10,10 @@ import { dirname, join, resolve } from 'node:path';
 import { evaluate } from '../src/evaluate/evaluate-model.js';
 import type { Split } from '../src/types.js';
 import type { Tta } from '../src/model/inference.js';
-import { formatEvaluation } from '../src/eval/format.js';
-import { balancedAccuracy } from '../src/eval/metrics.js';
+import { formatEvaluation } from '../src/metrics/format.js';
+import { balancedAccuracy } from '../src/metrics/metrics.js';
 import { META_JSON, loadModelFolder } from '../src/model/folder.js';
-import { resolveModelDir } from '../src/model/locate.js';
+import { resolveModelDir } from '../src/runs/locate.js';
 import { countParameters } from '../src/model/inference.js';
 
 const { values: args } = parseArgs({

@@ -8,7 +8,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { train } from '../src/train/train.js';
-import type { History } from '../src/train/history.js';
+import type { History } from '../src/metrics/history.js';
 import { loadModelFolder } from '../src/model/folder.js';
 import { loadDataset } from '../src/data/load.js';
 import { predictProbabilities } from '../src/model/inference.js';

@@ -1,7 +1,7 @@
 // `emoscope average`: average the weights of fine-tuned models ("model soup") into one model.
 import { Option } from 'commander';
-import { averageModels } from '../evaluate/average-models.js';
-import type { AverageOptions } from '../evaluate/average-models.js';
+import { averageModels } from '../derive/average.js';
+import type { AverageOptions } from '../derive/average.js';
 import type { RegisterCommand } from './commands.js';
 import { addDataSelectionOptions } from './options.js';
 

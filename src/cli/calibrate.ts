@@ -1,7 +1,7 @@
 // `emoscope calibrate`: fit per-class offsets on held-out faces and write the calibrated model.
 import { InvalidArgumentError, Option } from 'commander';
-import { calibrateModel } from '../evaluate/calibrate-model.js';
-import type { CalibrateOptions } from '../evaluate/calibrate-model.js';
+import { calibrateModel } from '../derive/calibrate.js';
+import type { CalibrateOptions } from '../derive/calibrate.js';
 import { EMOTIONS } from '../types.js';
 import type { Emotion } from '../types.js';
 import type { RegisterCommand } from './commands.js';

@@ -2,21 +2,19 @@
 // --json), CSV (--csv), and annotated photos with a confidence chart per face (--out).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { Option } from 'commander';
 import { EmoscopeError } from '../errors.js';
-import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 import { loadRecognizer } from '../predict/recognizer.js';
 import { DEFAULT_RECOGNIZER_OPTIONS } from '../predict/options.js';
 import { resultsToCsv } from '../predict/csv.js';
 import { annotatePhoto } from '../vision/annotate.js';
 import { listImageFiles } from '../vision/files.js';
-import { confidenceBarsSpec } from '../report/specs/confidence-bars.js';
-import { renderPng } from '../report/render.js';
+import { confidenceBarsSpec } from '../charts/specs/confidence-bars.js';
+import { renderPng } from '../charts/render.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { PhotoResult } from '../types.js';
 import type { RegisterCommand } from './commands.js';
-import { MODEL_HELP, numberOption } from './options.js';
+import { MODEL_HELP, numberOption, ttaOption } from './options.js';
 
 interface PredictFlags {
   model?: string;
@@ -48,7 +46,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
     )
     .option('--tiles', 'also search tiles of each photo, for crowds of small faces (slower, more false faces)')
     .option('--no-face-check', 'keep every detection scored high enough, even with landmarks unlike a face\'s or tiny in the photo')
-    .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)').choices([...TTA_MODES]).default(DEFAULT_RECOGNIZER_OPTIONS.tta))
+    .addOption(ttaOption().default(DEFAULT_RECOGNIZER_OPTIONS.tta))
     .action(async (inputs: string[], flags: PredictFlags) => {
       const { files, empty } = await listImageFiles(inputs);
       for (const dir of empty) process.stderr.write(`emoscope: ${dir}: no image files in this folder\n`);

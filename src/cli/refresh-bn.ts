@@ -1,6 +1,6 @@
 // `emoscope refresh-bn`: re-estimate a model's batch normalization statistics on plain training faces.
-import type { RefreshModelOptions } from '../evaluate/refresh-model.js';
-import { refreshModelBatchNorm } from '../evaluate/refresh-model.js';
+import type { RefreshModelOptions } from '../derive/refresh-bn.js';
+import { refreshModelBatchNorm } from '../derive/refresh-bn.js';
 import type { RegisterCommand } from './commands.js';
 import { DATA_HELP, MODEL_HELP, addDataSelectionOptions, intOption } from './options.js';
 
