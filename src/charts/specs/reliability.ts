@@ -28,7 +28,7 @@ export function reliabilitySpec(evaluation: ReliabilityLike, title = 'Reliabilit
   const axis = { format: '.1f', tickCount: 5 };
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: title, subtitle: `${ece}${bins.length} bins, ${formatCount(evaluation.n)} faces; on the diagonal, confidence means what it says` },
+    title: { text: title, subtitle: [`${ece}${bins.length} bins, ${formatCount(evaluation.n)} faces`, 'on the dashed diagonal, confidence means what it says'] },
     width: 300,
     height: 300,
     layer: [
@@ -41,9 +41,10 @@ export function reliabilitySpec(evaluation: ReliabilityLike, title = 'Reliabilit
         data: { values },
         mark: { type: 'bar', color: SERIES_COLORS.train, opacity: 0.85, stroke: 'white' },
         encoding: {
-          x: { field: 'lower', type: 'quantitative', title: 'confidence (top probability)', scale: { domain: [0, 1] }, axis },
+          x: { field: 'lower', type: 'quantitative', title: 'confidence (top probability)', scale: { domain: [0, 1], nice: false }, axis },
           x2: { field: 'upper' },
-          y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] }, axis },
+          y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1], nice: false }, axis },
+          y2: { datum: 0 }, // a vertical bar from 0 (x and x2 alone would make it a horizontal slab)
           tooltip: [{ field: 'count', title: 'faces' }, { field: 'confidence', format: '.3f' }, { field: 'accuracy', format: '.3f' }],
         },
       },
