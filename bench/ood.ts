@@ -3,12 +3,13 @@
 //
 //   npm run bench:ood -- [--data ../shared/datasets/fer2013] [--split test|val] [--limit n]
 //     [--photos ../shared/photos/deepface] [--labels bench/photo-faces.json] [--model models/default]
-//     [--no-others] [--no-face-api] [--json ood.json]
+//     [--margins 0.1,0.3] [--no-others] [--no-face-api] [--json ood.json]
 //
 // 1. FER2013 faces re-framed (bench/reframe.ts): zoomed in and out, shifted, rotated, as a detector's
 //    crop differs from FER2013's framing; and "through the detector": each face scaled to 256 px,
 //    found by emoscope's BlazeFace and cropped exactly as `emoscope predict` crops a face (a face
-//    not found counts as wrong). `--split val` (PublicTest) is for choosing; test (PrivateTest) reports.
+//    not found counts as wrong), with each crop margin of `--margins` (default: the recognizer's).
+//    `--split val` (PublicTest) is for choosing; test (PrivateTest) reports.
 // 2. The faces of the deepface photos, labelled by eye (bench/photo-faces.json), each system through
 //    its own detector: a labelled face the system does not find counts as wrong.
 import { readFileSync } from 'node:fs';
@@ -41,6 +42,7 @@ const { values: args } = parseArgs({
     photos: { type: 'string', default: join(REPO, '..', 'shared', 'photos', 'deepface') },
     labels: { type: 'string', default: join(REPO, 'bench', 'photo-faces.json') },
     model: { type: 'string', default: join(REPO, 'models', 'default') },
+    margins: { type: 'string' },
     'no-others': { type: 'boolean', default: false },
     'no-face-api': { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -66,10 +68,10 @@ function subset(faces: FaceSet, limit: number | undefined): FaceSet {
  * Each face as `emoscope predict` would see it if the photo were just this face: scaled to 256 px,
  * searched by BlazeFace (face check on), the best box cropped with the recognizer's margin.
  */
-async function throughDetector(faces: FaceSet, size: number): Promise<{ pixels: Uint8Array; found: boolean[]; boxSide: number[] }> {
+async function throughDetector(faces: FaceSet, size: number, margins: readonly number[]): Promise<{ pixels: Uint8Array[]; found: boolean[]; boxSide: number[] }> {
   const detector = await loadBlazeFace();
   const area = size * size;
-  const pixels = new Uint8Array(faces.pixels.length);
+  const pixels = margins.map(() => new Uint8Array(faces.pixels.length));
   const found: boolean[] = [];
   const boxSide: number[] = [];
   try {
@@ -80,11 +82,11 @@ async function throughDetector(faces: FaceSet, size: number): Promise<{ pixels: 
       const best = (await detector.detect(photo, { minScore: 0.35 })).sort((a, b) => b.score - a.score)[0];
       found.push(best !== undefined);
       if (!best) {
-        pixels.set(face, i * area);
+        for (const p of pixels) p.set(face, i * area);
         continue;
       }
       boxSide.push(Math.max(best.box.width, best.box.height) / 256);
-      pixels.set(await cropFace(await photo.pixels(), best.box, size, DEFAULT_FACE_MARGIN), i * area);
+      for (const [m, margin] of margins.entries()) pixels[m]!.set(await cropFace(await photo.pixels(), best.box, size, margin), i * area);
     }
   } finally {
     detector.dispose();
@@ -147,23 +149,27 @@ async function main(): Promise<void> {
     rows.push({ framing: framing.name, accuracy: accuracyBy });
     process.stderr.write(`${framing.name} done\n`);
   }
-  const detected = await throughDetector(faces, size);
-  const accuracyBy: Record<string, number> = {};
-  for (const c of classifiers) accuracyBy[c.name] = accuracy(await c.classify(detected.pixels, faces.count, size), faces.labels, detected.found);
+  const margins = args.margins ? args.margins.split(',').map(Number) : [DEFAULT_FACE_MARGIN];
+  const detected = await throughDetector(faces, size, margins);
   const foundCount = detected.found.filter(Boolean).length;
-  rows.push({ framing: `through BlazeFace + emoscope's crop (margin ${DEFAULT_FACE_MARGIN})`, found: foundCount, accuracy: accuracyBy });
+  for (const [m, margin] of margins.entries()) {
+    const accuracyBy: Record<string, number> = {};
+    for (const c of classifiers) accuracyBy[c.name] = accuracy(await c.classify(detected.pixels[m]!, faces.count, size), faces.labels, detected.found);
+    rows.push({ framing: `through BlazeFace + emoscope's crop, margin ${margin}`, found: foundCount, accuracy: accuracyBy });
+  }
   const sides = [...detected.boxSide].sort((a, b) => a - b);
   const medianSide = sides[Math.floor(sides.length / 2)] ?? 0;
 
   // 2. the labelled faces of the photos, each system through its own detector
   const labels = JSON.parse(readFileSync(args.labels!, 'utf8')) as PhotoLabels;
-  const systems: System[] = [{
-    name: 'emoscope',
+  const recognizers = await Promise.all(margins.map((margin) => (margin === recognizer.options.margin ? recognizer : loadRecognizer({ model: args.model, margin }))));
+  const systems: System[] = recognizers.map((r, m) => ({
+    name: margins.length === 1 ? 'emoscope' : `emoscope, margin ${margins[m]}`,
     async run(jpeg) {
-      const result = await recognizer.recognize(jpeg);
+      const result = await r.recognize(jpeg);
       return result.faces.map((f) => ({ ...f.box, emotion: f.emotion }));
     },
-  }];
+  }));
   if (!args['no-others']) {
     systems.push(await humanSystem(REPO));
     if (!args['no-face-api']) systems.push(await faceApiSystem(REPO, 'tiny'));
@@ -193,7 +199,7 @@ async function main(): Promise<void> {
     `|---|${names.map(() => '---').join('|')}|`,
     ...rows.map((r) => `| ${r.framing}${r.found !== undefined ? ` (found ${r.found} of ${faces.count})` : ''} | ${names.map((n) => pct(r.accuracy[n]!)).join(' | ')} |`),
     '',
-    `BlazeFace's box on a FER2013 face: median side ${pct(medianSide)} of the frame, so emoscope's crop (box + ${DEFAULT_FACE_MARGIN} each side) spans ${pct(medianSide * (1 + 2 * DEFAULT_FACE_MARGIN))} of FER2013's framing.`,
+    `BlazeFace's box on a FER2013 face: median side ${pct(medianSide)} of the frame, so a crop of box + margin m on each side spans ${pct(medianSide)} × (1 + 2m) of FER2013's framing (${margins.map((m) => `${m}: ${pct(medianSide * (1 + 2 * m))}`).join(', ')}).`,
     '',
     `Photos: ${labels.faces.length} faces of ${args.photos} labelled by eye (${nClear} clear expressions), each system through its own detector; not found = wrong.`,
     '',
@@ -207,7 +213,7 @@ async function main(): Promise<void> {
   if (args.json) {
     await writeFile(resolve(args.json), `${JSON.stringify({ split, faces: faces.count, model: args.model, framings: rows, detectorBoxMedianSide: medianSide, photos: { labelled: labels.faces.length, clear: nClear, systems: photoRows } }, null, 2)}\n`);
   }
-  recognizer.dispose();
+  for (const r of new Set([recognizer, ...recognizers])) r.dispose();
 }
 
 await main();
