@@ -2,19 +2,38 @@
 // boxes out): @vladmandic/human (BlazeFace + emotion) and @vladmandic/face-api (tiny_face_detector
 // or ssd_mobilenetv1, + expression model). Both are dev dependencies; their CommonJS node-wasm
 // bundles share this process's tfjs-core and wasm backend, and load models from package files.
+// Also their emotion models alone, as classifiers of faces already cut out (bench/ood.ts).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
-import type { Box } from '../src/types.js';
+import { EMOTIONS } from '../src/types.js';
+import type { Box, Emotion } from '../src/types.js';
+import { loadGraphModelFile } from '../src/vision/graph-model.js';
 
 const require = createRequire(import.meta.url);
 
-/** A system under test: photo bytes in, face boxes out (in pixels of the photo). */
+/** A face a system found: its box in pixels of the photo and, when the system gives one, its top emotion. */
+export interface FoundFace extends Box {
+  emotion?: Emotion;
+}
+
+/** A system under test: photo bytes in, faces out. */
 export interface System {
   name: string;
-  run(jpeg: Buffer): Promise<Box[]>;
+  run(jpeg: Buffer): Promise<FoundFace[]>;
+}
+
+/** face-api's expression names → FER2013's. */
+export const FACE_API_EMOTIONS: Record<string, Emotion> = {
+  angry: 'angry', disgusted: 'disgust', fearful: 'fear', happy: 'happy', sad: 'sad', surprised: 'surprise', neutral: 'neutral',
+};
+
+/** The label of the highest score of a `{ label: score }` object, mapped by `names`. */
+export function topLabel(scores: Record<string, number>, names: Record<string, Emotion>): Emotion | undefined {
+  const best = Object.entries(scores).filter(([k]) => k in names).sort((a, b) => b[1] - a[1])[0];
+  return best ? names[best[0]] : undefined;
 }
 
 /** Decodes like every system must here: sharp → upright RGB → an int32 tensor (tfjs-node is not in use). */
@@ -28,7 +47,7 @@ export async function decodeToTensor(jpeg: Buffer): Promise<tf.Tensor3D> {
 interface HumanLib {
   Human: new (config: Record<string, unknown>) => {
     load(): Promise<void>;
-    detect(input: tf.Tensor): Promise<{ face: Array<{ box: [number, number, number, number] }> }>;
+    detect(input: tf.Tensor): Promise<{ face: Array<{ box: [number, number, number, number]; emotion?: Array<{ score: number; emotion: string }> }> }>;
   };
 }
 interface FaceApiBox {
@@ -38,11 +57,13 @@ interface FaceApiBox {
   height: number;
 }
 interface FaceApiLib {
-  nets: Record<'tinyFaceDetector' | 'ssdMobilenetv1' | 'faceExpressionNet', { loadFromDisk(dir: string): Promise<void> }>;
+  nets: Record<'tinyFaceDetector' | 'ssdMobilenetv1', { loadFromDisk(dir: string): Promise<void> }> & {
+    faceExpressionNet: { loadFromDisk(dir: string): Promise<void>; predictExpressions(input: tf.Tensor3D): Promise<unknown> };
+  };
   TinyFaceDetectorOptions: new (o: { inputSize: number; scoreThreshold: number }) => unknown;
   SsdMobilenetv1Options: new (o: { minConfidence: number; maxResults: number }) => unknown;
   detectAllFaces(input: tf.Tensor3D, options: unknown): PromiseLike<Array<{ box: FaceApiBox }>> & {
-    withFaceExpressions(): Promise<Array<{ detection: { box: FaceApiBox } }>>;
+    withFaceExpressions(): Promise<Array<{ detection: { box: FaceApiBox }; expressions: Record<string, number> }>>;
   };
 }
 
@@ -79,7 +100,7 @@ export async function humanSystem(repo: string, emotion = true): Promise<System>
       const input = await decodeToTensor(jpeg);
       try {
         const result = await human.detect(input);
-        return result.face.map(({ box: [x, y, width, height] }) => ({ x, y, width, height }));
+        return result.face.map(({ box: [x, y, width, height], emotion: e }) => ({ x, y, width, height, emotion: e?.[0]?.emotion as Emotion | undefined }));
       } finally {
         input.dispose();
       }
@@ -102,8 +123,10 @@ export async function faceApiSystem(repo: string, detector: 'tiny' | 'ssd', expr
       const input = await decodeToTensor(jpeg);
       try {
         const task = faceapi.detectAllFaces(input, options);
-        const boxes = expressions ? (await task.withFaceExpressions()).map((f) => f.detection.box) : (await task).map((d) => d.box);
-        return boxes.map((b) => ({ x: b.x, y: b.y, width: b.width, height: b.height }));
+        if (!expressions) return (await task).map(({ box: b }) => ({ x: b.x, y: b.y, width: b.width, height: b.height }));
+        return (await task.withFaceExpressions()).map(({ detection: { box: b }, expressions: e }) => ({
+          x: b.x, y: b.y, width: b.width, height: b.height, emotion: topLabel(e, FACE_API_EMOTIONS),
+        }));
       } finally {
         input.dispose();
       }
@@ -111,3 +134,58 @@ export async function faceApiSystem(repo: string, detector: 'tiny' | 'ssd', expr
   };
 }
 
+
+/** A classifier of faces already cut out: `count` gray `size`×`size` faces in, one emotion each out. */
+export interface FaceClassifier {
+  name: string;
+  classify(pixels: Uint8Array, count: number, size: number): Promise<Emotion[]>;
+}
+
+/**
+ * Human's emotion model (mini-Xception, 64×64 gray) on faces as Human's own code prepares them
+ * (src/gear/emotion.ts): values 0..1 resized bilinearly to 64×64, then ×2 − 1; outputs in FER2013's order.
+ */
+export async function humanClassifier(repo: string): Promise<FaceClassifier> {
+  const model = await loadGraphModelFile(join(repo, 'node_modules', '@vladmandic', 'human', 'models', 'emotion.json'));
+  const side = model.inputs[0]?.shape?.[1] ?? 64;
+  return {
+    name: 'human',
+    async classify(pixels, count, size) {
+      const out: Emotion[] = [];
+      for (let start = 0; start < count; start += 256) {
+        const n = Math.min(256, count - start);
+        const probs = tf.tidy(() => {
+          const x = tf.tensor4d(pixels.subarray(start * size * size, (start + n) * size * size), [n, size, size, 1], 'float32');
+          const input = tf.sub(tf.mul(tf.image.resizeBilinear(tf.div(x, 255) as tf.Tensor4D, [side, side]), 2), 1);
+          return tf.argMax(model.execute(input) as tf.Tensor2D, 1);
+        });
+        for (const k of await probs.data()) out.push(EMOTIONS[k]!);
+        probs.dispose();
+      }
+      return out;
+    },
+  };
+}
+
+/** face-api's expression model on each face (gray repeated into RGB; face-api resizes to 112×112 itself). */
+export async function faceApiClassifier(repo: string): Promise<FaceClassifier> {
+  const root = join(repo, 'node_modules', '@vladmandic', 'face-api');
+  const faceapi = require(join(root, 'dist', 'face-api.node-wasm.js')) as FaceApiLib;
+  await faceapi.nets.faceExpressionNet.loadFromDisk(join(root, 'model'));
+  return {
+    name: 'face-api',
+    async classify(pixels, count, size) {
+      const out: Emotion[] = [];
+      for (let i = 0; i < count; i++) {
+        const face = tf.tidy(() => {
+          const gray = tf.tensor3d(pixels.subarray(i * size * size, (i + 1) * size * size), [size, size, 1], 'int32');
+          return tf.concat([gray, gray, gray], 2) as tf.Tensor3D;
+        });
+        const e = (await faceapi.nets.faceExpressionNet.predictExpressions(face)) as Record<string, number>;
+        face.dispose();
+        out.push(topLabel(e, FACE_API_EMOTIONS) ?? 'neutral');
+      }
+      return out;
+    },
+  };
+}

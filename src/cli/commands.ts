@@ -5,6 +5,7 @@ import { registerEvaluate } from './evaluate.js';
 import { registerCalibrate } from './calibrate.js';
 import { registerAverage } from './average.js';
 import { registerRefreshBn } from './refresh-bn.js';
+import { registerTemperature } from './temperature.js';
 import { registerData } from './data.js';
 import { registerPredict } from './predict.js';
 import { registerReport } from './report.js';
@@ -19,6 +20,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerCalibrate,
   registerAverage,
   registerRefreshBn,
+  registerTemperature,
   registerData,
   registerPredict,
   registerReport,

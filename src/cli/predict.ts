@@ -30,6 +30,7 @@ interface PredictFlags {
   largestFace?: boolean;
   minFaceScore: number;
   tiles?: boolean;
+  faceCheck: boolean;
   tta: Tta;
 }
 
@@ -51,6 +52,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       DEFAULT_RECOGNIZER_OPTIONS.minFaceScore,
     )
     .option('--tiles', 'also search tiles of each photo, for crowds of small faces (slower, more false faces)')
+    .option('--no-face-check', 'keep every detection scored high enough, even with landmarks unlike a face\'s or tiny in the photo')
     .addOption(ttaOption().default(DEFAULT_RECOGNIZER_OPTIONS.tta))
     .action(async (inputs: string[], flags: PredictFlags) => {
       const jsonl = flags.jsonl === true ? STDOUT : flags.jsonl;
@@ -71,6 +73,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
         largestFace: flags.largestFace ?? false,
         minFaceScore: flags.minFaceScore,
         tiles: flags.tiles ?? false,
+        faceCheck: flags.faceCheck,
         tta: flags.tta,
       });
       // The whole array is kept only for outputs that need it; --jsonl alone streams.

@@ -8,6 +8,7 @@ import { SPLITS } from '../types.js';
 import type { Split } from '../types.js';
 import { EMOTIONS } from '../types.js';
 import { badArgument } from '../errors.js';
+import { binsCalibrationError, reliabilityBins } from '../metrics/calibration-error.js';
 import { evaluatePredictions } from '../metrics/metrics.js';
 import type { EvaluationReport } from '../metrics/metrics.js';
 import { loadModelFolder } from '../model/folder.js';
@@ -66,7 +67,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
 export function evaluateLoaded(loaded: LoadedModel, faces: FaceSet, batchSize = 256, tta: Tta = 'none'): { report: EvaluationReport; probabilities: Float32Array } {
   const probabilities = predictProbabilities(loaded.model, faces, loaded.meta.preprocessing, batchSize, tta);
   const predicted = argmaxRows(probabilities, EMOTIONS.length);
-  return { report: evaluatePredictions(faces.labels, predicted), probabilities };
+  const reliability = reliabilityBins(probabilities, faces.labels, EMOTIONS.length);
+  const report = { ...evaluatePredictions(faces.labels, predicted), ece: binsCalibrationError(reliability), reliability };
+  return { report, probabilities };
 }
 
 function concatSplits(dataset: Dataset): FaceSet {

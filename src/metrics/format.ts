@@ -25,6 +25,7 @@ export function formatEvaluation(report: EvaluationReport, title = 'Evaluation')
   );
   return [
     `${title}: accuracy ${pct(report.accuracy)} on ${report.n} faces (balanced accuracy ${pct(balancedAccuracy(report))})`,
+    ...(report.ece === undefined ? [] : [`Expected calibration error (top probability, 15 bins): ${report.ece.toFixed(4)}`]),
     '',
     perClass,
     '',

@@ -2,6 +2,7 @@
 // accuracy, and per-class precision, recall, F1 and support. No TF.js here.
 import { EMOTIONS } from '../types.js';
 import type { Emotion } from '../types.js';
+import type { ReliabilityBin } from './calibration-error.js';
 
 export interface ClassMetrics {
   precision: number;
@@ -19,6 +20,10 @@ export interface EvaluationReport {
   /** rows: true class, columns: predicted class, both in `labels` order */
   confusionMatrix: number[][];
   perClass: Record<Emotion, ClassMetrics>;
+  /** expected calibration error of the top probability, 15 equal-width bins (calibration-error.ts); set when probabilities were measured */
+  ece?: number;
+  /** the bins behind `ece`, for a reliability diagram */
+  reliability?: ReliabilityBin[];
 }
 
 /** Counts (true, predicted) pairs into a classes × classes matrix, rows true, columns predicted. */

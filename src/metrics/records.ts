@@ -3,6 +3,7 @@
 import { EmoscopeError } from '../errors.js';
 import type { EpochLog } from './history.js';
 import type { ClassMetrics } from './metrics.js';
+import type { ReliabilityBin } from './calibration-error.js';
 
 /** One line of a run's `history.json`: the means over an epoch. */
 export type EpochRecord = EpochLog;
@@ -25,6 +26,10 @@ export interface EvaluationLike {
   /** counts; rows are true classes, columns predicted ones */
   confusionMatrix: readonly (readonly number[])[];
   perClass: Readonly<Record<string, ClassMetrics>>;
+  /** expected calibration error (15 bins), when the evaluation measured probabilities */
+  ece?: number;
+  /** its reliability bins (calibration-error.ts) */
+  reliability?: readonly ReliabilityBin[];
 }
 
 export { bestEpoch } from './history.js';

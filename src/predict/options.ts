@@ -19,6 +19,8 @@ export interface RecognizerOptions {
   largestFace?: boolean;
   /** also search overlapping tiles, for crowds of small faces (about 4× slower, more false faces) */
   tiles?: boolean;
+  /** second check of each detection: landmarks where a face's are, not tiny (src/vision/face-check.ts) */
+  faceCheck?: boolean;
   /** margin around the detector's box when cropping a face, as a fraction of the box side */
   margin?: number;
   /** refuse photos with more pixels than this (decompression bombs) */
@@ -42,6 +44,7 @@ export const DEFAULT_RECOGNIZER_OPTIONS: ResolvedRecognizerOptions = {
   minFaceScore: 0.35,
   largestFace: false,
   tiles: false,
+  faceCheck: true,
   margin: DEFAULT_FACE_MARGIN,
   maxPixels: DEFAULT_MAX_PIXELS,
   tta: 'none',
@@ -66,6 +69,7 @@ export function resolveRecognizerOptions(options: RecognizerOptions = {}): Resol
   }
   if (typeof o.largestFace !== 'boolean') throw badArgument('largestFace', 'true or false', o.largestFace);
   if (typeof o.tiles !== 'boolean') throw badArgument('tiles', 'true or false', o.tiles);
+  if (typeof o.faceCheck !== 'boolean') throw badArgument('faceCheck', 'true or false', o.faceCheck);
   if (typeof o.margin !== 'number' || !(o.margin >= 0 && o.margin <= 1)) throw badArgument('margin', 'a number between 0 and 1', o.margin);
   if (!Number.isInteger(o.maxPixels) || o.maxPixels < 1) throw badArgument('maxPixels', 'a positive integer', o.maxPixels);
   if (!TTA_MODES.includes(o.tta)) throw badArgument('tta', `one of ${TTA_MODES.join(', ')}`, o.tta);

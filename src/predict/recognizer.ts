@@ -94,7 +94,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
       // The full decode starts now, on sharp's threads, while the detector searches the thumbnail.
       const pixels = photo.pixels();
       pixels.catch(() => undefined); // its error, if any, is met below or by the thumbnail's
-      let found = await detector.detect(photo, { minScore: o.minFaceScore, tiles: o.tiles });
+      let found = await detector.detect(photo, { minScore: o.minFaceScore, tiles: o.tiles, faceCheck: o.faceCheck });
       if (o.largestFace && found.length > 1) found = [largest(found)];
       found.sort((a, b) => a.box.x - b.box.x);
       const faces = found.length === 0 ? [] : await describeFaces(await pixels, found, photo.width);

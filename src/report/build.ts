@@ -12,6 +12,7 @@ import { classCountsSpec } from '../charts/specs/class-counts.js';
 import { confusionMatrixSpec } from '../charts/specs/confusion-matrix.js';
 import { epochTimesSpec } from '../charts/specs/epoch-times.js';
 import { perClassSpec } from '../charts/specs/per-class.js';
+import { reliabilitySpec } from '../charts/specs/reliability.js';
 import { trainingCurvesSpec } from '../charts/specs/training-curves.js';
 
 export interface ReportBuildOptions extends PickOptions {
@@ -31,6 +32,7 @@ export async function renderReportCharts(input: ReportInput): Promise<ReportChar
     specs.perClass = perClassSpec(input.evaluation);
     specs.confusionMatrix = confusionMatrixSpec(input.evaluation);
     specs.confusionMatrixNormalized = confusionMatrixSpec(input.evaluation, { normalize: true });
+    if (input.evaluation.reliability?.length) specs.reliability = reliabilitySpec(input.evaluation);
   }
   const charts: ReportCharts = {};
   for (const [name, spec] of Object.entries(specs) as [keyof ReportCharts, TopLevelSpec][]) {

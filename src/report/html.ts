@@ -54,6 +54,7 @@ export interface ReportCharts {
   confusionMatrix?: string;
   confusionMatrixNormalized?: string;
   perClass?: string;
+  reliability?: string;
 }
 
 /** A face ready for the page: its thumbnail as a data: URI. */
@@ -220,6 +221,9 @@ function testSection(input: ReportInput, assets: ReportAssets): string {
 ${figure(assets.charts.perClass)}
 </div>
 <div class="row">${figure(assets.charts.confusionMatrix)}${figure(assets.charts.confusionMatrixNormalized)}</div>
+${assets.charts.reliability ? `<h3>Are the probabilities right?</h3>
+<p>Expected calibration error <strong id="ece">${formatMetric(evaluation.ece ?? 0)}</strong>: the faces grouped by the probability of their top emotion, each group's accuracy against that probability.</p>
+<div class="row">${figure(assets.charts.reliability)}</div>` : ''}
 <h3>Most confused pairs</h3>
 ${
   pairs.length

@@ -5,6 +5,7 @@ import { writeChart } from '../charts/render.js';
 import type { ChartFiles } from '../charts/render.js';
 import { confusionMatrixSpec } from '../charts/specs/confusion-matrix.js';
 import { perClassSpec } from '../charts/specs/per-class.js';
+import { reliabilitySpec } from '../charts/specs/reliability.js';
 import { trainingCurvesSpec } from '../charts/specs/training-curves.js';
 import { CURVES_BASENAME } from './layout.js';
 
@@ -18,13 +19,16 @@ export interface EvaluationChartFiles {
   confusionMatrix: ChartFiles;
   confusionMatrixNormalized: ChartFiles;
   perClass: ChartFiles;
+  /** only for evaluations that measured probabilities */
+  reliability?: ChartFiles;
 }
 
-/** Writes `confusion-matrix`, `confusion-matrix-normalized` and `per-class` (`.svg` and `.png` each) into `outDir`. */
+/** Writes `confusion-matrix`, `confusion-matrix-normalized`, `per-class` and `reliability` (`.svg` and `.png` each) into `outDir`. */
 export async function writeEvaluationCharts(outDir: string, evaluation: EvaluationLike): Promise<EvaluationChartFiles> {
   return {
     confusionMatrix: await writeChart(confusionMatrixSpec(evaluation), join(outDir, 'confusion-matrix')),
     confusionMatrixNormalized: await writeChart(confusionMatrixSpec(evaluation, { normalize: true }), join(outDir, 'confusion-matrix-normalized')),
     perClass: await writeChart(perClassSpec(evaluation), join(outDir, 'per-class')),
+    ...(evaluation.reliability?.length ? { reliability: await writeChart(reliabilitySpec(evaluation), join(outDir, 'reliability')) } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Box } from '../types.js';
 import type { Detection, DetectOptions, FaceDetector } from './detector.js';
 import { weightedNms } from './detector.js';
+import { checkFace } from './face-check.js';
 import { fromPixels } from './image.js';
 import type { Photo, RgbImage } from './image.js';
 import { loadGraphModelFile } from './graph-model.js';
@@ -23,6 +24,8 @@ const INPUT = 256;
 /** The input's sides are multiples of the coarsest stride. */
 const STRIDE = 32;
 const KEYPOINTS = 6;
+/** a tile's side as a share of the photo's longer side (see tiles()) */
+const TILE_FRACTION = 0.625;
 /** boxes of one face found by several anchors overlap at least this much (MediaPipe uses 0.3) */
 const MERGE_IOU = 0.3;
 /**
@@ -134,7 +137,11 @@ export async function loadBlazeFace(modelPath = BLAZEFACE_MODEL): Promise<FaceDe
       const whole = { x: 0, y: 0, side: Math.max(photo.width, photo.height) };
       const candidates = await searchView(await photo.thumbnail(INPUT), whole, options.minScore);
       if (options.tiles) candidates.push(...(await searchTiles(photo, options.minScore)));
-      return weightedNms(candidates, MERGE_IOU).map((d) => ({ ...d, box: clip(d.box, photo) }));
+      const faces = weightedNms(candidates, MERGE_IOU);
+      // The second check (face-check.ts): landmarks where a face's are, not tiny for the view searched.
+      const viewSide = Math.max(photo.width, photo.height) * (options.tiles ? TILE_FRACTION : 1);
+      const kept = options.faceCheck === false ? faces : faces.filter((d) => checkFace(d, viewSide) === null);
+      return kept.map((d) => ({ ...d, box: clip(d.box, photo) }));
     },
     dispose() {
       model.dispose();
@@ -177,7 +184,7 @@ async function tilePixels(image: RgbImage, view: View): Promise<RgbImage> {
 
 /** Overlapping square tiles, each half the longer side plus a quarter, covering the whole image. */
 function tiles(image: RgbImage): View[] {
-  const side = Math.round(Math.max(image.width, image.height) * 0.625);
+  const side = Math.round(Math.max(image.width, image.height) * TILE_FRACTION);
   const along = (length: number): number[] => {
     if (length <= side) return [0];
     const n = Math.ceil((length - side) / (side * 0.75)) + 1;

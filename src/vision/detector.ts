@@ -19,6 +19,8 @@ export interface DetectOptions {
   minScore: number;
   /** also search overlapping tiles of the photo, for faces too small to find in the whole */
   tiles?: boolean;
+  /** reject detections whose landmarks are not where a face's are or that are tiny (face-check.ts); default true */
+  faceCheck?: boolean;
 }
 
 /** A loaded face detector; `dispose()` frees its weights. */
