@@ -26,7 +26,7 @@ after(() => recognizer.dispose());
 
 function assertPhotoShape(result: PhotoResult): void {
   const keys = Object.keys(result).sort();
-  assert.deepEqual(keys, result.error === undefined ? ['faces', 'file', 'height', 'width'] : ['error', 'faces', 'file', 'height', 'width']);
+  assert.deepEqual(keys, result.error === undefined ? ['faces', 'file', 'height', 'width'] : ['error', 'errorCode', 'faces', 'file', 'height', 'width']);
   for (const face of result.faces) {
     assert.deepEqual(Object.keys(face).sort(), ['box', 'emotion', 'score', 'scores']);
     assert.deepEqual(Object.keys(face.box).sort(), ['height', 'width', 'x', 'y']);
