@@ -10,6 +10,7 @@ import type { ModelMeta } from '../model/meta.js';
 import { analyzePhoto } from '../pipeline/analyze.js';
 import type { FacePipeline } from '../pipeline/analyze.js';
 import { faceClassifier } from '../pipeline/classify.js';
+import { WORKING_MAX_SIDE } from '../pipeline/options.js';
 import type { EmotionScores, PhotoResult } from '../types.js';
 import { DETECTORS } from '../vision/detectors.js';
 import { sharpResizeGray } from '../vision/face-crop.js';
@@ -18,12 +19,7 @@ import type { ImageInput, Photo } from '../vision/image.js';
 import { resolveRecognizerOptions } from './options.js';
 import type { RecognizerOptions, ResolvedRecognizerOptions } from './options.js';
 
-/**
- * Photos are decoded to at most this many pixels on the longer side. BlazeFace sees the photo at
- * 256 px, so its faces are at least ~1/20 of this side (≥ 200 px), plenty for a 48-px crop, while
- * a 200-megapixel photo does not take 600 MB.
- */
-export const WORKING_MAX_SIDE = 4096;
+export { WORKING_MAX_SIDE };
 
 /** A loaded detector and classifier. */
 export interface Recognizer {

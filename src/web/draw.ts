@@ -1,0 +1,123 @@
+// Drawing faces on the page's canvases: a box, a label ("happy 87%") in the face's colour, as
+// `emoscope predict --out` draws them, and beside each face a small bar chart of the seven scores.
+// Sizes are in CSS pixels, so the text reads the same on a phone and on a desktop.
+import { EMOTIONS } from '../types.js';
+import type { Box, Emotion, EmotionScores } from '../types.js';
+import { FACE_COLOURS } from '../vision/palette.js';
+
+/** One face to draw. */
+export interface FaceDrawing {
+  box: Box;
+  emotion: Emotion;
+  confidence: number;
+  scores: EmotionScores;
+  /** picks the colour (a track's id, or the face's index in a photo) */
+  colourIndex: number;
+  /** text before the label, e.g. the face's number in a photo */
+  prefix?: string;
+}
+
+/** How source pixels map to the canvas: CSS px per source px, and whether the picture is mirrored. */
+export interface View {
+  scale: number;
+  /** source width, when the picture is shown mirrored (a selfie camera) */
+  mirrorWidth?: number;
+}
+
+const FONT = '600 13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const SMALL = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const ROW = 13;
+const PANEL_W = 132;
+const PANEL_H = EMOTIONS.length * ROW + 10;
+const NAME_W = 50;
+
+/** The face's colour. */
+export function faceColour(index: number): string {
+  return FACE_COLOURS[index % FACE_COLOURS.length]!;
+}
+
+/**
+ * Draws every face on `ctx` (whose transform maps CSS px to device px); `width`×`height` is the
+ * canvas in CSS px.
+ */
+export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceDrawing[], view: View, width: number, height: number): void {
+  for (const face of faces) {
+    const b = face.box;
+    const x = (view.mirrorWidth === undefined ? b.x : view.mirrorWidth - b.x - b.width) * view.scale;
+    const box = { x, y: b.y * view.scale, width: b.width * view.scale, height: b.height * view.scale };
+    const colour = faceColour(face.colourIndex);
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = colour;
+    ctx.strokeRect(box.x, box.y, box.width, box.height);
+    drawLabel(ctx, `${face.prefix ?? ''}${face.emotion} ${Math.round(face.confidence * 100)}%`, box, colour, width, height);
+    drawBars(ctx, face, box, colour, width, height);
+  }
+}
+
+function drawLabel(ctx: CanvasRenderingContext2D, text: string, box: Box, colour: string, width: number, height: number): void {
+  ctx.font = FONT;
+  const w = ctx.measureText(text).width + 12;
+  const h = 20;
+  const y = box.y - h >= 0 ? box.y - h : Math.min(height - h, box.y + box.height); // above the box, else below
+  const x = Math.max(0, Math.min(box.x - 1.5, width - w));
+  ctx.fillStyle = colour;
+  ctx.fillRect(x, y, w, h);
+  ctx.fillStyle = '#ffffff';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, x + 6, y + h / 2 + 0.5);
+}
+
+/** The seven scores as bars in a panel to the right of the box (left if no room; inside as a last resort). */
+function drawBars(ctx: CanvasRenderingContext2D, face: FaceDrawing, box: Box, colour: string, width: number, height: number): void {
+  const gap = 6;
+  let x = box.x + box.width + gap;
+  if (x + PANEL_W > width) x = box.x - gap - PANEL_W;
+  if (x < 0) x = Math.max(0, Math.min(width - PANEL_W, box.x + box.width - PANEL_W));
+  const y = Math.max(0, Math.min(height - PANEL_H, box.y));
+  ctx.fillStyle = 'rgba(17, 20, 28, 0.78)';
+  roundRect(ctx, x, y, PANEL_W, PANEL_H, 6);
+  ctx.font = SMALL;
+  ctx.textBaseline = 'middle';
+  const barX = x + 6 + NAME_W;
+  const barW = PANEL_W - NAME_W - 40;
+  EMOTIONS.forEach((e, i) => {
+    const cy = y + 5 + i * ROW + ROW / 2;
+    const top = e === face.emotion;
+    ctx.fillStyle = top ? '#ffffff' : 'rgba(255, 255, 255, 0.72)';
+    ctx.fillText(e, x + 6, cy);
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.14)';
+    ctx.fillRect(barX, cy - 4, barW, 8);
+    ctx.fillStyle = top ? colour : 'rgba(255, 255, 255, 0.55)';
+    ctx.fillRect(barX, cy - 4, Math.max(1, barW * face.scores[e]), 8);
+    ctx.fillStyle = top ? '#ffffff' : 'rgba(255, 255, 255, 0.72)';
+    ctx.fillText(`${Math.round(face.scores[e] * 100)}`, barX + barW + 5, cy);
+  });
+}
+
+function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number): void {
+  ctx.beginPath();
+  ctx.moveTo(x + r, y);
+  ctx.arcTo(x + w, y, x + w, y + h, r);
+  ctx.arcTo(x + w, y + h, x, y + h, r);
+  ctx.arcTo(x, y + h, x, y, r);
+  ctx.arcTo(x, y, x + w, y, r);
+  ctx.closePath();
+  ctx.fill();
+}
+
+/**
+ * Sizes `canvas` to its displayed CSS size times the device pixel ratio and returns its context,
+ * scaled so that drawing is in CSS px.
+ */
+export function fitCanvas(canvas: HTMLCanvasElement, cssWidth: number, cssHeight: number): CanvasRenderingContext2D {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(cssWidth * dpr);
+  const h = Math.round(cssHeight * dpr);
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+  }
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return ctx;
+}
