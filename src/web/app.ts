@@ -26,11 +26,13 @@ let recognizer: BrowserRecognizer | undefined;
 let camera: { loop: CameraLoop; stream: MediaStream } | undefined;
 let shownPhoto: { image: HTMLImageElement; result: PhotoResult } | undefined;
 let firstResult = true;
+/** What stays said about this browser (no WebAssembly) when there is nothing else to say. */
+let notice = '';
 
 function say(text: string, kind: 'error' | 'info' = 'error'): void {
-  message.textContent = text;
-  message.dataset.kind = kind;
-  message.hidden = text === '';
+  message.textContent = text || notice;
+  message.dataset.kind = text ? kind : 'info';
+  message.hidden = message.textContent === '';
 }
 
 function showResult(result: PhotoResult): void {
@@ -44,7 +46,8 @@ function showResult(result: PhotoResult): void {
 const ready: Promise<BrowserRecognizer> = (async () => {
   const support = backendSupport();
   if (!support.wasm) {
-    say(`This browser has no WebAssembly, so the recognizer runs on ${support.webgl ? 'WebGL' : 'plain JavaScript'}: photos work, the camera will be slow.`, 'info');
+    notice = `This browser has no WebAssembly, so the recognizer runs on ${support.webgl ? 'WebGL' : 'plain JavaScript'}: photos work, the camera may be slow.`;
+    say('');
   }
   status.textContent = 'Loading the models…';
   const backend = (params.get('backend') ?? 'auto') as BrowserBackend | 'auto';

@@ -41,17 +41,40 @@ export function faceColour(index: number): string {
  * canvas in CSS px.
  */
 export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceDrawing[], view: View, width: number, height: number): void {
-  for (const face of faces) {
-    const b = face.box;
+  const boxes = faces.map(({ box: b }) => {
     const x = (view.mirrorWidth === undefined ? b.x : view.mirrorWidth - b.x - b.width) * view.scale;
-    const box = { x, y: b.y * view.scale, width: b.width * view.scale, height: b.height * view.scale };
+    return { x, y: b.y * view.scale, width: b.width * view.scale, height: b.height * view.scale };
+  });
+  const taken: Box[] = [...boxes];
+  faces.forEach((face, i) => {
+    const box = boxes[i]!;
     const colour = faceColour(face.colourIndex);
     ctx.lineWidth = 3;
     ctx.strokeStyle = colour;
     ctx.strokeRect(box.x, box.y, box.width, box.height);
     drawLabel(ctx, `${face.prefix ?? ''}${face.emotion} ${Math.round(face.confidence * 100)}%`, box, colour, width, height);
-    drawBars(ctx, face, box, colour, width, height);
-  }
+    const panel = placePanel(box, taken.filter((t) => t !== box), width, height);
+    taken.push(panel);
+    drawBars(ctx, face, panel, colour);
+  });
+}
+
+/** Where a face's score panel goes: beside its box (right, left, below, above), where it covers no other face or panel. */
+function placePanel(box: Box, taken: readonly Box[], width: number, height: number): Box {
+  const gap = 6;
+  const clampY = (y: number) => Math.max(0, Math.min(height - PANEL_H, y));
+  const clampX = (x: number) => Math.max(0, Math.min(width - PANEL_W, x));
+  const candidates: Box[] = [
+    { x: box.x + box.width + gap, y: clampY(box.y), width: PANEL_W, height: PANEL_H },
+    { x: box.x - gap - PANEL_W, y: clampY(box.y), width: PANEL_W, height: PANEL_H },
+    { x: clampX(box.x), y: box.y + box.height + gap, width: PANEL_W, height: PANEL_H },
+    { x: clampX(box.x), y: box.y - 24 - PANEL_H, width: PANEL_W, height: PANEL_H },
+  ];
+  const inside = (p: Box) => p.x >= 0 && p.y >= 0 && p.x + p.width <= width && p.y + p.height <= height;
+  const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  return candidates.find((p) => inside(p) && !taken.some((t) => overlaps(p, t)))
+    ?? candidates.find(inside)
+    ?? { x: clampX(box.x + box.width - PANEL_W), y: clampY(box.y), width: PANEL_W, height: PANEL_H }; // inside the box, as a last resort
 }
 
 function drawLabel(ctx: CanvasRenderingContext2D, text: string, box: Box, colour: string, width: number, height: number): void {
@@ -67,13 +90,9 @@ function drawLabel(ctx: CanvasRenderingContext2D, text: string, box: Box, colour
   ctx.fillText(text, x + 6, y + h / 2 + 0.5);
 }
 
-/** The seven scores as bars in a panel to the right of the box (left if no room; inside as a last resort). */
-function drawBars(ctx: CanvasRenderingContext2D, face: FaceDrawing, box: Box, colour: string, width: number, height: number): void {
-  const gap = 6;
-  let x = box.x + box.width + gap;
-  if (x + PANEL_W > width) x = box.x - gap - PANEL_W;
-  if (x < 0) x = Math.max(0, Math.min(width - PANEL_W, box.x + box.width - PANEL_W));
-  const y = Math.max(0, Math.min(height - PANEL_H, box.y));
+/** The seven scores as bars in `panel`. */
+function drawBars(ctx: CanvasRenderingContext2D, face: FaceDrawing, panel: Box, colour: string): void {
+  const { x, y } = panel;
   ctx.fillStyle = 'rgba(17, 20, 28, 0.78)';
   roundRect(ctx, x, y, PANEL_W, PANEL_H, 6);
   ctx.font = SMALL;
