@@ -25,11 +25,14 @@ export interface View {
 }
 
 const FONT = '600 13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-const SMALL = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-const ROW = 13;
-const PANEL_W = 132;
-const PANEL_H = EMOTIONS.length * ROW + 10;
-const NAME_W = 50;
+
+/** The score panel's sizes in CSS px: full on a desktop, compact on a phone-sized picture. */
+interface PanelSize { width: number; height: number; row: number; name: number; font: string }
+function panelSize(canvasWidth: number): PanelSize {
+  const k = canvasWidth < 520 ? 0.72 : 1;
+  const row = Math.round(13 * k);
+  return { width: Math.round(132 * k), height: EMOTIONS.length * row + 8, row, name: Math.round(50 * k), font: `${Math.round(11 * k)}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif` };
+}
 
 /** The face's colour. */
 export function faceColour(index: number): string {
@@ -45,6 +48,7 @@ export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceDra
     const x = (view.mirrorWidth === undefined ? b.x : view.mirrorWidth - b.x - b.width) * view.scale;
     return { x, y: b.y * view.scale, width: b.width * view.scale, height: b.height * view.scale };
   });
+  const size = panelSize(width);
   const taken: Box[] = [...boxes];
   faces.forEach((face, i) => {
     const box = boxes[i]!;
@@ -52,16 +56,20 @@ export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceDra
     ctx.lineWidth = 3;
     ctx.strokeStyle = colour;
     ctx.strokeRect(box.x, box.y, box.width, box.height);
-    drawLabel(ctx, `${face.prefix ?? ''}${face.emotion} ${Math.round(face.confidence * 100)}%`, box, colour, width, height);
-    const panel = placePanel(box, taken.filter((t) => t !== box), width, height);
+    const panel = placePanel(box, taken.filter((t) => t !== box), size, width, height);
     taken.push(panel);
-    drawBars(ctx, face, panel, colour);
+    drawBars(ctx, face, panel, size, colour);
+  });
+  faces.forEach((face, i) => { // labels last, so that no panel hides one
+    drawLabel(ctx, `${face.prefix ?? ''}${face.emotion} ${Math.round(face.confidence * 100)}%`, boxes[i]!, faceColour(face.colourIndex), width, height);
   });
 }
 
 /** Where a face's score panel goes: beside its box (right, left, below, above), where it covers no other face or panel. */
-function placePanel(box: Box, taken: readonly Box[], width: number, height: number): Box {
+function placePanel(box: Box, taken: readonly Box[], size: PanelSize, width: number, height: number): Box {
   const gap = 6;
+  const PANEL_W = size.width;
+  const PANEL_H = size.height;
   const clampY = (y: number) => Math.max(0, Math.min(height - PANEL_H, y));
   const clampX = (x: number) => Math.max(0, Math.min(width - PANEL_W, x));
   const candidates: Box[] = [
@@ -73,8 +81,8 @@ function placePanel(box: Box, taken: readonly Box[], width: number, height: numb
   const inside = (p: Box) => p.x >= 0 && p.y >= 0 && p.x + p.width <= width && p.y + p.height <= height;
   const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
   return candidates.find((p) => inside(p) && !taken.some((t) => overlaps(p, t)))
-    ?? candidates.find(inside)
-    ?? { x: clampX(box.x + box.width - PANEL_W), y: clampY(box.y), width: PANEL_W, height: PANEL_H }; // inside the box, as a last resort
+    // as a last resort inside its own box, at the bottom (over the chin, not over another face)
+    ?? { x: clampX(box.x + box.width - PANEL_W - 3), y: clampY(box.y + box.height - PANEL_H - 3), width: PANEL_W, height: PANEL_H };
 }
 
 function drawLabel(ctx: CanvasRenderingContext2D, text: string, box: Box, colour: string, width: number, height: number): void {
@@ -91,23 +99,28 @@ function drawLabel(ctx: CanvasRenderingContext2D, text: string, box: Box, colour
 }
 
 /** The seven scores as bars in `panel`. */
-function drawBars(ctx: CanvasRenderingContext2D, face: FaceDrawing, panel: Box, colour: string): void {
+function drawBars(ctx: CanvasRenderingContext2D, face: FaceDrawing, panel: Box, size: PanelSize, colour: string): void {
   const { x, y } = panel;
+  const PANEL_W = size.width;
+  const PANEL_H = size.height;
+  const ROW = size.row;
+  const NAME_W = size.name;
   ctx.fillStyle = 'rgba(17, 20, 28, 0.78)';
   roundRect(ctx, x, y, PANEL_W, PANEL_H, 6);
-  ctx.font = SMALL;
+  ctx.font = size.font;
   ctx.textBaseline = 'middle';
   const barX = x + 6 + NAME_W;
-  const barW = PANEL_W - NAME_W - 40;
+  const barW = PANEL_W - NAME_W - Math.round(size.width * 0.3);
   EMOTIONS.forEach((e, i) => {
-    const cy = y + 5 + i * ROW + ROW / 2;
+    const cy = y + 4 + i * ROW + ROW / 2;
     const top = e === face.emotion;
     ctx.fillStyle = top ? '#ffffff' : 'rgba(255, 255, 255, 0.72)';
     ctx.fillText(e, x + 6, cy);
     ctx.fillStyle = 'rgba(255, 255, 255, 0.14)';
-    ctx.fillRect(barX, cy - 4, barW, 8);
+    const barH = Math.max(5, ROW - 5);
+    ctx.fillRect(barX, cy - barH / 2, barW, barH);
     ctx.fillStyle = top ? colour : 'rgba(255, 255, 255, 0.55)';
-    ctx.fillRect(barX, cy - 4, Math.max(1, barW * face.scores[e]), 8);
+    ctx.fillRect(barX, cy - barH / 2, Math.max(1, barW * face.scores[e]), barH);
     ctx.fillStyle = top ? '#ffffff' : 'rgba(255, 255, 255, 0.72)';
     ctx.fillText(`${Math.round(face.scores[e] * 100)}`, barX + barW + 5, cy);
   });
