@@ -2,11 +2,10 @@
 // each error saying which option, what was expected and what was received.
 import { badArgument } from '../errors.js';
 import { DEFAULT_MAX_PIXELS } from '../vision/image.js';
-import { DEFAULT_FACE_MARGIN } from '../vision/face-crop.js';
 import { DETECTORS, DEFAULT_DETECTOR } from '../vision/detectors.js';
 import type { DetectorName } from '../vision/detector.js';
-import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
+import { PIPELINE_DEFAULTS, checkPipelineOptions, mergeOptions } from '../pipeline/options.js';
 
 export interface RecognizerOptions {
   /** model folder (or a training run folder, whose best/ is used); default: the shipped models/default */
@@ -33,46 +32,20 @@ export interface RecognizerOptions {
 
 export type ResolvedRecognizerOptions = Required<Omit<RecognizerOptions, 'model'>> & { model: string | undefined };
 
-/**
- * Defaults. `minFaceScore` 0.35 was chosen on the 65 deepface photos (models/detector/README.md):
- * every whole face there that Human or face-api finds, and blurred background faces from about 0.35,
- * with fewer false faces than Human's 0.2.
- */
+/** Defaults: the pipeline's (src/pipeline/options.ts, shared with the browser) and Node's own. */
 export const DEFAULT_RECOGNIZER_OPTIONS: ResolvedRecognizerOptions = {
   model: undefined,
   detector: DEFAULT_DETECTOR,
-  minFaceScore: 0.35,
-  largestFace: false,
-  tiles: false,
-  faceCheck: true,
-  margin: DEFAULT_FACE_MARGIN,
+  ...PIPELINE_DEFAULTS,
   maxPixels: DEFAULT_MAX_PIXELS,
-  tta: 'none',
-  batchSize: 32,
 };
 
 /** Merges `options` over the defaults and checks every value. */
 export function resolveRecognizerOptions(options: RecognizerOptions = {}): ResolvedRecognizerOptions {
-  if (typeof options !== 'object' || options === null) throw badArgument('options', 'an object', options);
-  const known = new Set(Object.keys(DEFAULT_RECOGNIZER_OPTIONS));
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw badArgument('options', `one of ${[...known].join(', ')}`, key);
-  }
-  const o: ResolvedRecognizerOptions = { ...DEFAULT_RECOGNIZER_OPTIONS };
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) (o as Record<string, unknown>)[key] = value;
-  }
+  const o = mergeOptions(DEFAULT_RECOGNIZER_OPTIONS, options as Partial<ResolvedRecognizerOptions>);
   if (o.model !== undefined && (typeof o.model !== 'string' || o.model === '')) throw badArgument('model', 'a folder path', o.model);
   if (!(o.detector in DETECTORS)) throw badArgument('detector', `one of ${Object.keys(DETECTORS).join(', ')}`, o.detector);
-  if (typeof o.minFaceScore !== 'number' || !(o.minFaceScore >= 0 && o.minFaceScore <= 1)) {
-    throw badArgument('minFaceScore', 'a number between 0 and 1', o.minFaceScore);
-  }
-  if (typeof o.largestFace !== 'boolean') throw badArgument('largestFace', 'true or false', o.largestFace);
-  if (typeof o.tiles !== 'boolean') throw badArgument('tiles', 'true or false', o.tiles);
-  if (typeof o.faceCheck !== 'boolean') throw badArgument('faceCheck', 'true or false', o.faceCheck);
-  if (typeof o.margin !== 'number' || !(o.margin >= 0 && o.margin <= 1)) throw badArgument('margin', 'a number between 0 and 1', o.margin);
+  checkPipelineOptions(o);
   if (!Number.isInteger(o.maxPixels) || o.maxPixels < 1) throw badArgument('maxPixels', 'a positive integer', o.maxPixels);
-  if (!TTA_MODES.includes(o.tta)) throw badArgument('tta', `one of ${TTA_MODES.join(', ')}`, o.tta);
-  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw badArgument('batchSize', 'a positive integer', o.batchSize);
   return o;
 }

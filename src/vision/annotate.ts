@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { Box } from '../types.js';
 import type { ImageInput } from './image.js';
 import { decodeImage } from './image.js';
+import { FACE_COLOURS } from './palette.js';
 import { CHART_FONT, ensureChartFonts } from '../charts/fonts.js';
 
 /** One face to draw: its box in pixels of the upright photo and the text of its label. */
@@ -40,8 +41,7 @@ export async function annotatePhoto(input: ImageInput, annotations: readonly Ann
     .toBuffer();
 }
 
-/** Colour-blind-safe colours (Okabe–Ito), one per face in turn. */
-const PALETTE = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+const PALETTE = FACE_COLOURS;
 
 function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,24 +1,25 @@
 // Loads a TF.js graph model (model.json + weight files) from disk, so that detectors ship as files
-// in the repository and nothing is fetched at run time.
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfconv from '@tensorflow/tfjs-converter';
+// in the repository and nothing is fetched at run time. The browser fetches the same files
+// (src/browser/load.ts); both hand them to graph-artifacts.ts.
+import type * as tfconv from '@tensorflow/tfjs-converter';
+import type * as tf from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EmoscopeError } from '../errors.js';
+import { graphModelFromArtifacts } from './graph-artifacts.js';
+import type { TopologyPatch } from './graph-artifacts.js';
 
 /**
  * Reads `jsonPath` and the weight files its manifest names (relative to it) into a GraphModel;
  * `patchTopology`, if given, may change the graph's JSON before it is loaded.
  */
-export async function loadGraphModelFile(jsonPath: string, patchTopology?: (topology: tf.io.ModelJSON['modelTopology']) => void): Promise<tfconv.GraphModel> {
+export async function loadGraphModelFile(jsonPath: string, patchTopology?: TopologyPatch): Promise<tfconv.GraphModel> {
   let json: tf.io.ModelJSON;
   try {
     json = JSON.parse(await readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
   } catch (error) {
     throw new EmoscopeError('BAD_MODEL', `Cannot load the graph model ${jsonPath}: ${(error as Error).message}`, { cause: error });
   }
-  patchTopology?.(json.modelTopology);
-  const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: ArrayBuffer[] = [];
   for (const group of json.weightsManifest ?? []) {
     for (const path of group.paths) {
@@ -27,17 +28,6 @@ export async function loadGraphModelFile(jsonPath: string, patchTopology?: (topo
       });
       buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
     }
-    specs.push(...group.weights);
   }
-  return tfconv.loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: specs,
-      weightData: tf.io.concatenateArrayBuffers(buffers),
-      format: json.format,
-      generatedBy: json.generatedBy,
-      convertedBy: json.convertedBy,
-      userDefinedMetadata: json.userDefinedMetadata,
-    }),
-  );
+  return graphModelFromArtifacts(json, buffers, patchTopology);
 }

@@ -8,21 +8,10 @@ import type { Sharp } from 'sharp';
 import { readFile } from 'node:fs/promises';
 import { EmoscopeError } from '../errors.js';
 import { decodeBmp, isBmp } from './bmp.js';
+import { fitInside } from './pixels.js';
+import type { Photo, RawImage, Region, RgbImage } from './pixels.js';
 
-/** Decoded pixels, row-major, `channels` bytes per pixel (1 gray, 3 RGB, 4 RGBA). */
-export interface RawImage {
-  data: Uint8Array | Uint8ClampedArray;
-  width: number;
-  height: number;
-  channels: 1 | 3 | 4;
-}
-
-/** An upright 8-bit RGB image. */
-export interface RgbImage {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
+export type { RawImage, RgbImage, Photo } from './pixels.js';
 
 /** What `recognize` and `decodeImage` take: a file path, the bytes of an image file, or decoded pixels. */
 export type ImageInput = string | Uint8Array | RawImage;
@@ -45,22 +34,6 @@ export interface DecodedPhoto {
   /** upright width and height of the original, before `maxSide` */
   width: number;
   height: number;
-}
-
-/** A photo whose header has been read; its pixels are decoded when asked for. */
-export interface Photo {
-  /** the input's name in errors and results */
-  name: string;
-  /** upright width and height of the original */
-  width: number;
-  height: number;
-  /** Upright RGB, reduced to `maxSide` if larger. Decoded once; rejects with BAD_IMAGE for a damaged file. */
-  pixels(): Promise<RgbImage>;
-  /**
-   * The whole photo scaled to fit inside a `side`×`side` square (aspect kept; its longer side is
-   * `side`): a detector's input. Rejects with BAD_IMAGE for a damaged file.
-   */
-  thumbnail(side: number): Promise<RgbImage>;
 }
 
 /**
@@ -171,9 +144,7 @@ function photoFrom(name: string, width: number, height: number, open: () => Shar
     height,
     pixels,
     async thumbnail(side) {
-      const scale = side / Math.max(width, height);
-      const w = Math.max(1, Math.min(side, Math.round(width * scale)));
-      const h = Math.max(1, Math.min(side, Math.round(height * scale)));
+      const { width: w, height: h } = fitInside(width, height, side);
       try {
         // A small photo is decoded once: the thumbnail is made from the full pixels, which the faces'
         // crops need anyway. A large one is decoded again at a fraction of its size (JPEG shrink-on-load).
@@ -227,4 +198,10 @@ function imageError(name: string, error: unknown, maxPixels: number): EmoscopeEr
 
 function tooLarge(name: string, width: number, height: number, maxPixels: number): EmoscopeError {
   return new EmoscopeError('IMAGE_TOO_LARGE', `${name}: image larger than the limit of ${maxPixels} pixels (${width}×${height}: a decompression bomb?)`);
+}
+
+/** sharp's resize of a region of decoded pixels (libvips, antialiased): Node's ResizeRgb. */
+export async function sharpResizeRgb(image: RgbImage, region: Region, width: number, height: number): Promise<RgbImage> {
+  const { data } = await fromPixels(image).extract(region).resize(width, height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height };
 }

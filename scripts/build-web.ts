@@ -1,0 +1,104 @@
+// `npm run build:web`: the browser module and the page as a static folder (dist/web/) that any static
+// host can serve: index.html, style.css, app.js (the page), emoscope.js (the browser module, also the
+// package's `emoscope/browser`), the TF.js .wasm files and the models. Bundled with esbuild; the
+// bundle's inputs are checked so that nothing Node-only (fs, sharp, the native engine) gets in.
+import * as esbuild from 'esbuild';
+import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { replaceFolderAtomic } from '../src/util/atomic.js';
+
+/** The repository's root, from dist/scripts/ (compiled). */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where `npm run build:web` writes. */
+export const WEB_DIR = join(ROOT, 'dist', 'web');
+/** The browser module's file name in the folder (and the page's import of it). */
+export const BROWSER_BUNDLE = 'emoscope.js';
+
+/** Files copied as they are: destination in the folder → source in the repository. */
+const STATIC_FILES: Record<string, string> = {
+  'index.html': 'src/web/index.html',
+  'style.css': 'src/web/style.css',
+  'models/default/model.json': 'models/default/model.json',
+  'models/default/weights.bin': 'models/default/weights.bin',
+  'models/default/emoscope.json': 'models/default/emoscope.json',
+};
+const DETECTOR_DIR = 'models/detector/blazeface';
+const WASM_DIR = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+
+export interface BuildWebResult {
+  dir: string;
+  /** the bundles' esbuild metafiles, for what went into them */
+  metafiles: esbuild.Metafile[];
+}
+
+/**
+ * Builds the static folder into `dir` (default dist/web/), replacing it whole. Throws when a bundle
+ * pulls in a Node-only module.
+ */
+export async function buildWeb(dir = WEB_DIR, options: { minify?: boolean } = {}): Promise<BuildWebResult> {
+  const metafiles: esbuild.Metafile[] = [];
+  await replaceFolderAtomic(dir, async (tmp) => {
+    const common: esbuild.BuildOptions = {
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      minify: options.minify ?? true,
+      sourcemap: true,
+      metafile: true,
+      absWorkingDir: ROOT,
+      logLevel: 'silent',
+    };
+    const library = await esbuild.build({ ...common, entryPoints: ['src/browser/index.ts'], outfile: join(tmp, BROWSER_BUNDLE) });
+    const page = await esbuild.build({
+      ...common,
+      entryPoints: ['src/web/app.ts'],
+      outfile: join(tmp, 'app.js'),
+      // The page uses the module as any page would: `import … from './emoscope.js'`, not a second copy.
+      plugins: [{
+        name: 'browser-module-external',
+        setup(build) {
+          build.onResolve({ filter: /\/browser\/index\.js$/ }, () => ({ path: `./${BROWSER_BUNDLE}`, external: true }));
+        },
+      }],
+    });
+    for (const result of [library, page]) {
+      await checkBrowserInputs(result.metafile!);
+      metafiles.push(result.metafile!);
+    }
+    for (const [to, from] of Object.entries(STATIC_FILES)) await copyInto(join(ROOT, from), join(tmp, to));
+    for (const name of await readdir(join(ROOT, DETECTOR_DIR))) await copyInto(join(ROOT, DETECTOR_DIR, name), join(tmp, DETECTOR_DIR, name));
+    for (const name of (await readdir(join(ROOT, WASM_DIR))).filter((n) => n.endsWith('.wasm'))) {
+      await copyInto(join(ROOT, WASM_DIR, name), join(tmp, 'wasm', name));
+    }
+  });
+  return { dir, metafiles };
+}
+
+/** A module of the repository that only runs in Node. */
+const NODE_ONLY = /from\s+['"](node:[^'"]+|fs|path|url|os|child_process|worker_threads|sharp)['"]/;
+
+/**
+ * Refuses a bundle with a Node-only input: sharp, a `node:` module, or a source file of ours that
+ * imports one (a sign that the browser reached Node's side of the pipeline).
+ */
+export async function checkBrowserInputs(metafile: esbuild.Metafile): Promise<void> {
+  const bad: string[] = [];
+  for (const input of Object.keys(metafile.inputs)) {
+    if (/^node:|node_modules\/sharp\/|node_modules\/@img\//.test(input)) bad.push(input);
+    else if (input.startsWith('src/') && NODE_ONLY.test(await readFile(join(ROOT, input), 'utf8'))) bad.push(input);
+  }
+  if (bad.length > 0) throw new Error(`The browser bundle must not contain Node-only modules, but it has: ${bad.join(', ')}`);
+}
+
+async function copyInto(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  await copyFile(from, to);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { dir, metafiles } = await buildWeb();
+  const bytes = metafiles.map((m) => Object.values(m.outputs).reduce((s, o) => s + (o.bytes ?? 0), 0));
+  console.error(`emoscope: built ${dir} (emoscope.js + app.js, ${(bytes.reduce((a, b) => a + b, 0) / 1e6).toFixed(2)} MB with source maps)`);
+}

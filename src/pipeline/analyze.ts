@@ -1,0 +1,65 @@
+// One photo → its faces and their emotions: detect (on the detector's thumbnail), keep/sort, crop
+// each face from the full pixels (face-region.ts), classify. The one pipeline that `emoscope predict`,
+// the library's recognizer and the browser run; only the Photo (how pixels are decoded and scaled)
+// and the gray resizer differ between Node (sharp) and the browser (canvas).
+import type { Box, FaceResult } from '../types.js';
+import type { Detection, FaceDetector } from '../vision/detector.js';
+import { cropFaceWith } from '../vision/face-region.js';
+import type { Photo, ResizeGray, RgbImage } from '../vision/pixels.js';
+import { round4, topEmotion } from './classify.js';
+import type { FaceClassifier } from './classify.js';
+
+/** What the pipeline runs with: the loaded models and the platform's gray resizer. */
+export interface FacePipeline {
+  detector: FaceDetector;
+  classifier: FaceClassifier;
+  resizeGray: ResizeGray;
+}
+
+/** The settings that change what is found (a subset of the recognizer's options). */
+export interface AnalyzeOptions {
+  minFaceScore: number;
+  tiles: boolean;
+  faceCheck: boolean;
+  largestFace: boolean;
+  margin: number;
+}
+
+/** The faces of `photo`, left to right, boxes in whole pixels of the photo. Rejects like `photo`'s views. */
+export async function analyzePhoto(photo: Photo, pipeline: FacePipeline, o: AnalyzeOptions): Promise<FaceResult[]> {
+  // The full decode starts now (on sharp's threads in Node) while the detector searches the thumbnail.
+  const pixels = photo.pixels();
+  pixels.catch(() => undefined); // its error, if any, is met below or by the thumbnail's
+  let found = await pipeline.detector.detect(photo, { minScore: o.minFaceScore, tiles: o.tiles, faceCheck: o.faceCheck });
+  if (o.largestFace && found.length > 1) found = [largest(found)];
+  found.sort((a, b) => a.box.x - b.box.x);
+  return found.length === 0 ? [] : describeFaces(pipeline, await pixels, found, photo.width, o.margin);
+}
+
+/** Crops and classifies the faces; boxes come in photo pixels, `image` may be smaller. */
+async function describeFaces(p: FacePipeline, image: RgbImage, found: Detection[], photoWidth: number, margin: number): Promise<FaceResult[]> {
+  const size = p.classifier.size;
+  const k = image.width / photoWidth;
+  const crops = await Promise.all(found.map((d) => cropFaceWith(p.resizeGray, image, scaleBox(d.box, k, false), size, margin)));
+  const pixels = new Uint8Array(crops.length * size * size);
+  crops.forEach((c, i) => pixels.set(c, i * size * size));
+  const scores = p.classifier.classify(pixels, crops.length);
+  return found.map((d, i) => ({
+    box: scaleBox(d.box, 1, true),
+    score: round4(d.score),
+    emotion: topEmotion(scores[i]!),
+    scores: scores[i]!,
+  }));
+}
+
+function largest(found: Detection[]): Detection {
+  return found.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
+}
+
+/** `box` times `k`, in whole pixels when `whole` (edges rounded, so that x + width is a rounded edge too). */
+export function scaleBox(box: Box, k: number, whole: boolean): Box {
+  if (!whole) return { x: box.x * k, y: box.y * k, width: box.width * k, height: box.height * k };
+  const x = Math.round(box.x * k);
+  const y = Math.round(box.y * k);
+  return { x, y, width: Math.round((box.x + box.width) * k) - x, height: Math.round((box.y + box.height) * k) - y };
+}
