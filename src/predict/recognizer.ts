@@ -10,6 +10,7 @@ import { resolveModelDir } from '../model/locate.js';
 import { predictProbabilities } from '../model/inference.js';
 import { inferenceClassifier } from '../model/folded.js';
 import type { ModelMeta } from '../model/meta.js';
+import type { Tta } from '../model/inference.js';
 import { EMOTIONS } from '../types.js';
 import type { Box, EmotionScores, FaceResult, PhotoResult } from '../types.js';
 import type { Detection, FaceDetector } from '../vision/detector.js';
@@ -19,6 +20,25 @@ import { inputName, openPhoto } from '../vision/image.js';
 import type { ImageInput, Photo, RgbImage } from '../vision/image.js';
 import { resolveRecognizerOptions } from './options.js';
 import type { RecognizerOptions, ResolvedRecognizerOptions } from './options.js';
+
+/** Settings one `recognize` call may change without reloading anything (e.g. per HTTP request). */
+export type CallOptions = Pick<RecognizerOptions, 'minFaceScore' | 'largestFace' | 'tta'>;
+
+/**
+ * Milliseconds each step of one photo took, filled in by `recognize(input, { timings })`. The full
+ * decode runs beside detection (and the detector's thumbnail of a small photo is made from it), so
+ * the steps overlap: their sum can exceed `total`.
+ */
+export interface PhotoTimings {
+  /** reading the header and decoding the full pixels */
+  decode: number;
+  /** finding the faces, from the start of detection to its boxes (the thumbnail included) */
+  detect: number;
+  /** cropping the faces and running the classifier */
+  classify: number;
+  /** the whole call */
+  total: number;
+}
 
 /**
  * Photos are decoded to at most this many pixels on the longer side. BlazeFace sees the photo at
@@ -45,7 +65,7 @@ export interface Recognizer {
    *   //   { box: { x: 711, y: 241, width: 339, height: 339 }, score: 0.9687, emotion: 'neutral', scores: { … } }] }
    *   // (boxes and detector scores as measured; emotion numbers illustrative, they depend on the model)
    */
-  recognize(input: ImageInput): Promise<PhotoResult>;
+  recognize(input: ImageInput, call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult>;
   recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;
   /**
    * The results of `inputs` one by one, as each is done (`file` as in an array: `<buffer N>`), the
@@ -73,8 +93,8 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   const detector = await DETECTORS[o.detector]();
   const classifier = inferenceClassifier(model); // batch norm folded into the convolutions
 
-  function classify(pixels: Uint8Array, count: number): EmotionScores[] {
-    const probs = predictProbabilities(classifier, { pixels, count }, meta.preprocessing, o.batchSize, o.tta);
+  function classify(pixels: Uint8Array, count: number, tta = o.tta): EmotionScores[] {
+    const probs = predictProbabilities(classifier, { pixels, count }, meta.preprocessing, o.batchSize, tta);
     const classes = meta.labels.length;
     return Array.from({ length: count }, (_, i) => toScores(probs.subarray(i * classes, (i + 1) * classes), meta));
   }
@@ -88,16 +108,21 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     }
   }
 
-  async function analyze(photo: Photo): Promise<PhotoResult> {
+  async function analyze(photo: Photo, c: ResolvedRecognizerOptions = o, t?: PhotoTimings, start = performance.now()): Promise<PhotoResult> {
     const file = photo.name;
     try {
       // The full decode starts now, on sharp's threads, while the detector searches the thumbnail.
       const pixels = photo.pixels();
-      pixels.catch(() => undefined); // its error, if any, is met below or by the thumbnail's
-      let found = await detector.detect(photo, { minScore: o.minFaceScore, tiles: o.tiles });
-      if (o.largestFace && found.length > 1) found = [largest(found)];
+      pixels.then(() => t && !t.total && (t.decode = performance.now() - start), () => undefined); // its error, if any, is met below or by the thumbnail's
+      const detectStart = performance.now();
+      let found = await detector.detect(photo, { minScore: c.minFaceScore, tiles: c.tiles });
+      if (t) t.detect = performance.now() - detectStart;
+      if (c.largestFace && found.length > 1) found = [largest(found)];
       found.sort((a, b) => a.box.x - b.box.x);
-      const faces = found.length === 0 ? [] : await describeFaces(await pixels, found, photo.width);
+      const image = found.length === 0 ? undefined : await pixels; // no face: the full pixels are not waited for
+      const classifyStart = performance.now();
+      const faces = image === undefined ? [] : await describeFaces(image, found, photo.width, c.tta);
+      if (t) Object.assign(t, { classify: performance.now() - classifyStart, total: performance.now() - start });
       return { file, width: photo.width, height: photo.height, faces };
     } catch (error) {
       return failed(file, error);
@@ -120,13 +145,13 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   }
 
   /** Crops and classifies the faces; boxes come in photo pixels, `image` may be smaller (WORKING_MAX_SIDE). */
-  async function describeFaces(image: RgbImage, found: Detection[], photoWidth: number): Promise<FaceResult[]> {
+  async function describeFaces(image: RgbImage, found: Detection[], photoWidth: number, tta: Tta): Promise<FaceResult[]> {
     const size = meta.preprocessing.size;
     const k = image.width / photoWidth;
     const crops = await Promise.all(found.map((d) => cropFace(image, scaleBox(d.box, k, false), size, o.margin)));
     const pixels = new Uint8Array(crops.length * size * size);
     crops.forEach((c, i) => pixels.set(c, i * size * size));
-    const scores = classify(pixels, crops.length);
+    const scores = classify(pixels, crops.length, tta);
     return found.map((d, i) => ({
       box: scaleBox(d.box, 1, true),
       score: round(d.score),
@@ -135,13 +160,17 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     }));
   }
 
-  async function recognize(input: ImageInput): Promise<PhotoResult>;
+  async function recognize(input: ImageInput, call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult>;
   async function recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;
-  async function recognize(inputs: ImageInput | readonly ImageInput[]): Promise<PhotoResult | PhotoResult[]> {
+  async function recognize(inputs: ImageInput | readonly ImageInput[], call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult | PhotoResult[]> {
     if (!Array.isArray(inputs)) {
+      const start = performance.now();
+      const { timings, ...overrides } = call ?? {};
+      const c = call ? resolveRecognizerOptions({ ...o, ...overrides }) : o;
       const input = checkInput(inputs as ImageInput);
       const opened = await open(input, inputName(input));
-      return 'thumbnail' in opened ? analyze(opened) : opened;
+      if (timings) Object.assign(timings, { decode: performance.now() - start, detect: 0, classify: 0, total: 0 }); // the header; the full decode's end when it comes
+      return 'thumbnail' in opened ? analyze(opened, c, timings, start) : opened;
     }
     const results: PhotoResult[] = [];
     for await (const result of recognizeEach(inputs as readonly ImageInput[])) results.push(result);
