@@ -52,7 +52,8 @@ function validationMessage(error: FastifyError, request: FastifyRequest): string
   const first = error.validation![0]!;
   const params = first.params as Record<string, unknown>;
   const part = error.validationContext === 'querystring' ? 'query parameter' : `${error.validationContext ?? 'request'} field`;
-  const source = (error.validationContext === 'querystring' ? request.query : {}) as Record<string, unknown>;
+  // What the client sent, before ajv coerced it.
+  const source: Record<string, string> = error.validationContext === 'querystring' ? Object.fromEntries(new URLSearchParams(request.url.split('?')[1] ?? '')) : {};
   if (first.keyword === 'additionalProperties') {
     const name = String(params['additionalProperty']);
     return `Unknown ${part} ${name} (received ${JSON.stringify(source[name])}): expected only ${Object.keys(ANALYZE_QUERY_SCHEMA.properties).join(', ')}`;

@@ -48,6 +48,7 @@ export class InferencePool {
   private averageMs = 1000; // a first guess for Retry-After, replaced by measurements
   private idleWaiters: Array<() => void> = [];
   private readonly busyListeners: BusyListener[] = [];
+  private closed: Promise<void> | undefined;
   private closeChannel = (): void => undefined; // the readiness channel keeps the process alive while models load
 
   private constructor(private readonly options: PoolOptions) {
@@ -129,11 +130,14 @@ export class InferencePool {
   }
 
   /** Refuses new photos, waits for those admitted (queued ones included), then ends the threads. */
-  async close(): Promise<void> {
-    this.stateNow = 'closing';
-    this.closeChannel();
-    if (this.running > 0 || this.waiting.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    await this.piscina.destroy();
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.stateNow = 'closing';
+      this.closeChannel();
+      if (this.running > 0 || this.waiting.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      await this.piscina.destroy();
+    })();
+    return this.closed;
   }
 
   private notReady(): EmoscopeError {

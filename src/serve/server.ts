@@ -30,7 +30,10 @@ export interface ServeHandle {
   /** resolves when every worker has loaded and warmed the models; rejects if they could not be loaded */
   readonly ready: Promise<ModelInfo>;
   readonly pool: InferencePool;
-  /** Stops accepting (new requests 503 SHUTTING_DOWN), lets those in flight finish, closes the pool. Idempotent. */
+  /**
+   * Stops accepting (new requests 503 SHUTTING_DOWN), lets the photos in flight finish and their
+   * answers go out, closes the pool and the server. Idempotent.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -71,8 +74,9 @@ export async function buildServer(options: ServeOptions = {}): Promise<FastifyIn
     ready: pool.ready,
     pool,
     shutdown() {
-      ctx.closing = true;
-      closing ??= app.close();
+      ctx.closing = true; // from now on every request but /healthz is answered 503 SHUTTING_DOWN
+      // The photos admitted finish first (their answers are then sent), then the server closes.
+      closing ??= pool.close().then(() => app.close());
       return closing;
     },
   } satisfies ServeHandle);
