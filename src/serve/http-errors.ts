@@ -79,3 +79,15 @@ export function sendError(reply: FastifyReply, status: number, body: ErrorBody, 
   if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
+
+/** The codes the API answers with (the README's error table lists these, from the catalogue). */
+export const API_ERROR_CODES: readonly ErrorCode[] = [
+  'BAD_ARGUMENT', 'UNAUTHORIZED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_IMAGE', 'BAD_IMAGE',
+  'IMAGE_TOO_LARGE', 'BUSY', 'NOT_READY', 'SHUTTING_DOWN', 'TIMEOUT', 'INTERNAL',
+];
+
+/** The API's error table in Markdown, written from the catalogue (README.md holds a copy; a test compares them). */
+export function apiErrorTable(): string {
+  const rows = API_ERROR_CODES.map((code) => `| ${ERROR_CATALOGUE[code].status} | \`${code}\` | ${ERROR_CATALOGUE[code].summary} |`);
+  return ['| status | code | meaning |', '|---|---|---|', ...rows].join('\n');
+}

@@ -4,4 +4,5 @@ export type { ServeHandle } from './server.js';
 export { SERVE_DEFAULTS, DEFAULT_WEB_ROOT, resolveServeOptions } from './options.js';
 export type { ServeOptions, ResolvedServeOptions } from './options.js';
 export { readApiKeyFile } from './auth.js';
+export { apiErrorTable, API_ERROR_CODES } from './http-errors.js';
 export type { ModelInfo } from './protocol.js';
