@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { emptySplits, FACE_BYTES, type Dataset, type FaceSet } from '../src/data/dataset.js';
-import { createRandom } from '../src/data/random.js';
+import { createRandom } from '../src/util/random.js';
 import { EMOTIONS } from '../src/types.js';
 
 interface Job {

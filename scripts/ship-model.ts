@@ -10,10 +10,11 @@ import { dirname, join, resolve } from 'node:path';
 import { evaluate } from '../src/evaluate/evaluate-model.js';
 import type { Split } from '../src/types.js';
 import type { Tta } from '../src/model/inference.js';
-import { formatEvaluation } from '../src/eval/format.js';
-import { balancedAccuracy } from '../src/eval/metrics.js';
+import { formatEvaluation } from '../src/metrics/format.js';
+import { balancedAccuracy } from '../src/metrics/metrics.js';
 import { META_JSON, loadModelFolder } from '../src/model/folder.js';
-import { resolveModelDir } from '../src/model/locate.js';
+import { portablePaths } from '../src/util/portable-path.js';
+import { resolveModelDir } from '../src/runs/locate.js';
 import { countParameters } from '../src/model/inference.js';
 
 const { values: args } = parseArgs({
@@ -51,7 +52,7 @@ const { model } = await loadModelFolder(source);
 meta['parameters'] = countParameters(model);
 model.dispose();
 meta['metrics'] = { ...metrics, evaluatedOn: args.data, splits: { val: 'FER2013 PublicTest', test: 'FER2013 PrivateTest' } };
-await writeFile(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
+await writeFile(metaFile, `${JSON.stringify(portablePaths(meta), null, 2)}\n`); // no absolute paths of this machine
 const old = `${out}.old-${Date.now()}`;
 const exists = await stat(out).then(() => true, () => false);
 if (exists) await rename(out, old);

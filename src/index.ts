@@ -23,7 +23,7 @@ export type { Architecture, Recipe, BuildOptions } from './model/architecture.js
 export { loadModelFolder as loadModel, saveModelFolder as saveModel } from './model/folder.js';
 export type { LoadedModel } from './model/folder.js';
 export type { ModelMeta, Preprocessing } from './model/meta.js';
-export { DEFAULT_MODEL_DIR } from './model/locate.js';
+export { DEFAULT_MODEL_DIR } from './runs/locate.js';
 export { predictProbabilities } from './model/inference.js';
 export { inferenceClassifier } from './model/folded.js';
 export type { Classifier } from './model/folded.js';
@@ -34,23 +34,23 @@ export { train } from './train/train.js';
 export type { TrainOptions, TrainResult, TrainCallbacks, BatchInfo, TrainBeginInfo } from './train/train.js';
 export type { TrainConfig } from './train/config.js';
 export { TRAIN_DEFAULTS } from './train/config.js';
-export type { EpochLog, History } from './train/history.js';
+export type { EpochLog, History } from './metrics/history.js';
 
 // Evaluation
 export { evaluate, evaluateLoaded } from './evaluate/evaluate-model.js';
 export type { EvaluateOptions, EvaluateResult } from './evaluate/evaluate-model.js';
-export { evaluatePredictions, confusionMatrix } from './eval/metrics.js';
-export type { EvaluationReport, ClassMetrics } from './eval/metrics.js';
+export { evaluatePredictions, confusionMatrix } from './metrics/metrics.js';
+export type { EvaluationReport, ClassMetrics } from './metrics/metrics.js';
 export { storeRunEvaluation, readRunEvaluation } from './evaluate/run-evaluation.js';
 export type { RunEvaluationInput, StoreOptions, StoredEvaluation, StoredEvaluationFiles } from './evaluate/run-evaluation.js';
 
 // After training: models derived from a trained one (each writes a new model folder)
-export { calibrateModel } from './evaluate/calibrate-model.js';
-export type { CalibrateOptions, CalibrateResult } from './evaluate/calibrate-model.js';
-export { averageModels } from './evaluate/average-models.js';
-export type { AverageOptions, AverageResult, Ingredient } from './evaluate/average-models.js';
-export { refreshModelBatchNorm } from './evaluate/refresh-model.js';
-export type { RefreshModelOptions, RefreshModelResult } from './evaluate/refresh-model.js';
+export { calibrateModel } from './derive/calibrate.js';
+export type { CalibrateOptions, CalibrateResult } from './derive/calibrate.js';
+export { averageModels } from './derive/average.js';
+export type { AverageOptions, AverageResult, Ingredient } from './derive/average.js';
+export { refreshModelBatchNorm } from './derive/refresh-bn.js';
+export type { RefreshModelOptions, RefreshModelResult } from './derive/refresh-bn.js';
 
 // Reports
 export { writeRunReport, gatherRunReport } from './report/gather.js';

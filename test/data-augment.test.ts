@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AUGMENT_LIGHT, AUGMENT_NONE, AUGMENT_PRESET_NAMES, AUGMENT_STANDARD, augmentFaceInto } from '../src/data/augment.js';
 import type { AugmentOptions } from '../src/data/augment.js';
-import { createRandom } from '../src/data/random.js';
+import { createRandom } from '../src/util/random.js';
 import { getArchitecture } from '../src/model/registry.js';
 import { resolveTrainConfig } from '../src/train/config.js';
 

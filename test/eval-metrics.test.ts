@@ -1,8 +1,8 @@
 // Metrics against a confusion matrix computed by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { balancedAccuracy, classMetrics, confusionMatrix, evaluatePredictions } from '../src/eval/metrics.js';
-import { formatEvaluation } from '../src/eval/format.js';
+import { balancedAccuracy, classMetrics, confusionMatrix, evaluatePredictions } from '../src/metrics/metrics.js';
+import { formatEvaluation } from '../src/metrics/format.js';
 
 // 10 faces; truth and predictions as EMOTIONS indices (0 angry, 1 disgust, 3 happy, 6 neutral).
 const truth = [0, 0, 0, 1, 3, 3, 3, 3, 6, 6];

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initEngine } from '../src/engine/backend.js';
 import { loadDataset } from '../src/data/load.js';
-import { shuffledIndices } from '../src/data/random.js';
+import { shuffledIndices } from '../src/util/random.js';
 import { batchNormLayers, refreshBatchNorm } from '../src/model/batch-norm-refresh.js';
 import { loadModelFolder, saveModelFolder } from '../src/model/folder.js';
 import { facesToTensor } from '../src/model/inference.js';

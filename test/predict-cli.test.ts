@@ -12,6 +12,7 @@ import { CLI, tempDir } from './helpers/paths.js';
 import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
 import { CSV_HEADER } from '../src/predict/csv.js';
 import type { PhotoResult } from '../src/types.js';
+import type { PredictedPhoto } from '../src/cli/predict.js';
 
 const run = promisify(execFile);
 
@@ -49,7 +50,7 @@ test('a folder with two photos, a broken file and a faceless picture: JSON, CSV,
   const { code, stdout, stderr } = await emoscope(['predict', photos, '--model', model, '--csv', join(dir, 'faces.csv'), '--out', out]);
 
   assert.equal(code, 1, 'a failed input makes the exit code non-zero');
-  const results = JSON.parse(stdout) as PhotoResult[];
+  const results = JSON.parse(stdout) as PredictedPhoto[];
   assert.deepEqual(results.map((r) => r.file.slice(photos.length + 1)), ['broken.png', 'couple.jpg', 'more/single.jpg', 'wall.png']);
   assert.match(results[0]!.error!, /broken\.png: not an image/);
   assert.deepEqual(results.map((r) => r.faces.length), [0, 2, 1, 0]);
@@ -61,10 +62,15 @@ test('a folder with two photos, a broken file and a faceless picture: JSON, CSV,
   assert.equal(csv.length, 1 + 1 + 2 + 1, 'header, the broken file, one row per face');
   assert.match(csv[2]!, /couple\.jpg,1,\d+,\d+,\d+,\d+,0\.\d+,(angry|disgust|fear|happy|sad|surprise|neutral),/);
 
-  assert.deepEqual((await readdir(out)).sort(), ['couple.face1.png', 'couple.face2.png', 'couple.jpg', 'single.face1.png', 'single.jpg', 'wall.jpg']);
-  const annotated = await sharp(join(out, 'couple.jpg')).metadata();
+  // Each photo's files are named after it plus a hash of its path, and the JSON says which are whose.
+  const written = results.flatMap((r) => [r.annotated, ...(r.charts ?? [])]).filter((f) => f !== undefined);
+  assert.deepEqual((await readdir(out)).sort(), written.map((f) => f.slice(out.length + 1)).sort());
+  assert.deepEqual(written.map((f) => f.slice(out.length + 1).replace(/\.[0-9a-f]{8}\./, '.#.')).sort(),
+    ['couple.#.face1.png', 'couple.#.face2.png', 'couple.#.jpg', 'single.#.face1.png', 'single.#.jpg', 'wall.#.jpg']);
+  assert.equal(results[0]!.annotated, undefined, 'an unreadable photo has no annotated copy');
+  const annotated = await sharp(results[1]!.annotated!).metadata();
   assert.deepEqual([annotated.format, annotated.width, annotated.height], ['jpeg', 640, 446]);
-  assert.equal((await sharp(join(out, 'couple.face1.png')).metadata()).format, 'png');
+  assert.equal((await sharp(results[1]!.charts![0]!).metadata()).format, 'png');
 });
 
 test('--json writes the file instead of stdout; --largest-face and --min-face-score apply; one good photo exits 0', async () => {

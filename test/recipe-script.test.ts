@@ -26,7 +26,7 @@ test('the recipe script runs the six stages with the card\'s settings; run again
   assert.equal(stage5['init'], join(runs, 'emo-vgg-ft2b-bn'));
   assert.deepEqual([stage5['augment'], stage5['schedule'], stage5['learningRate'], stage5['seed']], ['none', 'cosine', 0.001, 5]);
   const shipped = (await json(join(runs, 'emo-vgg-ft3n-bn', 'emoscope.json')))['training'] as Record<string, unknown>;
-  assert.equal(shipped['refreshedFrom'], join(runs, 'emo-vgg-ft3n', 'last'));
+  assert.equal(shipped['refreshedFrom'], 'emo-vgg-ft3n/last', 'refreshed from stage 5\'s last checkpoint (recorded without the machine\'s absolute path)');
 
   const weights = join(runs, 'emo-vgg-ft2b', 'best', 'weights.bin');
   const before = (await stat(weights)).mtimeMs;

@@ -13,7 +13,7 @@ import { readRunEvaluation, storeRunEvaluation } from '../src/evaluate/run-evalu
 import type { StoredFaces } from '../src/evaluate/run-evaluation.js';
 import { writeRunReport } from '../src/report/gather.js';
 import { EMOTIONS } from '../src/types.js';
-import type { EvaluationReport } from '../src/eval/metrics.js';
+import type { EvaluationReport } from '../src/metrics/metrics.js';
 import { CLI, FER_FOLDERS, tempDir } from './helpers/paths.js';
 
 const run = promisify(execFile);

@@ -2,8 +2,8 @@
 // check by eye, and faces with known scores. Pure data, no side effects.
 import { EMOTIONS } from '../src/types.js';
 import type { Emotion, EmotionScores } from '../src/types.js';
-import type { EvaluationLike, HistoryLike } from '../src/report/inputs.js';
-import type { ReportFace } from '../src/report/faces.js';
+import type { EvaluationLike, HistoryLike } from '../src/metrics/records.js';
+import type { ReportFace } from '../src/evaluate/report-faces.js';
 
 /** Five epochs; validation accuracy peaks at epoch 3 (0.61) and then falls: over-fitting. */
 export const HISTORY: HistoryLike = {

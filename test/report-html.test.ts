@@ -61,6 +61,13 @@ test('the headline accuracy and the summary cards carry the evaluation, the best
   assert.match(html, /2\.50 ms/);
 });
 
+test('beside the accuracy, the page shows the always-the-majority-class baseline it must beat', async () => {
+  const html = await page();
+  // 200 happy faces of 780: always answering happy scores 25.6 %
+  assert.match(html, /Always answering <span id="baseline-label">happy<\/span> \(the most frequent class\) would score <strong id="baseline">25\.6%<\/strong>/);
+  assert.match(html, /780 faces · majority class 25\.6%/);
+});
+
 test('the data table counts faces per split and class, with totals', async () => {
   const rows = tableRows(await page(), 'data-table');
   assert.deepEqual(rows[0], ['split', 'angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral', 'total']);

@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mostConfusedPairs } from '../src/report/confused-pairs.js';
-import { pickReportFaces, topEmotion } from '../src/report/faces.js';
-import type { ReportFace } from '../src/report/faces.js';
-import type { EvaluationLike } from '../src/report/inputs.js';
+import { pickReportFaces, topEmotion } from '../src/evaluate/report-faces.js';
+import type { ReportFace } from '../src/evaluate/report-faces.js';
+import type { EvaluationLike } from '../src/metrics/records.js';
 import { EVALUATION, FACES, pixels, scores } from './report-fixtures.js';
 
 const metrics = { precision: 0, recall: 0, f1: 0, support: 0 };

@@ -9,11 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { renderPng, renderSvg, writeChart } from '../src/report/render.js';
-import { writeEvaluationCharts, writeTrainingCurves } from '../src/report/run-charts.js';
-import { trainingCurvesSpec } from '../src/report/specs/training-curves.js';
-import { confidenceBarsSpec } from '../src/report/specs/confidence-bars.js';
-import { ensureChartFonts } from '../src/report/fonts.js';
+import { renderPng, renderSvg, writeChart } from '../src/charts/render.js';
+import { writeEvaluationCharts, writeTrainingCurves } from '../src/runs/charts.js';
+import { trainingCurvesSpec } from '../src/charts/specs/training-curves.js';
+import { confidenceBarsSpec } from '../src/charts/specs/confidence-bars.js';
+import { ensureChartFonts } from '../src/charts/fonts.js';
 import { EVALUATION, HISTORY, scores } from './report-fixtures.js';
 
 /** The width and height an SVG document declares. */

@@ -8,7 +8,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { train } from '../src/train/train.js';
-import type { History } from '../src/train/history.js';
+import type { History } from '../src/metrics/history.js';
 import { loadModelFolder } from '../src/model/folder.js';
 import { loadDataset } from '../src/data/load.js';
 import { predictProbabilities } from '../src/model/inference.js';
@@ -95,6 +95,7 @@ for (const workers of [1, 2]) test(`--workers ${workers}: a run killed with SIGK
   const args = (out: string) => ['train', '--data', FER_FOLDERS, '--model', 'tiny', '--out', out, '--epochs', '4', '--batch-size', '8', '--patience', '0', '--workers', String(workers)];
   const full = await runCli(args(join(dir, 'full')));
   assert.equal(full.code, 0, full.stderr);
+  assert.match(full.stderr, /\nNext: `emoscope report .*full` writes one HTML page about this run/, 'after training, one line suggests the report');
 
   const killed = await runCli(args(join(dir, 'killed')), (text, kill) => {
     if (/epoch 3\/4 \d+\/\d+ loss/.test(text)) kill(); // inside epoch 3, after epoch 2's checkpoint

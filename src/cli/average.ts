@@ -1,9 +1,10 @@
 // `emoscope average`: average the weights of fine-tuned models ("model soup") into one model.
 import { Option } from 'commander';
-import { averageModels } from '../evaluate/average-models.js';
-import type { AverageOptions } from '../evaluate/average-models.js';
+import { averageModels } from '../derive/average.js';
+import type { AverageOptions } from '../derive/average.js';
 import type { RegisterCommand } from './commands.js';
 import { addDataSelectionOptions } from './options.js';
+import { checkOutput } from '../util/check-output.js';
 
 /** The library's options (models come as arguments), with the defaults commander fills in. */
 type AverageFlags = Omit<AverageOptions, 'models'> & { split: 'val' | 'train' };
@@ -19,6 +20,7 @@ export const registerAverage: RegisterCommand = (program) => {
     .addOption(new Option('--split <split>', 'faces measured on (never the test split you report)').choices(['val', 'train']).default('val'));
   addDataSelectionOptions(command)
     .action(async (models: string[], flags: AverageFlags) => {
+      await checkOutput(flags.out, 'folder', '--out');
       const r = await averageModels({ ...flags, models });
       const acc = (x: number | null) => (x === null ? '–' : x.toFixed(4));
       const lines = [

@@ -1,11 +1,12 @@
 // `emoscope calibrate`: fit per-class offsets on held-out faces and write the calibrated model.
 import { InvalidArgumentError, Option } from 'commander';
-import { calibrateModel } from '../evaluate/calibrate-model.js';
-import type { CalibrateOptions } from '../evaluate/calibrate-model.js';
+import { calibrateModel } from '../derive/calibrate.js';
+import type { CalibrateOptions } from '../derive/calibrate.js';
 import { EMOTIONS } from '../types.js';
 import type { Emotion } from '../types.js';
 import type { RegisterCommand } from './commands.js';
 import { DATA_HELP, MODEL_HELP, addDataSelectionOptions, numberOption } from './options.js';
+import { checkOutput } from '../util/check-output.js';
 
 /** The library's options, with the defaults commander fills in. */
 type CalibrateFlags = CalibrateOptions & { split: 'val' | 'train'; minRecall: number };
@@ -22,6 +23,7 @@ export const registerCalibrate: RegisterCommand = (program) => {
     .option('--class-min-recall <list>', 'higher minimums for some classes, e.g. disgust=0.55,fear=0.45', classMinimums);
   addDataSelectionOptions(command)
     .action(async (flags: CalibrateFlags) => {
+      await checkOutput(flags.out, 'folder', '--out');
       const r = await calibrateModel({ ...flags });
       const pct = (x: number) => x.toFixed(3);
       const lines = [

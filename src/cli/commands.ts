@@ -9,6 +9,7 @@ import { registerData } from './data.js';
 import { registerPredict } from './predict.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
+import { registerVersion } from './version.js';
 
 /** Adds one command (or a group) to the program; `setExitCode` lets a command end with a non-zero code without throwing. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -23,4 +24,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerPredict,
   registerReport,
   registerServe,
+  registerVersion,
 ];

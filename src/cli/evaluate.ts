@@ -4,14 +4,14 @@
 import { Option } from 'commander';
 import { evaluate } from '../evaluate/evaluate-model.js';
 import type { EvaluateSplit } from '../evaluate/evaluate-model.js';
-import { formatEvaluation } from '../eval/format.js';
+import { formatEvaluation } from '../metrics/format.js';
 import { runFolderOf, storeRunEvaluation } from '../evaluate/run-evaluation.js';
-import { writeEvaluationCharts } from '../report/run-charts.js';
+import { writeEvaluationCharts } from '../runs/charts.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { checkOutput } from '../util/check-output.js';
 import type { RegisterCommand } from './commands.js';
-import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
-import { DATA_HELP, MODEL_HELP, addDataSelectionOptions } from './options.js';
+import { DATA_HELP, MODEL_HELP, addDataSelectionOptions, ttaOption } from './options.js';
 import { dataSelection } from '../data/dataset.js';
 import type { DataSelection } from '../data/dataset.js';
 
@@ -33,9 +33,11 @@ export const registerEvaluate: RegisterCommand = (program) => {
     .addOption(new Option('--split <split>', 'which faces').choices(['test', 'val', 'train', 'all']).default('test'))
     .option('--json <file>', 'also write the evaluation as JSON')
     .option('--out <dir>', 'also draw the confusion matrices (counts, row-normalized) and per-class P/R/F1 into this folder (SVG and PNG)')
-    .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)').choices([...TTA_MODES]).default('none'));
+    .addOption(ttaOption());
   addDataSelectionOptions(command)
     .action(async (flags: EvaluateFlags) => {
+      if (flags.json !== undefined) await checkOutput(flags.json, 'file', '--json');
+      if (flags.out !== undefined) await checkOutput(flags.out, 'folder', '--out');
       const result = await evaluate({
         model: flags.model,
         data: flags.data,

@@ -1,6 +1,8 @@
 // Parsers for numeric CLI options (each names the flag and says what was expected), and the flags several commands share.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { TTA_MODES } from '../choices.js';
 import type { Command } from 'commander';
+import { LOAD_DEFAULTS } from '../data/load.js';
 
 /** A whole number ≥ `min`, for commander's option parser argument. */
 export function intOption(flag: string, min = 0): (value: string) => number {
@@ -25,6 +27,13 @@ export function numberOption(flag: string, min: number, max = Infinity): (value:
   };
 }
 
+/** The --tta flag of every command that classifies faces: the modes of src/choices.ts, default none. */
+export function ttaOption(context = ''): Option {
+  return new Option('--tta <mode>', `${context}test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)`)
+    .choices([...TTA_MODES])
+    .default(TTA_MODES[0]);
+}
+
 /** Help of the --model flag of every command that uses a trained model. */
 export const MODEL_HELP = 'a model folder, or a run folder (its best/ is used); default: the shipped model';
 
@@ -36,7 +45,7 @@ export function addDataSelectionOptions(command: Command): Command {
   return command
     .option('--limit <n>', 'at most N faces per split, every class kept', intOption('--limit', 1))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
-    .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
-    .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
-    .option('--seed <n>', 'seed of class-folder splits and of --limit (default 42)', intOption('--seed', 0));
+    .option('--val-fraction <x>', `class folders: fraction held out for validation (default ${LOAD_DEFAULTS.valFraction})`, numberOption('--val-fraction', 0, 1))
+    .option('--test-fraction <x>', `class folders: fraction held out for testing (default ${LOAD_DEFAULTS.testFraction})`, numberOption('--test-fraction', 0, 1))
+    .option('--seed <n>', `seed of class-folder splits and of --limit (default ${LOAD_DEFAULTS.seed})`, intOption('--seed', 0));
 }

@@ -1,27 +1,31 @@
-// `emoscope predict <image|folder>...`: faces and their emotions in photos, as JSON (stdout or
-// --json), CSV (--csv), and annotated photos with a confidence chart per face (--out).
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
-import { Option } from 'commander';
+// `emoscope predict <image|folder>...`: faces and their emotions in photos. On a terminal a table
+// (and a progress bar for several photos), elsewhere JSON on stdout as before; --json, --csv and
+// --jsonl (JSON Lines as photos finish) to files or `-` (stdout); annotated photos and a confidence
+// chart per face with --out. Every output is checked before the first photo, and none may be an input.
 import { EmoscopeError } from '../errors.js';
-import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 import { loadRecognizer } from '../predict/recognizer.js';
 import { DEFAULT_RECOGNIZER_OPTIONS } from '../predict/options.js';
 import { resultsToCsv } from '../predict/csv.js';
-import { annotatePhoto } from '../vision/annotate.js';
 import { listImageFiles } from '../vision/files.js';
-import { confidenceBarsSpec } from '../report/specs/confidence-bars.js';
-import { renderPng } from '../report/render.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { checkNotAnInput, checkOutput, realPaths } from '../util/check-output.js';
 import type { PhotoResult } from '../types.js';
+import { planAnnotatedNames, writeAnnotated } from './annotated.js';
+import type { AnnotatedFiles } from './annotated.js';
 import type { RegisterCommand } from './commands.js';
-import { MODEL_HELP, numberOption } from './options.js';
+import { MODEL_HELP, numberOption, ttaOption } from './options.js';
+import { STDOUT, openLineSink, stdoutUse, writeOutput } from './output.js';
+import { photoProgress } from './photo-progress.js';
+import { formatResultsTable, printable } from './table.js';
+
+/** A photo's result as predict writes it: the library's, plus the files --out wrote for it. */
+export type PredictedPhoto = PhotoResult & Partial<AnnotatedFiles>;
 
 interface PredictFlags {
   model?: string;
   json?: string;
   csv?: string;
+  jsonl?: string | true;
   out?: string;
   largestFace?: boolean;
   minFaceScore: number;
@@ -35,9 +39,10 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
     .description('Find the faces in photos and recognize their emotions')
     .argument('<inputs...>', 'image files (JPEG, PNG, WebP, GIF, TIFF, BMP) or folders of them')
     .option('--model <dir>', MODEL_HELP)
-    .option('--json <file>', 'write the results as JSON to this file instead of stdout')
-    .option('--csv <file>', 'also write one CSV row per face')
-    .option('--out <dir>', 'write an annotated copy of each photo and a confidence chart per face')
+    .option('--json <file>', 'write the results as one JSON array to this file (- = stdout, the default when stdout is not a terminal)')
+    .option('--csv <file>', 'write one CSV row per face to this file (- = stdout)')
+    .option('--jsonl [file]', 'write one JSON line per photo as each is done, to this file or stdout (- or no value)')
+    .option('--out <dir>', 'write an annotated copy of each photo and a confidence chart per face (<name>.<hash>.jpg, <name>.<hash>.face<N>.png)')
     .option('--largest-face', 'keep only the largest face of each photo')
     .option(
       '--min-face-score <n>',
@@ -46,11 +51,20 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       DEFAULT_RECOGNIZER_OPTIONS.minFaceScore,
     )
     .option('--tiles', 'also search tiles of each photo, for crowds of small faces (slower, more false faces)')
-    .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)').choices([...TTA_MODES]).default(DEFAULT_RECOGNIZER_OPTIONS.tta))
+    .addOption(ttaOption().default(DEFAULT_RECOGNIZER_OPTIONS.tta))
     .action(async (inputs: string[], flags: PredictFlags) => {
+      const jsonl = flags.jsonl === true ? STDOUT : flags.jsonl;
+      const outputs = { json: flags.json, csv: flags.csv, jsonl };
+      const onStdout = stdoutUse(outputs, Boolean(process.stdout.isTTY));
+      for (const [name, path] of Object.entries(outputs)) if (path !== undefined) await checkOutput(path, 'file', `--${name}`);
+      if (flags.out) await checkOutput(flags.out, 'folder', '--out');
+
       const { files, empty } = await listImageFiles(inputs);
-      for (const dir of empty) process.stderr.write(`emoscope: ${dir}: no image files in this folder\n`);
+      for (const dir of empty) process.stderr.write(`emoscope: ${printable(dir)}: no image files in this folder\n`);
       if (files.length === 0) throw new EmoscopeError('BAD_ARGUMENT', `No images to process in ${inputs.join(', ')}`);
+      const inputPaths = await realPaths(files);
+      for (const [name, path] of Object.entries(outputs)) if (path !== undefined) await checkNotAnInput(path, `--${name}`, inputPaths);
+      const annotatedBase = flags.out ? await planAnnotatedNames(files, flags.out, inputPaths) : undefined;
 
       const recognizer = await loadRecognizer({
         model: flags.model,
@@ -59,47 +73,52 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
         tiles: flags.tiles ?? false,
         tta: flags.tta,
       });
-      const results: PhotoResult[] = [];
-      const stems = new Set<string>();
+      // The whole array is kept only for outputs that need it; --jsonl alone streams.
+      const keep = onStdout === 'table' || flags.json !== undefined || flags.csv !== undefined || onStdout === 'json';
+      const results: PredictedPhoto[] = [];
+      const lines = jsonl === undefined ? undefined : await openLineSink(jsonl);
+      const progress = photoProgress(files.length);
+      const counts = { photos: 0, faces: 0, failed: 0, annotated: 0 };
       try {
         for await (const result of recognizer.recognizeEach(files)) {
-          const file = result.file;
-          results.push(result);
+          let photo: PredictedPhoto = result;
+          counts.photos++;
           if (result.error !== undefined) {
-            process.stderr.write(`emoscope: ${result.error}\n`);
+            progress.log(`emoscope: ${printable(result.error)}`);
+            counts.failed++;
             setExitCode(1);
-            continue;
+          } else {
+            if (result.faces.length === 0) progress.log(`emoscope: ${printable(result.file)}: no face found`);
+            counts.faces += result.faces.length;
+            if (annotatedBase) {
+              photo = { ...result, ...(await writeAnnotated(annotatedBase.get(result.file)!, result)) };
+              counts.annotated++;
+            }
           }
-          if (result.faces.length === 0) process.stderr.write(`emoscope: ${file}: no face found\n`);
-          if (flags.out) await writeVisuals(flags.out, uniqueStem(file, stems), result);
+          if (keep) results.push(photo);
+          await lines?.write(`${JSON.stringify(photo)}\n`);
+          progress.tick(result.faces.length);
         }
       } finally {
+        progress.stop();
         recognizer.dispose();
+        await lines?.close();
       }
 
-      const json = `${JSON.stringify(results, null, 2)}\n`;
-      if (flags.json) await writeFileAtomic(flags.json, json);
-      else process.stdout.write(json);
-      if (flags.csv) await writeFileAtomic(flags.csv, resultsToCsv(results));
+      const written: string[] = [];
+      if (flags.json !== undefined || onStdout === 'json') await writeOutput(flags.json ?? STDOUT, `${JSON.stringify(results, null, 2)}\n`);
+      if (flags.csv !== undefined) await writeOutput(flags.csv, resultsToCsv(results));
+      if (onStdout === 'table') process.stdout.write(formatResultsTable(results));
+      for (const path of [flags.json, flags.csv, jsonl]) if (path !== undefined && path !== STDOUT) written.push(path);
+      if (flags.out) written.push(`${counts.annotated} annotated photo${counts.annotated === 1 ? '' : 's'} in ${flags.out}`);
+      process.stderr.write(`${summaryLine(counts, written)}\n`);
     });
 };
 
-/** `<out>/<stem>.jpg` with boxes and labels, and `<out>/<stem>.face<N>.png`, the confidence chart of face N. */
-async function writeVisuals(out: string, stem: string, result: PhotoResult): Promise<void> {
-  await mkdir(out, { recursive: true });
-  const annotations = result.faces.map((f, i) => ({ box: f.box, label: `${i + 1} ${f.emotion} ${Math.round(f.scores[f.emotion] * 100)}%` }));
-  await writeFile(join(out, `${stem}.jpg`), await annotatePhoto(result.file, annotations));
-  for (const [i, face] of result.faces.entries()) {
-    const spec = confidenceBarsSpec(face.scores, { title: `${basename(result.file)}, face ${i + 1}` });
-    await writeFile(join(out, `${stem}.face${i + 1}.png`), await renderPng(spec));
-  }
-}
-
-/** The file's name without extension, made unique among the photos of this run (photo, photo-2, …). */
-function uniqueStem(file: string, used: Set<string>): string {
-  const base = basename(file, extname(file));
-  let stem = base;
-  for (let n = 2; used.has(stem); n++) stem = `${base}-${n}`;
-  used.add(stem);
-  return stem;
+/** `3 photos, 4 faces, 1 unreadable; wrote faces.json, 2 annotated photos in out/` */
+export function summaryLine(counts: { photos: number; faces: number; failed: number }, written: readonly string[]): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const parts = [plural(counts.photos, 'photo'), plural(counts.faces, 'face')];
+  if (counts.failed > 0) parts.push(`${counts.failed} unreadable`);
+  return `${parts.join(', ')}${written.length ? `; wrote ${written.map(printable).join(', ')}` : ''}`;
 }

@@ -1,8 +1,9 @@
 // `emoscope refresh-bn`: re-estimate a model's batch normalization statistics on plain training faces.
-import type { RefreshModelOptions } from '../evaluate/refresh-model.js';
-import { refreshModelBatchNorm } from '../evaluate/refresh-model.js';
+import type { RefreshModelOptions } from '../derive/refresh-bn.js';
+import { refreshModelBatchNorm } from '../derive/refresh-bn.js';
 import type { RegisterCommand } from './commands.js';
 import { DATA_HELP, MODEL_HELP, addDataSelectionOptions, intOption } from './options.js';
+import { checkOutput } from '../util/check-output.js';
 
 export const registerRefreshBn: RegisterCommand = (program) => {
   const command = program
@@ -14,6 +15,7 @@ export const registerRefreshBn: RegisterCommand = (program) => {
     .option('--batch-size <n>', 'faces per batch', intOption('--batch-size', 2), 256);
   addDataSelectionOptions(command)
     .action(async (flags: RefreshModelOptions) => {
+      await checkOutput(flags.out, 'folder', '--out');
       const r = await refreshModelBatchNorm(flags);
       const lines = [
         `Refreshed ${r.layers} batch normalization layers of ${r.modelDir} on ${r.faces} training faces (${r.batches} batches)`,

@@ -1,12 +1,12 @@
 // `emoscope report <runDir>`: one self-contained HTML page about a training run (data, curves,
 // test metrics, faces, model size and speed). Parses flags, calls writeRunReport, prints where it went.
 import cliProgress from 'cli-progress';
-import { Option } from 'commander';
-import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 import { writeRunReport } from '../report/gather.js';
-import { formatBytes, formatCount, formatPercent } from '../report/format.js';
+import { formatBytes, formatCount, formatPercent } from '../util/format.js';
+import { checkOutput } from '../util/check-output.js';
 import type { RegisterCommand } from './commands.js';
+import { ttaOption } from './options.js';
 
 interface ReportFlags {
   data?: string;
@@ -21,8 +21,10 @@ export const registerReport: RegisterCommand = (program) => {
     .argument('<runDir>', 'a run folder, as `emoscope train --out` writes it')
     .option('--data <path>', "count this data set's faces and evaluate the best model on its test split now (the evaluation is stored in the run)")
     .option('--out <file>', 'the page to write (default: <runDir>/report.html)')
-    .addOption(new Option('--tta <mode>', 'with --data: test-time augmentation of the evaluation (flip averages each face with its mirror image, crops 10 shifted and mirrored views)').choices([...TTA_MODES]).default('none'))
+    .addOption(ttaOption('with --data: '))
     .action(async (runDir: string, flags: ReportFlags) => {
+      if (flags.out !== undefined) await checkOutput(flags.out, 'file', '--out');
+      else await checkOutput(runDir, 'folder', 'the report into run folder');
       const progress = loadProgress(Boolean(flags.data));
       const report = await writeRunReport(runDir, { data: flags.data, out: flags.out, tta: flags.tta, onProgress: progress.update }).finally(progress.stop);
       const evaluation = report.input.evaluation;

@@ -6,11 +6,14 @@ import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 import { AUGMENT_PRESET_NAMES } from '../data/augment.js';
 import type { AugmentPreset } from '../data/augment.js';
-import { CLASS_WEIGHTINGS } from '../train/config.js';
+import { CLASS_WEIGHTINGS, OPTIMIZERS } from '../choices.js';
+import type { Optimizer } from '../choices.js';
+import { TRAIN_DEFAULTS } from '../train/config.js';
 import type { ClassWeighting } from '../train/config.js';
 import { SCHEDULES } from '../train/schedule.js';
 import type { Schedule } from '../train/schedule.js';
 import { train } from '../train/train.js';
+import { checkOutput } from '../util/check-output.js';
 import type { RegisterCommand } from './commands.js';
 import { DATA_HELP, intOption, numberOption } from './options.js';
 import { progressCallbacks } from './progress.js';
@@ -29,7 +32,7 @@ interface TrainFlags {
   skipBad?: boolean;
   valFraction?: number;
   testFraction?: number;
-  optimizer?: 'adam' | 'sgd';
+  optimizer?: Optimizer;
   augment?: AugmentPreset;
   labelSmoothing?: number;
   classWeighting?: ClassWeighting;
@@ -54,28 +57,29 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .option('--batch-size <n>', 'faces per step (default: the architecture\'s recipe)', intOption('--batch-size', 1))
     .option('--learning-rate <x>', 'optimizer step size (default: the architecture\'s recipe)', numberOption('--learning-rate', Number.MIN_VALUE))
     .option('--limit <n>', 'at most N faces per split, every class kept (quick runs)', intOption('--limit', 1))
-    .option('--patience <n>', 'early stopping after N epochs without a better validation accuracy (0 = off; default 10)', intOption('--patience', 0))
-    .option('--seed <n>', 'seed of initialization, shuffling and splits (default 42)', intOption('--seed', 0))
-    .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
-    .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
-    .addOption(new Option('--optimizer <name>', "optimizer (default: the architecture's recipe)").choices(['adam', 'sgd']))
+    .option('--patience <n>', `early stopping after N epochs without a better validation accuracy (0 = off; default ${TRAIN_DEFAULTS.patience})`, intOption('--patience', 0))
+    .option('--seed <n>', `seed of initialization, shuffling and splits (default ${TRAIN_DEFAULTS.seed})`, intOption('--seed', 0))
+    .option('--val-fraction <x>', `class folders: fraction held out for validation (default ${TRAIN_DEFAULTS.valFraction})`, numberOption('--val-fraction', 0, 1))
+    .option('--test-fraction <x>', `class folders: fraction held out for testing (default ${TRAIN_DEFAULTS.testFraction})`, numberOption('--test-fraction', 0, 1))
+    .addOption(new Option('--optimizer <name>', "optimizer (default: the architecture's recipe)").choices(OPTIMIZERS))
     .addOption(new Option('--augment <preset>', 'data augmentation: shifts, zoom, rotation, flips, brightness/contrast, erasing (light: half the geometry, no erasing)').choices(AUGMENT_PRESET_NAMES))
-    .option('--label-smoothing <x>', 'label smoothing ε (default 0)', numberOption('--label-smoothing', 0, 1))
+    .option('--label-smoothing <x>', `label smoothing ε (default ${TRAIN_DEFAULTS.labelSmoothing})`, numberOption('--label-smoothing', 0, 1))
     .addOption(new Option('--class-weighting <mode>', 'loss weight per class from its frequency').choices(CLASS_WEIGHTINGS))
-    .option('--weight-decay <x>', 'L2 decay on conv and dense kernels (default 0)', numberOption('--weight-decay', 0))
+    .option('--weight-decay <x>', `L2 decay on conv and dense kernels (default ${TRAIN_DEFAULTS.weightDecay})`, numberOption('--weight-decay', 0))
     .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(SCHEDULES))
     .option('--warmup <x>', 'learning-rate warm-up as a fraction of the run', numberOption('--warmup', 0, 1))
     .option('--workers <n>', 'worker threads computing each step in parallel; 1 = no workers (default: 1 with the native kernels, which use every core already; else the number of cores)', intOption('--workers', 1))
     .option('--init <model-dir>', 'start from the weights of a trained model folder instead of random ones (fine-tuning; --model defaults to its architecture)')
     .option('--teacher <model-dir>', 'knowledge distillation: blend this model\'s probabilities on each training face into the targets')
-    .addOption(new Option('--teacher-tta <mode>', 'test-time augmentation of the teacher (default crops)').choices([...TTA_MODES]))
-    .option('--distill <x>', 'weight α of the teacher: targets = (1-α)·label + α·teacher (default 0.5)', numberOption('--distill', 0, 1))
+    .addOption(new Option('--teacher-tta <mode>', `test-time augmentation of the teacher (default ${TRAIN_DEFAULTS.teacherTta})`).choices([...TTA_MODES]))
+    .option('--distill <x>', `weight α of the teacher: targets = (1-α)·label + α·teacher (default ${TRAIN_DEFAULTS.distill})`, numberOption('--distill', 0, 1))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .action(async (flags: TrainFlags) => {
       if (!flags.resume && (!flags.data || !(flags.model || flags.init))) {
         throw new EmoscopeError('BAD_ARGUMENT', 'train needs --data <path> and --model <name> or --init <model-dir> (or --resume with the --out of an earlier run)');
       }
+      await checkOutput(flags.out, 'folder', '--out'); // before the data loads and the first epoch
       const controller = new AbortController();
       const onSigint = () => {
         if (controller.signal.aborted) process.exit(130); // a second Ctrl-C quits at once
@@ -114,6 +118,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
           callbacks: progressCallbacks(),
         });
         if (result.stopped === 'interrupted') setExitCode(130);
+        else if (result.best) process.stderr.write(`Next: \`emoscope report ${flags.out}\` writes one HTML page about this run (add --data <path> to evaluate on the test split)\n`);
       } finally {
         process.off('SIGINT', onSigint);
       }

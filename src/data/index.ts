@@ -14,7 +14,7 @@ export {
 export { LOAD_DEFAULTS, loadDataset } from './load.js';
 export { datasetStats, formatStatsTable, type DatasetStats, type SplitStats } from './stats.js';
 export { assignSplits, stratifiedSample } from './split.js';
-export { createRandom, deriveSeed, randomInt, shuffleInPlace, shuffledIndices } from './random.js';
+export { createRandom, deriveSeed, randomInt, shuffleInPlace, shuffledIndices } from '../util/random.js';
 export { EMOTION_SYNONYMS, labelOfName } from './labels.js';
 export { defaultCacheDir } from './face-cache.js';
 export { decodeFace } from './decode-face.js';

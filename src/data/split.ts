@@ -3,7 +3,7 @@
 // items and the seed, so a run can be repeated exactly.
 import { badArgument } from '../errors.js';
 import { EMOTIONS, type Split } from '../types.js';
-import { deriveSeed, shuffledIndices } from './random.js';
+import { deriveSeed, shuffledIndices } from '../util/random.js';
 
 /** How much of each class to hold out. */
 export interface SplitFractions {

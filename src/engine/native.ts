@@ -58,7 +58,7 @@ export function nativeAddon(): NativeAddon | undefined {
       loadError = `${path}: ${(error as Error).message}`; // e.g. libdnnl missing at run time
     }
   }
-  loadError ??= 'not built (npm run build:native)';
+  loadError ??= 'not built; install libdnnl-dev, then `npm run build:native` in the repository or `npm rebuild emoscope --allow-scripts=emoscope` in a project';
   return undefined;
 }
 

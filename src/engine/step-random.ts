@@ -8,7 +8,7 @@
 // uninterrupted run drew. Math.random is seeded for the step too, for any other random op.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRandom } from '../data/random.js';
+import { createRandom } from '../util/random.js';
 
 interface StepRandom {
   seed: number;

@@ -1,5 +1,5 @@
 // Evaluating a trained model on a split of a data set: predictions in inference mode, then the
-// pure metrics of src/eval/.
+// pure metrics of src/metrics/.
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
@@ -8,11 +8,11 @@ import { SPLITS } from '../types.js';
 import type { Split } from '../types.js';
 import { EMOTIONS } from '../types.js';
 import { badArgument } from '../errors.js';
-import { evaluatePredictions } from '../eval/metrics.js';
-import type { EvaluationReport } from '../eval/metrics.js';
+import { evaluatePredictions } from '../metrics/metrics.js';
+import type { EvaluationReport } from '../metrics/metrics.js';
 import { loadModelFolder } from '../model/folder.js';
 import type { LoadedModel } from '../model/folder.js';
-import { resolveModelDir } from '../model/locate.js';
+import { resolveModelDir } from '../runs/locate.js';
 import { argmaxRows, predictProbabilities } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 

@@ -1,28 +1,21 @@
 // An evaluation kept in a run folder, so that `emoscope report` can show it later without the data
 // set: `evaluation-<split>.json` (the `evaluate --json` report, unchanged) and
 // `evaluation-<split>-faces.json` (the few faces the report shows, with their pixels and scores).
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EMOTIONS, FACE_SIZE } from '../types.js';
 import type { Emotion, EmotionScores } from '../types.js';
 import { EmoscopeError } from '../errors.js';
 import { FACE_BYTES, facePixels } from '../data/dataset.js';
 import type { FaceSet } from '../data/dataset.js';
-import type { EvaluationReport } from '../eval/metrics.js';
-import { pickReportFaces } from '../report/faces.js';
-import type { PickOptions, ReportFace } from '../report/faces.js';
-import { checkEvaluation } from '../report/inputs.js';
+import type { EvaluationReport } from '../metrics/metrics.js';
+import { pickReportFaces } from './report-faces.js';
+import type { PickOptions, ReportFace } from './report-faces.js';
+import { checkEvaluation } from '../metrics/records.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { evaluationFacesFile, evaluationFile, isRunFolder } from '../runs/layout.js';
 
-/** `evaluation-test.json`, `evaluation-val.json`, … */
-export function evaluationFile(split: string): string {
-  return `evaluation-${split}.json`;
-}
-
-/** `evaluation-test-faces.json`, … */
-export function evaluationFacesFile(split: string): string {
-  return `evaluation-${split}-faces.json`;
-}
+export { evaluationFile, evaluationFacesFile };
 
 /** One face as `evaluation-<split>-faces.json` keeps it. */
 export interface StoredFace {
@@ -182,15 +175,7 @@ export async function readRunEvaluation(runDir: string, split: string): Promise<
 export async function runFolderOf(modelArg: string | undefined): Promise<string | undefined> {
   if (modelArg === undefined) return undefined;
   const dir = resolve(modelArg);
-  return (await isFile(join(dir, 'best', 'model.json'))) ? dir : undefined;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
+  return (await isRunFolder(dir)) ? dir : undefined;
 }
 
 async function readJsonIfAny(path: string): Promise<unknown> {

@@ -5,7 +5,7 @@
 // bn_update does), gives the statistics of the final weights on the faces the model will see.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { shuffledIndices } from '../data/random.js';
+import { shuffledIndices } from '../util/random.js';
 import type { FaceBytes } from './inference.js';
 import { facesToTensor } from './inference.js';
 import type { Preprocessing } from './meta.js';

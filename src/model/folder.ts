@@ -9,6 +9,7 @@ import { parseModelMeta } from './meta.js';
 import type { ModelMeta } from './meta.js';
 import { recoverFolder, replaceFolderAtomic } from '../util/atomic.js';
 import { writeFile } from 'node:fs/promises';
+import { portablePaths } from '../util/portable-path.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -41,7 +42,7 @@ export async function writeModelFiles(dir: string, model: tfl.LayersModel, meta:
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );
-  await writeFile(join(dir, META_JSON), `${JSON.stringify(meta, null, 2)}\n`);
+  await writeFile(join(dir, META_JSON), `${JSON.stringify(portablePaths(meta), null, 2)}\n`); // no absolute paths: the folder travels
 }
 
 /** Saves a model folder atomically: a crash leaves either the old folder or the new one, never a mix. */

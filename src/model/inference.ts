@@ -35,8 +35,10 @@ export function facesToTensor(faces: FaceBytes, indices: ArrayLike<number>, prep
  * `crops` averages 10 views: the face and 4 copies shifted by CROP_SHIFT pixels (up, down, left,
  * right, borders mirrored, as the training augmentation's shifts are), each also mirrored.
  */
-export type Tta = 'none' | 'flip' | 'crops';
-export const TTA_MODES: readonly Tta[] = ['none', 'flip', 'crops'];
+import type { Tta } from '../choices.js';
+
+export { TTA_MODES } from '../choices.js';
+export type { Tta } from '../choices.js';
 
 /** Shift of the `crops` views, in pixels of the 48-px face (a quarter of the training shifts' ±4.8 px range). */
 export const CROP_SHIFT = 2;

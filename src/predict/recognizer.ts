@@ -6,7 +6,7 @@ import { initEngine } from '../engine/backend.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { loadModelFolder } from '../model/folder.js';
-import { resolveModelDir } from '../model/locate.js';
+import { resolveModelDir } from '../runs/locate.js';
 import { predictProbabilities } from '../model/inference.js';
 import { inferenceClassifier } from '../model/folded.js';
 import type { ModelMeta } from '../model/meta.js';

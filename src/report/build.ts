@@ -3,16 +3,16 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../util/atomic.js';
 import { mostConfusedPairs } from './confused-pairs.js';
-import { faceDataUri, pickReportFaces } from './faces.js';
-import type { PickOptions, ReportFace } from './faces.js';
+import { faceDataUri, pickReportFaces } from '../evaluate/report-faces.js';
+import type { PickOptions, ReportFace } from '../evaluate/report-faces.js';
 import { renderReportHtml } from './html.js';
 import type { PreparedFace, ReportCharts, ReportInput } from './html.js';
-import { renderSvg } from './render.js';
-import { classCountsSpec } from './specs/class-counts.js';
-import { confusionMatrixSpec } from './specs/confusion-matrix.js';
-import { epochTimesSpec } from './specs/epoch-times.js';
-import { perClassSpec } from './specs/per-class.js';
-import { trainingCurvesSpec } from './specs/training-curves.js';
+import { renderSvg } from '../charts/render.js';
+import { classCountsSpec } from '../charts/specs/class-counts.js';
+import { confusionMatrixSpec } from '../charts/specs/confusion-matrix.js';
+import { epochTimesSpec } from '../charts/specs/epoch-times.js';
+import { perClassSpec } from '../charts/specs/per-class.js';
+import { trainingCurvesSpec } from '../charts/specs/training-curves.js';
 
 export interface ReportBuildOptions extends PickOptions {
   /** how many most-confused pairs to list (default 8) */

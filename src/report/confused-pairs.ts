@@ -1,6 +1,6 @@
 // The class pairs a model mixes up most: the largest off-diagonal cells of the confusion matrix.
-import { checkEvaluation, rowTotals } from './inputs.js';
-import type { EvaluationLike } from './inputs.js';
+import { checkEvaluation, rowTotals } from '../metrics/records.js';
+import type { EvaluationLike } from '../metrics/records.js';
 
 /** Faces of class `trueLabel` that the model called `predicted`. */
 export interface ConfusedPair {

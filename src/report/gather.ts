@@ -17,13 +17,14 @@ import { evaluateLoaded } from '../evaluate/evaluate-model.js';
 import { evaluationFile, readRunEvaluation, storeRunEvaluation } from '../evaluate/run-evaluation.js';
 import type { StoredEvaluation, StoredEvaluationFiles } from '../evaluate/run-evaluation.js';
 import { writeReportHtml } from './build.js';
-import type { ReportFace } from './faces.js';
-import { formatCount } from './format.js';
+import type { ReportFace } from '../evaluate/report-faces.js';
+import { formatCount } from '../util/format.js';
 import type { ReportInput } from './html.js';
-import type { DataStatsLike } from './inputs.js';
+import type { DataStatsLike } from '../metrics/records.js';
 import { measureSpeed } from './model-speed.js';
-import { readRunFolder } from './run-folder.js';
-import type { RunFolder } from './run-folder.js';
+import { readRunFolder } from '../runs/run-folder.js';
+import type { RunFolder } from '../runs/run-folder.js';
+import { RUN_FILES } from '../runs/layout.js';
 
 export interface RunReportOptions {
   /** a data set: its faces are counted and the best model is evaluated on its test split now */
@@ -61,7 +62,7 @@ export interface RunReport extends GatheredReport {
  */
 export async function writeRunReport(runDir: string, options: RunReportOptions = {}): Promise<RunReport> {
   const gathered = await gatherRunReport(runDir, options);
-  const file = options.out ?? join(gathered.input.runDir ?? runDir, 'report.html');
+  const file = options.out ?? join(gathered.input.runDir ?? runDir, RUN_FILES.report);
   const bytes = await writeReportHtml(file, gathered.input);
   return { ...gathered, file, bytes };
 }

@@ -3,11 +3,11 @@
 // `buildReportHtml` in build.ts renders the charts and thumbnails and calls `renderReportHtml`.
 import { EMOTIONS } from '../types.js';
 import type { ConfusedPair } from './confused-pairs.js';
-import type { ReportFace } from './faces.js';
-import { prediction } from './faces.js';
-import { formatBytes, formatCount, formatDuration, formatMetric, formatPercent } from './format.js';
-import { bestEpoch } from './inputs.js';
-import type { DataStatsLike, EvaluationLike, HistoryLike } from './inputs.js';
+import type { ReportFace } from '../evaluate/report-faces.js';
+import { prediction } from '../evaluate/report-faces.js';
+import { formatBytes, formatCount, formatDuration, formatMetric, formatPercent } from '../util/format.js';
+import { bestEpoch, majorityBaseline } from '../metrics/records.js';
+import type { DataStatsLike, EvaluationLike, HistoryLike } from '../metrics/records.js';
 
 /** Size and speed of the model the report is about. */
 export interface ModelInfo {
@@ -102,10 +102,17 @@ ${modelSection(input.model)}
 `;
 }
 
+/** " Always answering happy (the most frequent class) would score 24.9 %." — the floor beside the accuracy. */
+function baselineSentence(evaluation: EvaluationLike): string {
+  const baseline = majorityBaseline(evaluation);
+  if (!baseline) return '';
+  return ` Always answering <span id="baseline-label">${escapeHtml(baseline.label)}</span> (the most frequent class) would score <strong id="baseline">${formatPercent(baseline.accuracy)}</strong>.`;
+}
+
 function summarySection(input: ReportInput): string {
   const best = input.history ? bestEpoch(input.history) : undefined;
   const cards = [
-    input.evaluation && card(`${input.evaluationSplit ?? 'test'} accuracy`, formatPercent(input.evaluation.accuracy), `${formatCount(input.evaluation.n)} faces`),
+    input.evaluation && card(`${input.evaluationSplit ?? 'test'} accuracy`, formatPercent(input.evaluation.accuracy), `${formatCount(input.evaluation.n)} faces · majority class ${formatPercent(majorityBaseline(input.evaluation)?.accuracy ?? 0)}`),
     best && card('best epoch', String(best.epoch), `validation accuracy ${formatPercent(best.valAcc)}`),
     input.model && card('parameters', formatCount(input.model.parameters), formatBytes(input.model.bytes)),
     input.model && card('speed', `${input.model.msPerFace.toFixed(2)} ms`, 'per face'),
@@ -206,7 +213,7 @@ function testSection(input: ReportInput, assets: ReportAssets): string {
     'test',
     metricsHeading(input),
     `${input.evaluationSource ? `<p class="meta">${escapeHtml(input.evaluationSource)}</p>` : ''}
-<p class="headline">Accuracy <strong id="accuracy">${formatPercent(evaluation.accuracy)}</strong> on ${formatCount(evaluation.n)} faces.</p>
+<p class="headline">Accuracy <strong id="accuracy">${formatPercent(evaluation.accuracy)}</strong> on ${formatCount(evaluation.n)} faces.${baselineSentence(evaluation)}</p>
 <div class="row">
 <table class="numbers" id="per-class-table"><thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>faces</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>

@@ -10,7 +10,7 @@ import type { ModelMeta } from '../model/meta.js';
 import { loadModelFolder, writeModelFiles } from '../model/folder.js';
 import type { LoadedModel } from '../model/folder.js';
 import { recoverFolder, replaceFolderAtomic } from '../util/atomic.js';
-import type { EpochLog } from './history.js';
+import type { EpochLog } from '../metrics/history.js';
 
 const OPTIMIZER_JSON = 'optimizer.json';
 const OPTIMIZER_BIN = 'optimizer.bin';

@@ -3,19 +3,22 @@
 // folder (`config.json`) so that a run can be repeated, and resumed, exactly.
 import { defaultWorkers } from '../engine/native.js';
 import { badArgument } from '../errors.js';
-import type { Architecture } from '../model/architecture.js';
+import { CLASS_WEIGHTINGS, OPTIMIZERS } from '../choices.js';
+import type { ClassWeighting, Optimizer } from '../choices.js';
+import type { Architecture, RecipeExtras } from '../model/architecture.js';
 import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 import { AUGMENT_PRESET_NAMES } from '../data/augment.js';
+import { LOAD_DEFAULTS } from '../data/load.js';
 import type { AugmentPreset } from '../data/augment.js';
 import { SCHEDULES } from './schedule.js';
 import type { Schedule } from './schedule.js';
 
-/** Loss weight per class: none, 1/√frequency or 1/frequency (normalized to mean 1). */
-export const CLASS_WEIGHTINGS = ['none', 'sqrt', 'balanced'] as const;
-export type ClassWeighting = (typeof CLASS_WEIGHTINGS)[number];
+export { CLASS_WEIGHTINGS } from '../choices.js';
+export type { ClassWeighting } from '../choices.js';
 
-export interface TrainConfig {
+/** Every training setting; the ones a recipe may fix (augmentation, schedule, …) are documented in RecipeExtras. */
+export interface TrainConfig extends RecipeExtras {
   /** data set: a fer2013.csv file, a FER2013 image-folder tree or a tree of <class>/ folders */
   data: string;
   /** architecture name in the registry */
@@ -26,11 +29,9 @@ export interface TrainConfig {
   epochs: number;
   /** faces per training step */
   batchSize: number;
-  optimizer: 'adam' | 'sgd';
+  optimizer: Optimizer;
   /** step size of the optimizer */
   learningRate: number;
-  /** stop after this many epochs without a better validation accuracy; 0 = never */
-  patience: number;
   /** at most this many faces per split (stratified, deterministic); 0 = all */
   limit: number;
   /** seeds weight initialization, shuffling and data splits */
@@ -42,18 +43,6 @@ export interface TrainConfig {
   skipBad: boolean;
   /** faces per inference batch during validation */
   evalBatchSize: number;
-  /** data augmentation preset of src/data/augment.ts */
-  augment: AugmentPreset;
-  /** ε of label smoothing (0 = hard labels) */
-  labelSmoothing: number;
-  /** loss weight per class: none, 1/√frequency or 1/frequency (normalized to mean 1) */
-  classWeighting: ClassWeighting;
-  /** L2 decay added to conv and dense kernel gradients */
-  weightDecay: number;
-  /** learning-rate schedule over the whole run (see src/train/schedule.ts) */
-  schedule: Schedule;
-  /** warm-up as a fraction of all steps */
-  warmup: number;
   /** data-parallel worker threads computing each step's gradients (1 = in this thread); the results do not depend on it */
   workers: number;
   /** model folder whose weights start the run instead of a random initialization (fine-tuning); '' = none */
@@ -74,10 +63,10 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'data' | 'model' | 'out'> = {
   learningRate: 0.001,
   patience: 10,
   limit: 0,
-  seed: 42,
-  valFraction: 0.1,
-  testFraction: 0.1,
-  skipBad: false,
+  seed: LOAD_DEFAULTS.seed,
+  valFraction: LOAD_DEFAULTS.valFraction,
+  testFraction: LOAD_DEFAULTS.testFraction,
+  skipBad: LOAD_DEFAULTS.skipBad,
   evalBatchSize: 256,
   augment: 'none',
   labelSmoothing: 0,
@@ -134,7 +123,7 @@ function validateTrainConfig(c: TrainConfig): void {
   if (c.valFraction + c.testFraction >= 1) {
     throw badArgument('valFraction + testFraction', 'a sum below 1', c.valFraction + c.testFraction);
   }
-  if (c.optimizer !== 'adam' && c.optimizer !== 'sgd') throw badArgument('optimizer', '"adam" or "sgd"', c.optimizer);
+  if (!(OPTIMIZERS as readonly string[]).includes(c.optimizer)) throw badArgument('optimizer', OPTIMIZERS.map((o) => `"${o}"`).join(' or '), c.optimizer);
   const oneOf = (name: string, v: string, allowed: readonly string[]) => {
     if (!allowed.includes(v)) throw badArgument(name, `one of ${allowed.join(', ')}`, v);
   };

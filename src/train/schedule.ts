@@ -2,8 +2,10 @@
 // optimizer's rate (TF.js optimizers differ in how they hold it).
 import * as tf from '@tensorflow/tfjs-core';
 
-export const SCHEDULES = ['constant', 'cosine', 'onecycle'] as const;
-export type Schedule = (typeof SCHEDULES)[number];
+import type { Schedule } from '../choices.js';
+
+export { SCHEDULES } from '../choices.js';
+export type { Schedule } from '../choices.js';
 
 /**
  * The learning rate at `progress` ∈ [0, 1] of the run (fraction of all steps done).

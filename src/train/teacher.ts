@@ -6,7 +6,7 @@ import type { FaceSet } from '../data/dataset.js';
 import { loadModelFolder } from '../model/folder.js';
 import { predictProbabilities } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
-import { resolveModelDir } from '../model/locate.js';
+import { resolveModelDir } from '../runs/locate.js';
 
 /** The teacher's probabilities for every face of `faces` ([count × classes], row-major). */
 export async function teacherProbabilities(teacher: string, faces: FaceSet, tta: Tta, batchSize: number): Promise<Float32Array> {

@@ -11,7 +11,7 @@ import { initEngine } from '../engine/backend.js';
 import { GradientWorkers } from '../engine/workers.js';
 import { loadDataset } from '../data/load.js';
 import type { Dataset, FaceSet } from '../data/dataset.js';
-import { createRandom, shuffledIndices } from '../data/random.js';
+import { createRandom, shuffledIndices } from '../util/random.js';
 import { classCounts, facePixels } from '../data/dataset.js';
 import { AUGMENT_PRESETS, augmentFaceInto } from '../data/augment.js';
 import type { AugmentOptions } from '../data/augment.js';
@@ -23,17 +23,18 @@ import { evaluateLoaded } from '../evaluate/evaluate-model.js';
 import { storeRunEvaluation } from '../evaluate/run-evaluation.js';
 import { argmaxRows, countParameters, crossEntropy, facesToTensor, predictProbabilities } from '../model/inference.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { writeTrainingCurves } from '../report/run-charts.js';
+import { writeTrainingCurves } from '../runs/charts.js';
 import { resolveTrainConfig } from './config.js';
 import type { TrainConfig, TrainOverrides } from './config.js';
 import { initialState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { PartialEpoch, TrainState } from './checkpoint.js';
-import type { EpochLog, History } from './history.js';
+import type { EpochLog, History } from '../metrics/history.js';
 import { trainStep, trainStepOnWorkers } from './step.js';
 import type { StepOptions, StepResult } from './step.js';
 import { learningRateAt, setLearningRate } from './schedule.js';
 import { stepSeed } from './determinism.js';
 import { gatherRows, teacherProbabilities } from './teacher.js';
+import { RUN_FILES } from '../runs/layout.js';
 
 export interface TrainBeginInfo {
   config: TrainConfig;
@@ -86,7 +87,7 @@ export interface TrainResult {
   stopped: 'completed' | 'early-stopping' | 'interrupted';
 }
 
-export const RUN_FILES = { config: 'config.json', history: 'history.json', best: 'best', last: 'last', curves: 'curves.png' } as const;
+export { RUN_FILES };
 
 /** Trains an architecture from the registry on a data set and writes a run folder. */
 export async function train(options: TrainOptions): Promise<TrainResult> {

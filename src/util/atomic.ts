@@ -1,14 +1,37 @@
 // Writing files and folders so that a crash never leaves a half-written one: write under a
-// temporary name next to the target, then rename over it.
-import { mkdir, rename, rm, writeFile, readdir } from 'node:fs/promises';
+// temporary name next to the target, then rename over it. Only regular files are replaced so:
+// `/dev/stdout`, a pipe or a terminal is written in place (renaming over it would replace the
+// device link with a regular file).
+import { mkdir, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-/** Writes `data` to `path` through a temporary file and a rename. */
+/**
+ * Writes `data` to `path` through a temporary file and a rename; a symbolic link to a regular
+ * file keeps being a link (its target is replaced). A special file (device, pipe, socket) is
+ * written directly.
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await mkdir(dirname(path), { recursive: true });
+  const target = await regularTarget(path);
+  if (target === undefined) {
+    await writeFile(path, data);
+    return;
+  }
+  const tmp = `${target}.tmp-${process.pid}`;
+  await mkdir(dirname(target), { recursive: true });
   await writeFile(tmp, data);
-  await rename(tmp, path);
+  await rename(tmp, target);
+}
+
+/** The real path to replace when `path` is (or will be) a regular file; undefined for a special file. */
+async function regularTarget(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return undefined; // written in place (a folder then fails with EISDIR, naming it)
+    return await realpath(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return path;
+    throw error;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import type { Box } from '../types.js';
 import type { ImageInput } from './image.js';
 import { decodeImage } from './image.js';
-import { CHART_FONT, ensureChartFonts } from '../report/fonts.js';
+import { CHART_FONT, ensureChartFonts } from '../charts/fonts.js';
 
 /** One face to draw: its box in pixels of the upright photo and the text of its label. */
 export interface Annotation {

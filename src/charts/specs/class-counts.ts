@@ -1,7 +1,7 @@
 // Faces per class, stacked by split: shows at a glance how unbalanced the classes are (FER2013's disgust).
 import type { TopLevelSpec } from 'vega-lite';
 import { EMOTIONS } from '../../types.js';
-import type { DataStatsLike } from '../inputs.js';
+import type { DataStatsLike } from '../../metrics/records.js';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './theme.js';
 
 const SPLIT_COLORS: Record<string, string> = { train: '#4c78a8', val: '#f58518', test: '#54a24b' };

@@ -8,9 +8,9 @@ import type { DataSelection } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { refreshBatchNorm } from '../model/batch-norm-refresh.js';
 import { loadModelFolder, saveDerivedModel } from '../model/folder.js';
-import { resolveModelDir } from '../model/locate.js';
-import { evaluateLoaded } from './evaluate-model.js';
-import { round4 } from '../eval/format.js';
+import { resolveModelDir } from '../runs/locate.js';
+import { evaluateLoaded } from '../evaluate/evaluate-model.js';
+import { round4 } from '../metrics/format.js';
 
 export interface RefreshModelOptions extends DataSelection {
   /** model folder or run folder; default: the shipped model */

@@ -1,8 +1,8 @@
 // Time per epoch as bars: shows how long a run took and whether epochs slowed down (swapping, a busy machine).
 import type { TopLevelSpec } from 'vega-lite';
-import { checkHistory } from '../inputs.js';
-import type { HistoryLike } from '../inputs.js';
-import { formatDuration } from '../format.js';
+import { checkHistory } from '../../metrics/records.js';
+import type { HistoryLike } from '../../metrics/records.js';
+import { formatDuration } from '../../util/format.js';
 import { CHART_CONFIG, SERIES_COLORS, VEGA_LITE_SCHEMA } from './theme.js';
 
 /** At most about 20 labelled epochs, every 1st, 2nd, 5th, 10th, 20th, 50th… (Vega's overlap removal leaves ordinal labels crowded). */

@@ -1,8 +1,8 @@
 // Precision, recall and F1 of every class as grouped bars: which emotions the model gets and which it misses.
 import type { TopLevelSpec } from 'vega-lite';
-import { checkEvaluation } from '../inputs.js';
-import type { EvaluationLike } from '../inputs.js';
-import { formatCount, formatPercent } from '../format.js';
+import { checkEvaluation } from '../../metrics/records.js';
+import type { EvaluationLike } from '../../metrics/records.js';
+import { formatCount, formatPercent } from '../../util/format.js';
 import { CHART_CONFIG, METRIC_COLORS, VEGA_LITE_SCHEMA } from './theme.js';
 
 /** One bar in the spec's data. */

@@ -1,15 +1,16 @@
 // The pictures the CLI writes next to a run and an evaluation, under fixed names.
 import { join } from 'node:path';
-import type { EvaluationLike, HistoryLike } from './inputs.js';
-import { writeChart } from './render.js';
-import type { ChartFiles } from './render.js';
-import { confusionMatrixSpec } from './specs/confusion-matrix.js';
-import { perClassSpec } from './specs/per-class.js';
-import { trainingCurvesSpec } from './specs/training-curves.js';
+import type { EvaluationLike, HistoryLike } from '../metrics/records.js';
+import { writeChart } from '../charts/render.js';
+import type { ChartFiles } from '../charts/render.js';
+import { confusionMatrixSpec } from '../charts/specs/confusion-matrix.js';
+import { perClassSpec } from '../charts/specs/per-class.js';
+import { trainingCurvesSpec } from '../charts/specs/training-curves.js';
+import { CURVES_BASENAME } from './layout.js';
 
 /** Writes `<runDir>/curves.svg` and `curves.png`; `emoscope train` calls it after every epoch. */
 export async function writeTrainingCurves(runDir: string, history: HistoryLike): Promise<ChartFiles> {
-  return writeChart(trainingCurvesSpec(history), join(runDir, 'curves'));
+  return writeChart(trainingCurvesSpec(history), join(runDir, CURVES_BASENAME));
 }
 
 /** The pictures of one evaluation. */

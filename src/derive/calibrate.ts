@@ -5,14 +5,14 @@ import { loadDataset } from '../data/load.js';
 import { classCounts, dataSelection } from '../data/dataset.js';
 import type { DataSelection } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';
-import { crossCheckOffsets, fitClassOffsets } from '../eval/calibrate.js';
-import type { CalibrationFit, OffsetScore } from '../eval/calibrate.js';
+import { crossCheckOffsets, fitClassOffsets } from '../metrics/calibrate.js';
+import type { CalibrationFit, OffsetScore } from '../metrics/calibrate.js';
 import { addClassOffsets } from '../model/class-offsets.js';
 import { loadModelFolder, saveDerivedModel } from '../model/folder.js';
-import { resolveModelDir } from '../model/locate.js';
+import { resolveModelDir } from '../runs/locate.js';
 import { predictProbabilities } from '../model/inference.js';
 import { EMOTIONS } from '../types.js';
-import { round4 } from '../eval/format.js';
+import { round4 } from '../metrics/format.js';
 import type { Emotion, Split } from '../types.js';
 
 export interface CalibrateOptions extends DataSelection {

@@ -2,8 +2,8 @@
 // with the best epoch (highest validation accuracy) marked so that over-fitting after it is plain to see.
 import type { TopLevelSpec } from 'vega-lite';
 import type { NonNormalizedSpec } from 'vega-lite/types_unstable/spec/index.js';
-import { bestEpoch, checkHistory } from '../inputs.js';
-import type { HistoryLike } from '../inputs.js';
+import { bestEpoch, checkHistory } from '../../metrics/records.js';
+import type { HistoryLike } from '../../metrics/records.js';
 import { CHART_CONFIG, SERIES_COLORS, VEGA_LITE_SCHEMA } from './theme.js';
 
 /** One point of a curve in the spec's data: `series` is "train" or "validation". */

@@ -3,10 +3,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EmoscopeError } from '../errors.js';
+import { RUN_FILES } from './layout.js';
 import { parseModelMeta } from '../model/meta.js';
 import type { ModelMeta } from '../model/meta.js';
-import { checkHistory } from './inputs.js';
-import type { HistoryLike } from './inputs.js';
+import { checkHistory } from '../metrics/records.js';
+import type { HistoryLike } from '../metrics/records.js';
 
 /** The parts of a run folder the report shows. */
 export interface RunFolder {
@@ -29,19 +30,19 @@ export interface RunFolder {
  */
 export async function readRunFolder(runDir: string): Promise<RunFolder> {
   const dir = resolve(runDir);
-  const modelDir = join(dir, 'best');
+  const modelDir = join(dir, RUN_FILES.best);
   if (!(await isFile(join(modelDir, 'model.json')))) {
     const what = (await isDirectory(dir)) ? 'it has no best/model.json' : 'no such folder';
     throw new EmoscopeError('NOT_FOUND', `No run at ${dir}: ${what} (expected a run folder as \`emoscope train --out\` writes it, with best/model.json)`);
   }
   const metaPath = join(modelDir, 'emoscope.json');
   const meta = parseModelMeta(await readJson(metaPath), metaPath);
-  const configPath = join(dir, 'config.json');
+  const configPath = join(dir, RUN_FILES.config);
   const config = await readJson(configPath, true);
   if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config))) {
     throw new EmoscopeError('BAD_DATA', `${configPath}: expected a JSON object but received ${JSON.stringify(config).slice(0, 40)}`);
   }
-  const historyPath = join(dir, 'history.json');
+  const historyPath = join(dir, RUN_FILES.history);
   const history = (await readJson(historyPath, true)) as HistoryLike | undefined;
   if (history !== undefined) checkHistory(history, historyPath);
   let modelBytes = 0;

@@ -16,7 +16,7 @@ export interface History {
 }
 
 /** The epoch with the highest validation accuracy (the first one on ties), or undefined before any epoch. */
-export function bestEpoch(history: History): EpochLog | undefined {
+export function bestEpoch(history: { readonly epochs: readonly EpochLog[] }): EpochLog | undefined {
   let best: EpochLog | undefined;
   for (const e of history.epochs) if (!best || e.valAcc > best.valAcc) best = e;
   return best;

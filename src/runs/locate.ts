@@ -4,8 +4,9 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmoscopeError } from '../errors.js';
+import { RUN_FILES } from './layout.js';
 
-/** The package's root folder (this file is compiled to dist/src/model/). */
+/** The package's root folder (this file is compiled to dist/src/runs/). */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The model emoscope ships and uses when no `--model` is given. */
@@ -16,7 +17,7 @@ export async function resolveModelDir(arg?: string): Promise<string> {
   if (arg === undefined) return DEFAULT_MODEL_DIR;
   const dir = resolve(arg);
   if (await isFile(join(dir, 'model.json'))) return dir;
-  if (await isFile(join(dir, 'best', 'model.json'))) return join(dir, 'best');
+  if (await isFile(join(dir, RUN_FILES.best, 'model.json'))) return join(dir, RUN_FILES.best);
   throw new EmoscopeError('NOT_FOUND', `No model at ${dir}: expected a model folder (with model.json) or a run folder (with best/model.json)`);
 }
 

@@ -1,9 +1,9 @@
 // The confusion matrix as a heatmap: rows are true classes, columns predicted ones; either raw counts
 // or each row divided by its total, which puts every class's recall on the diagonal.
 import type { TopLevelSpec } from 'vega-lite';
-import { checkEvaluation, rowTotals } from '../inputs.js';
-import type { EvaluationLike } from '../inputs.js';
-import { formatCount, formatPercent } from '../format.js';
+import { checkEvaluation, rowTotals } from '../../metrics/records.js';
+import type { EvaluationLike } from '../../metrics/records.js';
+import { formatCount, formatPercent } from '../../util/format.js';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './theme.js';
 
 /** One cell of the matrix in the spec's data. `fraction` is `count` over its row's total (null for an empty row). */

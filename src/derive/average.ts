@@ -9,9 +9,9 @@ import { EmoscopeError, badArgument } from '../errors.js';
 import { setAverageWeights } from '../model/average.js';
 import { loadModelFolder, saveDerivedModel } from '../model/folder.js';
 import type { LoadedModel } from '../model/folder.js';
-import { resolveModelDir } from '../model/locate.js';
-import { evaluateLoaded } from './evaluate-model.js';
-import { round4 } from '../eval/format.js';
+import { resolveModelDir } from '../runs/locate.js';
+import { evaluateLoaded } from '../evaluate/evaluate-model.js';
+import { round4 } from '../metrics/format.js';
 import type { Split } from '../types.js';
 
 export interface AverageOptions extends DataSelection {

@@ -1,8 +1,8 @@
-// The data the charts and the report are drawn from: a run's history.json and an `evaluate --json`
+// The records the charts and the report are drawn from: a run's history.json and an `evaluate --json`
 // report, with the training and evaluation modules' own types for one line of each.
 import { EmoscopeError } from '../errors.js';
-import type { EpochLog } from '../train/history.js';
-import type { ClassMetrics } from '../eval/metrics.js';
+import type { EpochLog } from './history.js';
+import type { ClassMetrics } from './metrics.js';
 
 /** One line of a run's `history.json`: the means over an epoch. */
 export type EpochRecord = EpochLog;
@@ -27,12 +27,7 @@ export interface EvaluationLike {
   perClass: Readonly<Record<string, ClassMetrics>>;
 }
 
-/** The epoch with the highest validation accuracy (the first of equals), or undefined for an empty history. */
-export function bestEpoch(history: HistoryLike): EpochRecord | undefined {
-  let best: EpochRecord | undefined;
-  for (const e of history.epochs) if (!best || e.valAcc > best.valAcc) best = e;
-  return best;
-}
+export { bestEpoch } from './history.js';
 
 /** Throws unless the history has at least one epoch; `what` names the caller's input in the message. */
 export function checkHistory(history: HistoryLike, what = 'history'): void {
@@ -59,6 +54,18 @@ export function checkEvaluation(evaluation: EvaluationLike, what = 'evaluation')
 /** Sum of each confusion-matrix row: the number of true faces per class. */
 export function rowTotals(evaluation: EvaluationLike): number[] {
   return evaluation.confusionMatrix.map((row) => row.reduce((a, b) => a + b, 0));
+}
+
+/**
+ * The accuracy of always answering the most frequent true class: the floor a model must beat
+ * (FER2013's PrivateTest: happy, 0.249). Undefined for an evaluation without faces.
+ */
+export function majorityBaseline(evaluation: EvaluationLike): { label: string; accuracy: number } | undefined {
+  const totals = rowTotals(evaluation);
+  const n = totals.reduce((a, b) => a + b, 0);
+  if (n === 0) return undefined;
+  const top = totals.reduce((best, t, i) => (t > totals[best]! ? i : best), 0);
+  return { label: evaluation.labels[top]!, accuracy: totals[top]! / n };
 }
 
 /** Faces per class in each split of a data set, e.g. `{ train: { angry: 3995, … }, val: {…}, test: {…} }`. */

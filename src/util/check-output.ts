@@ -1,0 +1,84 @@
+// Output paths checked before any work starts: a long run must not process every photo or train
+// every epoch and then fail on an unwritable `--json` or `--out`. Each command checks its outputs
+// with `checkOutput` first; a problem is a BAD_OUTPUT error that names the flag, the path and what
+// is wrong (read-only file system, no permission, a folder where a file was expected, …).
+import { constants } from 'node:fs';
+import { access, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { EmoscopeError } from '../errors.js';
+
+/** What the output is: one file (`-` = stdout), or a folder the command writes files into. */
+export type OutputKind = 'file' | 'folder';
+
+/**
+ * Checks that `path` can be written as a `kind` output of `flag` (e.g. `--json`). A missing file
+ * or folder is fine when its nearest existing parent is a writable folder (it will be created,
+ * as `mkdir -p` would); special files (`/dev/stdout`, pipes) only need to be writable themselves.
+ * @throws EmoscopeError BAD_OUTPUT naming the flag, the path and the problem
+ */
+export async function checkOutput(path: string, kind: OutputKind, flag: string): Promise<void> {
+  if (kind === 'file' && path === '-') return;
+  const fail = (problem: string): never => {
+    throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${flag} ${path}: ${problem}`);
+  };
+  if (path === '') fail('expected a path but received an empty one');
+  const info = await statOrUndefined(path);
+  if (info !== undefined) {
+    if (kind === 'folder') {
+      if (!info.isDirectory()) fail('it exists and is not a folder (ENOTDIR)');
+      return writable(path, path, fail);
+    }
+    if (info.isDirectory()) fail('it is a folder; expected a file name (EISDIR)');
+    if (!info.isFile()) return writable(path, path, fail); // a device, a pipe: written in place
+    return writable(dirname(await realpath(path)), path, fail); // replaced through a temporary file beside it
+  }
+  // Missing: its nearest existing ancestor must be a folder we may create entries in.
+  let ancestor = dirname(resolve(path));
+  let found = await statOrUndefined(ancestor);
+  while (found === undefined && dirname(ancestor) !== ancestor) {
+    ancestor = dirname(ancestor);
+    found = await statOrUndefined(ancestor);
+  }
+  if (found !== undefined && !found.isDirectory()) fail(`${ancestor} is a file, not a folder (ENOTDIR)`);
+  return writable(ancestor, path, fail);
+}
+
+/** Fails unless `target` (a folder, or a special file) may be written by this process. */
+async function writable(target: string, path: string, fail: (problem: string) => never): Promise<void> {
+  try {
+    await access(target, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = target === path ? 'it' : target;
+    if (code === 'EROFS') fail(`${where} is on a read-only file system (EROFS)`);
+    if (code === 'EACCES' || code === 'EPERM') fail(`no permission to write ${where === 'it' ? 'it' : `in ${where}`} (${code})`);
+    fail(`${where} cannot be written (${code ?? (error as Error).message})`);
+  }
+}
+
+/** stat, or undefined when the path (or one of its parents) does not exist or is not a folder. */
+async function statOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** The real paths of `files` (resolved when they do not exist), for `checkNotAnInput`. */
+export async function realPaths(files: readonly string[]): Promise<Set<string>> {
+  return new Set(await Promise.all(files.map((f) => realpath(f).catch(() => resolve(f)))));
+}
+
+/**
+ * Fails when output `path` would be one of the inputs (`realPaths` of them): `predict x.jpg
+ * --json x.jpg` must not replace the photo.
+ */
+export async function checkNotAnInput(path: string, flag: string, inputs: ReadonlySet<string>): Promise<void> {
+  if (path === '-') return;
+  const target = await realpath(path).catch(() => resolve(path));
+  if (inputs.has(target)) throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${flag} ${path}: it is one of the inputs, which emoscope never overwrites`);
+}

@@ -1,0 +1,186 @@
+// Outputs (the home of their defects): what predict and the other commands write, tested without
+// running a model: the table for people, the choice of what stdout carries, output paths checked
+// before any work (BAD_OUTPUT), atomic writes only for regular files, annotated-file names that
+// never meet an input, and model folders that record no absolute paths.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { chmod, lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { EmoscopeError } from '../src/errors.js';
+import { formatResultsTable, printable } from '../src/cli/table.js';
+import { stdoutUse } from '../src/cli/output.js';
+import { summaryLine } from '../src/cli/predict.js';
+import { planAnnotatedNames } from '../src/cli/annotated.js';
+import { checkNotAnInput, checkOutput, realPaths } from '../src/util/check-output.js';
+import { writeFileAtomic } from '../src/util/atomic.js';
+import { portablePath, portablePaths } from '../src/util/portable-path.js';
+import type { EmotionScores, PhotoResult } from '../src/types.js';
+import { REPO_ROOT, tempDir } from './helpers/paths.js';
+
+const run = promisify(execFile);
+
+function scores(top: keyof EmotionScores, second: keyof EmotionScores): EmotionScores {
+  const s: EmotionScores = { angry: 0.01, disgust: 0.01, fear: 0.02, happy: 0.02, sad: 0.03, surprise: 0.01, neutral: 0.05 };
+  s[top] = 0.7;
+  s[second] = 0.15;
+  return s;
+}
+
+const RESULTS: PhotoResult[] = [
+  { file: 'holiday/couple.jpg', width: 640, height: 446, faces: [
+    { box: { x: 82, y: 183, width: 188, height: 188 }, score: 0.95, emotion: 'happy', scores: scores('happy', 'neutral') },
+    { box: { x: 379, y: 128, width: 181, height: 181 }, score: 0.96, emotion: 'sad', scores: scores('sad', 'angry') },
+  ] },
+  { file: 'wall.png', width: 200, height: 150, faces: [] },
+  { file: 'bad\u001b[31m.png', width: 0, height: 0, faces: [], error: 'bad.png: not an image', errorCode: 'UNSUPPORTED_IMAGE' },
+];
+
+test('the table: a row per face (photo, face number, emotion, confidence, runner-up, box), a row per faceless or unreadable photo', () => {
+  const lines = formatResultsTable(RESULTS).trimEnd().split('\n');
+  assert.deepEqual(lines[0]!.split(/\s{2,}/), ['photo', 'face', 'emotion', 'confidence', 'runner-up', 'box']);
+  assert.deepEqual(lines[1]!.split(/\s{2,}/), ['holiday/couple.jpg', '1', 'happy', '70.0%', 'neutral 15.0%', '188×188 at 82,183']);
+  assert.deepEqual(lines[2]!.split(/\s{2,}/), ['holiday/couple.jpg', '2', 'sad', '70.0%', 'angry 15.0%', '181×181 at 379,128']);
+  assert.deepEqual(lines[3]!.split(/\s{2,}/), ['wall.png', '-', 'no face found']);
+  assert.deepEqual(lines[4]!.split(/\s{2,}/), ['bad\\x1b[31m.png', '-', 'unreadable'], 'an escape sequence in a name is shown, not obeyed');
+  const emotionColumn = lines[0]!.indexOf('emotion');
+  for (const line of lines.slice(1)) assert.equal(line.slice(emotionColumn - 2, emotionColumn), '  ', `columns aligned: ${line}`);
+  assert.equal(printable('a\nb'), 'a\\x0ab');
+});
+
+test('stdout: a table on a terminal, JSON in a pipe unless a file takes the JSON, the one output given as -', () => {
+  assert.equal(stdoutUse({}, true), 'table');
+  assert.equal(stdoutUse({}, false), 'json');
+  assert.equal(stdoutUse({ csv: 'faces.csv' }, false), 'json', 'as before: --csv alone leaves the JSON on stdout');
+  assert.equal(stdoutUse({ json: 'faces.json' }, false), 'none');
+  assert.equal(stdoutUse({ jsonl: 'faces.jsonl' }, false), 'none', '--jsonl to a file: nothing piles up for stdout');
+  assert.equal(stdoutUse({ json: 'faces.json' }, true), 'table');
+  assert.equal(stdoutUse({ json: '-' }, true), 'json', '--json - forces JSON on a terminal');
+  assert.equal(stdoutUse({ csv: '-' }, true), 'csv');
+  assert.equal(stdoutUse({ jsonl: '-', json: 'f.json' }, false), 'jsonl');
+  assert.throws(() => stdoutUse({ json: '-', csv: '-' }, false), (e: EmoscopeError) => e.code === 'BAD_ARGUMENT' && /--json -, --csv -/.test(e.message));
+});
+
+test('the summary line counts photos and faces and names the files written', () => {
+  assert.equal(summaryLine({ photos: 3, faces: 2, failed: 1 }, ['faces.json', '2 annotated photos in out']), '3 photos, 2 faces, 1 unreadable; wrote faces.json, 2 annotated photos in out');
+  assert.equal(summaryLine({ photos: 1, faces: 1, failed: 0 }, []), '1 photo, 1 face');
+});
+
+function badOutput(pattern: RegExp): (e: unknown) => boolean {
+  return (e) => e instanceof EmoscopeError && e.code === 'BAD_OUTPUT' && pattern.test(e.message);
+}
+
+test('outputs are checked up front: a folder for a file (EISDIR), a file for a folder or a parent (ENOTDIR), each named', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'a-file');
+  await writeFile(file, 'x');
+  await assert.rejects(checkOutput(dir, 'file', '--json'), badOutput(new RegExp(`Cannot write --json ${dir}: it is a folder.*EISDIR`)));
+  await assert.rejects(checkOutput(join(file, 'faces.csv'), 'file', '--csv'), badOutput(new RegExp(`--csv ${file}/faces.csv: ${file} is a file, not a folder \\(ENOTDIR\\)`)));
+  await assert.rejects(checkOutput(join(file, 'deeper', 'run'), 'folder', '--out'), badOutput(/ENOTDIR/));
+  await assert.rejects(checkOutput(file, 'folder', '--out'), badOutput(/a-file: it exists and is not a folder/));
+  // Fine: a new file in an existing folder, missing parents (created later), an existing file, stdout.
+  await checkOutput(join(dir, 'new', 'deeper', 'faces.json'), 'file', '--json');
+  await checkOutput(file, 'file', '--json');
+  await checkOutput(join(dir, 'run'), 'folder', '--out');
+  await checkOutput('-', 'file', '--json');
+});
+
+test('an output in a folder this user may not write is refused before work starts (EACCES), also for root via an unprivileged child', async () => {
+  const dir = await tempDir();
+  const locked = join(dir, 'locked');
+  await mkdir(locked);
+  await chmod(locked, 0o555);
+  await chmod(dir, 0o755);
+  const script = `import { checkOutput } from ${JSON.stringify(join(REPO_ROOT, 'dist', 'src', 'util', 'check-output.js'))};
+    try { await checkOutput(${JSON.stringify(join(locked, 'faces.json'))}, 'file', '--json'); console.log('accepted'); }
+    catch (e) { console.log(e.code + ': ' + e.message); }`;
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], asNobody);
+  assert.equal(stdout.trim(), `BAD_OUTPUT: Cannot write --json ${join(locked, 'faces.json')}: no permission to write in ${locked} (EACCES)`);
+});
+
+test('an output that is one of the inputs is refused', async () => {
+  const dir = await tempDir();
+  const photo = join(dir, 'x.jpg');
+  await writeFile(photo, 'jpeg');
+  await symlink(photo, join(dir, 'link.jpg'));
+  const inputs = await realPaths([photo]);
+  await assert.rejects(checkNotAnInput(photo, '--json', inputs), badOutput(/--json .*x\.jpg: it is one of the inputs/));
+  await assert.rejects(checkNotAnInput(join(dir, 'link.jpg'), '--csv', inputs), badOutput(/one of the inputs/), 'also through a symbolic link');
+  await checkNotAnInput(join(dir, 'faces.json'), '--json', inputs);
+});
+
+test('annotated names: a/x.jpg and b/x.jpg get different, stable names; a name that is an input is refused', async () => {
+  const dir = await tempDir();
+  const a = join(dir, 'a', 'x.jpg');
+  const b = join(dir, 'b', 'x.jpg');
+  const out = join(dir, 'a');
+  const plan = await planAnnotatedNames([a, b], out, await realPaths([a, b]));
+  const [na, nb] = [plan.get(a)!, plan.get(b)!];
+  assert.notEqual(na, nb);
+  assert.match(na, /\/a\/x\.[0-9a-f]{8}$/);
+  assert.notEqual(`${na}.jpg`, a, 'never the input itself, even with --out in the input folder');
+  const again = await planAnnotatedNames([b], out, await realPaths([b]));
+  assert.equal(again.get(b), nb, 'the same photo gets the same name in a later run, and no other photo does');
+  // An input that happens to carry the planned name (e.g. an earlier output given as input) is never replaced.
+  await mkdir(join(dir, 'a'), { recursive: true });
+  await writeFile(`${na}.jpg`, 'an input');
+  await assert.rejects(planAnnotatedNames([a, `${na}.jpg`], out, await realPaths([a, `${na}.jpg`])), badOutput(/would replace the input/));
+  await writeFile(`${na}.face1.png`, 'an input');
+  await assert.rejects(planAnnotatedNames([a, `${na}.face1.png`], out, await realPaths([a, `${na}.face1.png`])), badOutput(/would replace the input/));
+});
+
+test('atomic writes replace regular files but write special files in place: a named pipe stays a pipe, a link stays a link', async () => {
+  const dir = await tempDir();
+  const fifo = join(dir, 'pipe');
+  await run('mkfifo', [fifo]);
+  const reader = spawn('cat', [fifo]); // a reader on the pipe, so that the writer does not block
+  const read = new Promise<string>((done) => {
+    let text = '';
+    reader.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    reader.on('close', () => done(text));
+  });
+  await writeFileAtomic(fifo, '[1, 2]\n');
+  const stillFifo = (await lstat(fifo)).isFIFO();
+  if (!stillFifo) reader.kill(); // replaced: the reader would wait forever on the old pipe
+  assert.ok(stillFifo, 'still a named pipe, not replaced by a regular file');
+  assert.equal(await read, '[1, 2]\n');
+
+  const target = join(dir, 'real.json');
+  await writeFile(target, 'old');
+  await symlink(target, join(dir, 'link.json'));
+  await writeFileAtomic(join(dir, 'link.json'), 'new');
+  assert.equal(await readlink(join(dir, 'link.json')), target);
+  assert.equal(await readFile(target, 'utf8'), 'new');
+});
+
+test('model folders record no absolute paths: inside the working folder relative, elsewhere the last two parts', () => {
+  assert.equal(portablePath('/work/main/runs/tuned', '/work/main'), 'runs/tuned');
+  assert.equal(portablePath('/work/shared/datasets/fer2013', '/work/main'), 'datasets/fer2013');
+  assert.equal(portablePath('../shared/datasets/fer2013', '/work/main'), 'datasets/fer2013');
+  const meta = { data: '/data/fer2013', config: { out: '/work/main/runs/x', model: 'emo-vgg', init: '' }, refreshedFrom: ['/tmp/a/best'], splits: { val: 'FER2013 PublicTest' } };
+  assert.deepEqual(portablePaths(meta, '/work/main'), { data: 'data/fer2013', config: { out: 'runs/x', model: 'emo-vgg', init: '' }, refreshedFrom: ['a/best'], splits: { val: 'FER2013 PublicTest' } });
+});
+
+test("the shipped model's emoscope.json holds no absolute path", async () => {
+  const text = await readFile(join(REPO_ROOT, 'models', 'default', 'emoscope.json'), 'utf8');
+  const paths: string[] = [];
+  JSON.parse(text, (_key, value: unknown) => {
+    if (typeof value === 'string' && (value.startsWith('/') || value.startsWith('../') || /^[A-Za-z]:\\/.test(value))) paths.push(value);
+    return value;
+  });
+  assert.deepEqual(paths, []);
+});
+
+test('a saved model folder records its training paths without the absolute part', async () => {
+  const { saveTinyModel } = await import('./predict-fixtures.js');
+  const { loadModelFolder, saveModelFolder } = await import('../src/model/folder.js');
+  const source = await loadModelFolder(await saveTinyModel());
+  const dir = join(await tempDir(), 'model');
+  const training = { data: join(REPO_ROOT, '..', 'elsewhere', 'fer2013'), config: { out: join(process.cwd(), 'runs', 'x') } };
+  await saveModelFolder(dir, source.model, { ...source.meta, training });
+  source.model.dispose();
+  const saved = JSON.parse(await readFile(join(dir, 'emoscope.json'), 'utf8')) as { training: typeof training };
+  assert.deepEqual(saved.training, { data: 'elsewhere/fer2013', config: { out: 'runs/x' } });
+});
