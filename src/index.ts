@@ -61,3 +61,7 @@ export { initEngine } from './engine/backend.js';
 
 // Photos
 export * from './predict/index.js';
+
+// The HTTP API
+export { buildServer, SERVE_DEFAULTS } from './serve/index.js';
+export type { ServeOptions, ServeHandle, ModelInfo } from './serve/index.js';

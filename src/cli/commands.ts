@@ -9,6 +9,7 @@ import { registerTemperature } from './temperature.js';
 import { registerData } from './data.js';
 import { registerPredict } from './predict.js';
 import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 import { registerVersion } from './version.js';
 
 /** Adds one command (or a group) to the program; `setExitCode` lets a command end with a non-zero code without throwing. */
@@ -24,5 +25,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerData,
   registerPredict,
   registerReport,
+  registerServe,
   registerVersion,
 ];

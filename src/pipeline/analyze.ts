@@ -2,6 +2,7 @@
 // each face from the full pixels (face-region.ts), classify. The one pipeline that `emoscope predict`,
 // the library's recognizer and the browser run; only the Photo (how pixels are decoded and scaled)
 // and the gray resizer differ between Node (sharp) and the browser (canvas).
+import type { Tta } from '../choices.js';
 import type { Box, FaceResult } from '../types.js';
 import type { Detection, FaceDetector } from '../vision/detector.js';
 import { cropFaceWith } from '../vision/face-region.js';
@@ -23,27 +24,56 @@ export interface AnalyzeOptions {
   faceCheck: boolean;
   largestFace: boolean;
   margin: number;
+  tta: Tta;
+}
+
+/**
+ * Milliseconds each step of one photo took, filled in when asked for (`recognize(input, { timings })`).
+ * The full decode runs beside detection, so the steps overlap: their sum can exceed `total`.
+ */
+export interface PhotoTimings {
+  /** reading the header and decoding the full pixels */
+  decode: number;
+  /** finding the faces, from the start of detection to its boxes (the thumbnail included) */
+  detect: number;
+  /** cropping the faces and running the classifier */
+  classify: number;
+  /** the whole call */
+  total: number;
 }
 
 /** The faces of `photo`, left to right, boxes in whole pixels of the photo. Rejects like `photo`'s views. */
-export async function analyzePhoto(photo: Photo, pipeline: FacePipeline, o: AnalyzeOptions): Promise<FaceResult[]> {
+export async function analyzePhoto(
+  photo: Photo,
+  pipeline: FacePipeline,
+  o: AnalyzeOptions,
+  t?: PhotoTimings,
+  start = performance.now(),
+): Promise<FaceResult[]> {
   // The full decode starts now (on sharp's threads in Node) while the detector searches the thumbnail.
   const pixels = photo.pixels();
-  pixels.catch(() => undefined); // its error, if any, is met below or by the thumbnail's
+  // its error, if any, is met below or by the thumbnail's
+  pixels.then(() => t && !t.total && (t.decode = performance.now() - start), () => undefined);
+  const detectStart = performance.now();
   let found = await pipeline.detector.detect(photo, { minScore: o.minFaceScore, tiles: o.tiles, faceCheck: o.faceCheck });
+  if (t) t.detect = performance.now() - detectStart;
   if (o.largestFace && found.length > 1) found = [largest(found)];
   found.sort((a, b) => a.box.x - b.box.x);
-  return found.length === 0 ? [] : describeFaces(pipeline, await pixels, found, photo.width, o.margin);
+  const image = found.length === 0 ? undefined : await pixels; // no face: the full pixels are not waited for
+  const classifyStart = performance.now();
+  const faces = image === undefined ? [] : await describeFaces(pipeline, image, found, photo.width, o.margin, o.tta);
+  if (t) Object.assign(t, { classify: performance.now() - classifyStart, total: performance.now() - start });
+  return faces;
 }
 
 /** Crops and classifies the faces; boxes come in photo pixels, `image` may be smaller. */
-async function describeFaces(p: FacePipeline, image: RgbImage, found: Detection[], photoWidth: number, margin: number): Promise<FaceResult[]> {
+async function describeFaces(p: FacePipeline, image: RgbImage, found: Detection[], photoWidth: number, margin: number, tta: Tta): Promise<FaceResult[]> {
   const size = p.classifier.size;
   const k = image.width / photoWidth;
   const crops = await Promise.all(found.map((d) => cropFaceWith(p.resizeGray, image, scaleBox(d.box, k, false), size, margin)));
   const pixels = new Uint8Array(crops.length * size * size);
   crops.forEach((c, i) => pixels.set(c, i * size * size));
-  const scores = p.classifier.classify(pixels, crops.length);
+  const scores = p.classifier.classify(pixels, crops.length, tta);
   return found.map((d, i) => ({
     box: scaleBox(d.box, 1, true),
     score: round4(d.score),

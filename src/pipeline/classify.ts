@@ -11,7 +11,7 @@ import { EMOTIONS } from '../types.js';
 import type { Emotion, EmotionScores } from '../types.js';
 
 /** Emotions of faces already cropped: `count` faces of size×size gray bytes, one after another. */
-export type ClassifyFaces = (pixels: Uint8Array, count: number) => EmotionScores[];
+export type ClassifyFaces = (pixels: Uint8Array, count: number, tta?: Tta) => EmotionScores[];
 
 /** A classifier ready for faces: its scoring function, and dispose() to free the folded weights. */
 export interface FaceClassifier {
@@ -31,8 +31,8 @@ export function faceClassifier(model: tfl.LayersModel, meta: ModelMeta, name: st
   const classes = meta.labels.length;
   return {
     size: meta.preprocessing.size,
-    classify(pixels, count) {
-      const probs = predictProbabilities(classifier, { pixels, count }, meta.preprocessing, batchSize, tta);
+    classify(pixels, count, callTta = tta) {
+      const probs = predictProbabilities(classifier, { pixels, count }, meta.preprocessing, batchSize, callTta);
       return Array.from({ length: count }, (_, i) => toScores(probs.subarray(i * classes, (i + 1) * classes), meta));
     },
     dispose: () => classifier.dispose(),

@@ -5,7 +5,7 @@
 //   const result = await recognizer.recognize('samples/couple.jpg');
 //   result.faces.map((f) => f.emotion);   // e.g. ['happy', 'happy']
 export { loadRecognizer, WORKING_MAX_SIDE } from './recognizer.js';
-export type { Recognizer } from './recognizer.js';
+export type { Recognizer, CallOptions, PhotoTimings } from './recognizer.js';
 export { DEFAULT_RECOGNIZER_OPTIONS, resolveRecognizerOptions } from './options.js';
 export type { RecognizerOptions, ResolvedRecognizerOptions } from './options.js';
 export { resultsToCsv, CSV_HEADER } from './csv.js';

@@ -8,7 +8,7 @@ import { loadModelFolder } from '../model/folder.js';
 import { resolveModelDir } from '../runs/locate.js';
 import type { ModelMeta } from '../model/meta.js';
 import { analyzePhoto } from '../pipeline/analyze.js';
-import type { FacePipeline } from '../pipeline/analyze.js';
+import type { FacePipeline, PhotoTimings } from '../pipeline/analyze.js';
 import { faceClassifier } from '../pipeline/classify.js';
 import { WORKING_MAX_SIDE } from '../pipeline/options.js';
 import type { EmotionScores, PhotoResult } from '../types.js';
@@ -20,6 +20,10 @@ import { resolveRecognizerOptions } from './options.js';
 import type { RecognizerOptions, ResolvedRecognizerOptions } from './options.js';
 
 export { WORKING_MAX_SIDE };
+export type { PhotoTimings };
+
+/** Settings one `recognize` call may change without reloading anything (e.g. per HTTP request). */
+export type CallOptions = Pick<RecognizerOptions, 'minFaceScore' | 'largestFace' | 'tta'>;
 
 /** A loaded detector and classifier. */
 export interface Recognizer {
@@ -39,7 +43,7 @@ export interface Recognizer {
    *   //   { box: { x: 711, y: 241, width: 339, height: 339 }, score: 0.9687, emotion: 'neutral', scores: { … } }] }
    *   // (boxes and detector scores as measured; emotion numbers illustrative, they depend on the model)
    */
-  recognize(input: ImageInput): Promise<PhotoResult>;
+  recognize(input: ImageInput, call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult>;
   recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;
   /**
    * The results of `inputs` one by one, as each is done (`file` as in an array: `<buffer N>`), the
@@ -77,10 +81,10 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     }
   }
 
-  async function analyze(photo: Photo): Promise<PhotoResult> {
+  async function analyze(photo: Photo, c: ResolvedRecognizerOptions = o, t?: PhotoTimings, start?: number): Promise<PhotoResult> {
     const file = photo.name;
     try {
-      const faces = await analyzePhoto(photo, pipeline, o);
+      const faces = await analyzePhoto(photo, pipeline, c, t, start);
       return { file, width: photo.width, height: photo.height, faces };
     } catch (error) {
       return failed(file, error);
@@ -102,13 +106,18 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     }
   }
 
-  async function recognize(input: ImageInput): Promise<PhotoResult>;
+  async function recognize(input: ImageInput, call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult>;
   async function recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;
-  async function recognize(inputs: ImageInput | readonly ImageInput[]): Promise<PhotoResult | PhotoResult[]> {
+  async function recognize(inputs: ImageInput | readonly ImageInput[], call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult | PhotoResult[]> {
     if (!Array.isArray(inputs)) {
+      const start = performance.now();
+      const { timings, ...overrides } = call ?? {};
+      const c = call ? resolveRecognizerOptions({ ...o, ...overrides }) : o;
       const input = checkInput(inputs as ImageInput);
       const opened = await open(input, inputName(input));
-      return 'thumbnail' in opened ? analyze(opened) : opened;
+      // the header's time; the full decode's end is filled in when it comes
+      if (timings) Object.assign(timings, { decode: performance.now() - start, detect: 0, classify: 0, total: 0 });
+      return 'thumbnail' in opened ? analyze(opened, c, timings, start) : opened;
     }
     const results: PhotoResult[] = [];
     for await (const result of recognizeEach(inputs as readonly ImageInput[])) results.push(result);

@@ -1,0 +1,60 @@
+// POST /v1/analyze: a photo in (a multipart field named `image`, or the raw body with an image/*
+// Content-Type), predict's result for it out, with the time each step took. In a scope of its own
+// whose only body parsers are those two: any other Content-Type is 415.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import { EmoscopeError } from '../../errors.js';
+import type { CallOptions, PhotoTimings } from '../../predict/recognizer.js';
+import type { ServeContext } from '../context.js';
+import { ANALYZE_BODY_DOC, ANALYZE_QUERY_SCHEMA, ANALYZE_RESULT_SCHEMA, ERROR_RESPONSES, FER_NOTE } from '../schemas.js';
+
+export async function analyzeRoutes(app: FastifyInstance, ctx: ServeContext): Promise<void> {
+  const maxBytes = ctx.options.maxBytes;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^image\/[\w.+-]+$/i, { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
+  await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 8, parts: 10, fieldSize: 64 * 1024 } });
+
+  app.post<{ Querystring: CallOptions }>('/v1/analyze', {
+    schema: {
+      summary: 'Find the faces in a photo and recognize their expressions',
+      description: `Answers what \`emoscope predict --json\` writes for one photo (without \`file\`), plus \`timings\`. A photo without a face is 200 with \`faces: []\`. ${FER_NOTE}`,
+      tags: ['analyze'],
+      querystring: ANALYZE_QUERY_SCHEMA,
+      response: { 200: ANALYZE_RESULT_SCHEMA, ...ERROR_RESPONSES },
+    },
+    config: { bodyDoc: ANALYZE_BODY_DOC },
+  }, async (request) => {
+    const image = await readImage(request);
+    const reply = await ctx.pool.analyze({ image, options: request.query });
+    if (!reply.ok) throw new EmoscopeError(reply.error.code, reply.error.message);
+    ctx.metrics.faces.inc(reply.result.faces.length);
+    return { ...reply.result, timings: roundTimings(reply.timings) };
+  });
+}
+
+/** The photo's bytes from a multipart field `image` or the raw body; 400 when there is none. */
+async function readImage(request: FastifyRequest): Promise<Uint8Array> {
+  if (request.isMultipart()) {
+    const part = await request.file();
+    if (part === undefined) throw new EmoscopeError('BAD_ARGUMENT', 'Expected a file in the multipart field image but received no file');
+    if (part.fieldname !== 'image') {
+      part.file.resume(); // drain it, so the request can end
+      throw new EmoscopeError('BAD_ARGUMENT', `Expected the photo in the multipart field image but received a file in the field ${JSON.stringify(part.fieldname)}`);
+    }
+    const bytes = await part.toBuffer();
+    if (bytes.length === 0) throw new EmoscopeError('BAD_ARGUMENT', 'Expected a photo in the multipart field image but the file is empty');
+    return bytes;
+  }
+  const body = request.body;
+  if (!(body instanceof Uint8Array)) {
+    throw new EmoscopeError('BAD_ARGUMENT', 'Expected the photo as a multipart/form-data field named image or as an image/* body but received no body');
+  }
+  if (body.length === 0) throw new EmoscopeError('BAD_ARGUMENT', `Expected a photo as the ${request.headers['content-type']} body but the body is empty`);
+  return body;
+}
+
+/** Tenths of a millisecond. */
+function roundTimings(t: PhotoTimings): PhotoTimings {
+  const r = (ms: number) => Math.round(ms * 10) / 10;
+  return { decode: r(t.decode), detect: r(t.detect), classify: r(t.classify), total: r(t.total) };
+}

@@ -1,0 +1,133 @@
+// The HTTP API as a fastify application, built (not started) by `buildServer`: the CLI listens on
+// it, tests call `inject()` or listen on port 0. Inference runs in a worker pool started here; the
+// app answers /healthz at once and /readyz 200 when the pool's models are loaded and warmed.
+//
+//   const app = await buildServer({ workers: 2 });
+//   await app.listen({ host: '127.0.0.1', port: 8080 });
+//   await app.emoscope.ready;              // models loaded in every worker
+//   await app.emoscope.shutdown();         // refuse new requests, finish those in flight, close the pool
+import { readFileSync } from 'node:fs';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { EmoscopeError } from '../errors.js';
+import type { ModelInfo } from './protocol.js';
+import type { ServeContext } from './context.js';
+import { bearerCheck } from './auth.js';
+import { sendError, toErrorBody } from './http-errors.js';
+import { createMetrics } from './metrics.js';
+import { resolveServeOptions } from './options.js';
+import type { ServeOptions } from './options.js';
+import { InferencePool } from './pool.js';
+import { analyzeRoutes } from './routes/analyze.js';
+import { statusRoutes } from './routes/status.js';
+import { webRoutes } from './routes/web.js';
+import { ERROR_SCHEMA, FER_NOTE } from './schemas.js';
+
+/** What buildServer adds to the fastify app. */
+export interface ServeHandle {
+  /** resolves when every worker has loaded and warmed the models; rejects if they could not be loaded */
+  readonly ready: Promise<ModelInfo>;
+  readonly pool: InferencePool;
+  /**
+   * Stops accepting (new requests 503 SHUTTING_DOWN), lets the photos in flight finish and their
+   * answers go out, closes the pool and the server. Idempotent.
+   */
+  shutdown(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    emoscope: ServeHandle;
+  }
+  interface FastifyContextConfig {
+    /** a request body described in the OpenAPI document but read by the handler itself */
+    bodyDoc?: unknown;
+  }
+}
+
+/** Routes that answer without the API key, so that orchestrators and browsers can reach them. */
+const OPEN_PREFIXES = ['/healthz', '/readyz', '/docs'];
+/** Routes that need the API key when one is set; everything else (the page at `/`) holds no data. */
+const KEYED_PREFIXES = ['/v1/', '/metrics'];
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * Builds the API (routes, schemas, OpenAPI document, metrics, error handling) and starts its
+ * inference workers, which load the models meanwhile. The app is not listening.
+ */
+export async function buildServer(options: ServeOptions = {}): Promise<FastifyInstance> {
+  const o = resolveServeOptions(options);
+  const app = Fastify({
+    logger: o.logger,
+    bodyLimit: o.maxBytes,
+    return503OnClosing: false, // we answer 503 ourselves, as JSON in our error format
+    ajv: { customOptions: { removeAdditional: false } }, // an unknown query parameter is an error, not ignored
+  });
+  const pool = InferencePool.start({ model: o.model, workers: o.workers, queueSize: o.queueSize, timeoutMs: o.timeoutMs, maxPixels: o.maxPixels });
+  const ctx: ServeContext = { options: o, pool, metrics: createMetrics(pool), closing: false };
+
+  let closing: Promise<void> | undefined;
+  app.decorate('emoscope', {
+    ready: pool.ready,
+    pool,
+    shutdown() {
+      ctx.closing = true; // from now on every request but /healthz is answered 503 SHUTTING_DOWN
+      // The photos admitted finish first (their answers are then sent), then the server closes.
+      closing ??= pool.close().then(() => app.close());
+      return closing;
+    },
+  } satisfies ServeHandle);
+  app.addHook('onClose', async () => {
+    await pool.close();
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body, internal } = toErrorBody(error, request, o.maxBytes);
+    if (internal) request.log.error({ err: error }, 'internal error');
+    return sendError(reply, status, body, (error as { retryAfter?: number }).retryAfter);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body = { error: { code: 'NOT_FOUND' as const, message: `No route ${request.method} ${request.url.split('?')[0]}: see /docs for the API` } };
+    return sendError(reply, 404, body);
+  });
+
+  const checkKey = o.apiKey === undefined ? undefined : bearerCheck(o.apiKey);
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0]!;
+    if (ctx.closing && path !== '/healthz') throw new EmoscopeError('SHUTTING_DOWN', 'The server is shutting down and accepts no new requests');
+    if (checkKey && !OPEN_PREFIXES.some((p) => path.startsWith(p)) && KEYED_PREFIXES.some((p) => path.startsWith(p))) checkKey(request);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+    ctx.metrics.latency.observe({ route }, reply.elapsedTime / 1000);
+  });
+
+  app.addSchema(ERROR_SCHEMA);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'emoscope', version: VERSION, description: `Facial expression recognition over HTTP. ${FER_NOTE}` },
+      ...(o.apiKey === undefined ? {} : {
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      }),
+    },
+    // The analyze body is read by its handler (multipart or raw), so fastify must not validate it; it is documented here.
+    transform: ({ schema, url, route }) => {
+      const bodyDoc = route.config?.bodyDoc;
+      const keyed = o.apiKey !== undefined && KEYED_PREFIXES.some((p) => url.startsWith(p));
+      const extra = { ...(bodyDoc ? { body: bodyDoc } : {}), ...(keyed ? { security: [{ bearer: [] }] } : {}) };
+      return { schema: Object.keys(extra).length === 0 ? schema : { ...schema, ...extra } as typeof schema, url };
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(async (scope) => analyzeRoutes(scope, ctx));
+  await app.register(async (scope) => statusRoutes(scope, ctx));
+  await app.register(async (scope) => webRoutes(scope, ctx));
+  return app;
+}

@@ -1,0 +1,236 @@
+// The HTTP API through inject(): every route, predict's exact result for a photo sent either way,
+// the query options, and every error status as JSON from the catalogue (never a stack trace).
+// One server (1 worker, a tiny random model, small limits) serves most tests; a second one whose
+// model cannot load, with an API key, serves the readiness, key and shutdown tests.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { buildServer } from '../src/serve/index.js';
+import { loadRecognizer } from '../src/predict/index.js';
+import type { CallOptions, Recognizer } from '../src/predict/index.js';
+import { ERROR_CATALOGUE } from '../src/errors.js';
+import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
+import { tempDir } from './helpers/paths.js';
+import { assertError, blackPng, facelessJpeg, multipart } from './serve-fixtures.js';
+
+const MAX_BYTES = 100_000;
+const MAX_PIXELS = 4_000_000;
+const KEY = 'test-key-4a1f';
+
+let app: FastifyInstance;
+let broken: FastifyInstance;
+let library: Recognizer;
+let couple: Buffer;
+let webRoot: string;
+
+before(async () => {
+  const model = await saveTinyModel();
+  webRoot = join(await tempDir('emoscope-web-'), 'web');
+  app = await buildServer({ model, workers: 1, queueSize: 4, maxBytes: MAX_BYTES, maxPixels: MAX_PIXELS, webRoot: join(webRoot, 'missing') });
+  await mkdir(webRoot);
+  await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>emoscope page</title>');
+  broken = await buildServer({ model: join(webRoot, 'no-model-here'), workers: 1, apiKey: KEY, webRoot });
+  library = await loadRecognizer({ model });
+  couple = await readFile(COUPLE);
+  await app.emoscope.ready;
+});
+after(async () => {
+  library.dispose();
+  await Promise.all([app.emoscope.shutdown(), broken.emoscope.shutdown()]);
+});
+
+const raw = (bytes: Uint8Array, query = '', type = 'image/jpeg') =>
+  app.inject({ method: 'POST', url: `/v1/analyze${query}`, headers: { 'content-type': type }, payload: Buffer.from(bytes) });
+
+/** predict's object for one photo, as the library gives it, without `file`. */
+async function expected(bytes: Uint8Array, options: CallOptions = {}): Promise<unknown> {
+  const { file: _file, ...result } = await library.recognize(bytes, options);
+  return result;
+}
+
+test('POST /v1/analyze with a multipart field image answers predict\'s object for the photo plus timings', async () => {
+  const response = await app.inject({ method: 'POST', url: '/v1/analyze', ...multipart('image', couple) });
+  assert.equal(response.statusCode, 200, response.body);
+  const { timings, ...result } = response.json() as { timings: Record<string, number> };
+  assert.deepEqual(result, await expected(couple));
+  assert.equal((result as { faces: unknown[] }).faces.length, 2);
+  assert.deepEqual(Object.keys(timings).sort(), ['classify', 'decode', 'detect', 'total']);
+  for (const step of ['decode', 'detect', 'classify'] as const) {
+    assert.ok(timings[step]! > 0 && timings[step]! <= timings.total!, `${step} measured within total: ${JSON.stringify(timings)}`);
+  }
+});
+
+test('POST /v1/analyze with the raw photo as an image/* body gives the same result', async () => {
+  const single = await readFile(SINGLE);
+  const response = await raw(single);
+  assert.equal(response.statusCode, 200, response.body);
+  const { timings: _t, ...result } = response.json() as { timings: unknown };
+  assert.deepEqual(result, await expected(single));
+});
+
+test('query options: largestFace, minFaceScore and tta change the result as predict\'s flags do', async () => {
+  const largest = (await raw(couple, '?largestFace=true')).json() as { faces: unknown[] };
+  assert.equal(largest.faces.length, 1);
+  const flip = (await raw(couple, '?tta=flip&minFaceScore=0.5')).json() as { timings?: unknown };
+  delete flip.timings;
+  assert.deepEqual(flip, await expected(couple, { tta: 'flip', minFaceScore: 0.5 }));
+  assert.notDeepEqual(flip, await expected(couple), 'flip changes the scores');
+  const none = (await raw(couple, '?minFaceScore=1')).json() as { faces: unknown[] };
+  assert.deepEqual(none.faces, []);
+});
+
+test('a photo without a face is 200 with faces: []', async () => {
+  const response = await raw(await facelessJpeg());
+  assert.equal(response.statusCode, 200);
+  const body = response.json() as { width: number; height: number; faces: unknown[] };
+  assert.deepEqual([body.width, body.height, body.faces], [320, 240, []]);
+});
+
+test('400 BAD_ARGUMENT: bad query values, unknown parameters, no photo, the wrong multipart field, an empty body', async () => {
+  assertError(await raw(couple, '?minFaceScore=2'), 'BAD_ARGUMENT', /Expected a number <= 1 for query parameter minFaceScore but received "2"/);
+  assertError(await raw(couple, '?tta=sideways'), 'BAD_ARGUMENT', /one of none, flip, crops for query parameter tta/);
+  assertError(await raw(couple, '?largestFace=maybe'), 'BAD_ARGUMENT', /true or false for query parameter largestFace/);
+  assertError(await raw(couple, '?minFaceScor=0.5'), 'BAD_ARGUMENT', /Unknown query parameter minFaceScor .*expected only largestFace, minFaceScore, tta/);
+  assertError(await app.inject({ method: 'POST', url: '/v1/analyze' }), 'BAD_ARGUMENT', /multipart\/form-data field named image or as an image\/\* body/);
+  assertError(await app.inject({ method: 'POST', url: '/v1/analyze', ...multipart('photo', couple) }), 'BAD_ARGUMENT', /field image but received a file in the field "photo"/);
+  assertError(await raw(new Uint8Array(0)), 'BAD_ARGUMENT', /body is empty/);
+});
+
+test('413 PAYLOAD_TOO_LARGE: a raw body or an upload over maxBytes, refused before decoding', async () => {
+  const big = new Uint8Array(MAX_BYTES + 1);
+  assertError(await raw(big), 'PAYLOAD_TOO_LARGE', new RegExp(`limit of ${MAX_BYTES} bytes`));
+  assertError(await app.inject({ method: 'POST', url: '/v1/analyze', ...multipart('image', big) }), 'PAYLOAD_TOO_LARGE', new RegExp(`limit of ${MAX_BYTES} bytes`));
+});
+
+test('415 UNSUPPORTED_IMAGE: a body that is not an image, by its Content-Type or by its bytes', async () => {
+  assertError(await raw(Buffer.from('{"image": "x"}'), '', 'application/json'), 'UNSUPPORTED_IMAGE', /received Content-Type "application\/json"/);
+  assertError(await raw(Buffer.from('hello, not a photo'), '', 'image/png'), 'UNSUPPORTED_IMAGE', /not an image/);
+});
+
+test('422: a truncated photo is BAD_IMAGE; a decompression bomb over maxPixels is IMAGE_TOO_LARGE', async () => {
+  assertError(await raw(couple.subarray(0, couple.length >> 1)), 'BAD_IMAGE', /the uploaded photo: damaged or truncated/);
+  const bomb = await blackPng(2500, 2000); // 5 megapixels in a few kilobytes
+  assert.ok(bomb.length < MAX_BYTES);
+  assertError(await raw(bomb, '', 'image/png'), 'IMAGE_TOO_LARGE', new RegExp(`limit of ${MAX_PIXELS} pixels`));
+});
+
+test('404 NOT_FOUND for an unknown route, as JSON', async () => {
+  assertError(await app.inject({ method: 'GET', url: '/v2/analyze?x=1' }), 'NOT_FOUND', /No route GET \/v2\/analyze: see \/docs/);
+});
+
+test('GET /v1/model describes the model: labels, architecture, input, metrics, detector', async () => {
+  const response = await app.inject('/v1/model');
+  assert.equal(response.statusCode, 200);
+  const body = response.json() as Record<string, unknown>;
+  assert.deepEqual(body['labels'], library.meta.labels);
+  assert.equal(body['architecture'], 'test-tiny');
+  assert.deepEqual(body['inputShape'], [48, 48, 1]);
+  assert.equal(body['detector'], 'blazeface');
+  assert.deepEqual(body['metrics'], {});
+  assert.match(String(body['note']), /FER2013/);
+});
+
+test('GET /healthz and /readyz answer 200 once the models are loaded', async () => {
+  assert.deepEqual((await app.inject('/healthz')).json(), { status: 'ok' });
+  const ready = await app.inject('/readyz');
+  assert.equal(ready.statusCode, 200);
+  assert.equal((ready.json() as { status: string }).status, 'ready');
+});
+
+test('/readyz is 503 NOT_READY while the models cannot be loaded, and analyze is refused the same way', async () => {
+  await assert.rejects(broken.emoscope.ready, /No model at/);
+  assertError(await broken.inject('/readyz'), 'NOT_READY', /could not be loaded: No model at/);
+  const auth = { authorization: `Bearer ${KEY}` };
+  assertError(await broken.inject({ method: 'POST', url: '/v1/analyze', headers: { ...auth, 'content-type': 'image/jpeg' }, payload: couple }), 'NOT_READY');
+  assertError(await broken.inject({ url: '/v1/model', headers: auth }), 'NOT_READY');
+});
+
+test('401 UNAUTHORIZED without the API key or with a wrong one; /healthz, /readyz and /docs stay open', async () => {
+  assertError(await broken.inject('/v1/model'), 'UNAUTHORIZED', /Authorization: Bearer/);
+  assertError(await broken.inject({ url: '/v1/model', headers: { authorization: 'Bearer wrong' } }), 'UNAUTHORIZED', /wrong/);
+  assertError(await broken.inject({ url: '/v1/model', headers: { authorization: `Basic ${KEY}` } }), 'UNAUTHORIZED');
+  assertError(await broken.inject({ method: 'POST', url: '/v1/analyze', headers: { 'content-type': 'image/jpeg' }, payload: couple }), 'UNAUTHORIZED');
+  assertError(await broken.inject('/metrics'), 'UNAUTHORIZED');
+  assert.equal((await broken.inject('/healthz')).statusCode, 200);
+  assert.equal((await broken.inject('/readyz')).statusCode, 503); // open, and not ready
+  assert.equal((await broken.inject('/docs/json')).statusCode, 200);
+  const doc = (await broken.inject('/docs/json')).json() as { paths: Record<string, { post?: { security?: unknown } }> };
+  assert.deepEqual(doc.paths['/v1/analyze']!.post!.security, [{ bearer: [] }], 'the document says the key is needed');
+});
+
+test('503 BUSY with Retry-After when the worker and the queue are full, 504 TIMEOUT over timeoutMs', async () => {
+  const model = await saveTinyModel();
+  const tight = await buildServer({ model, workers: 1, queueSize: 0, timeoutMs: 1, webRoot });
+  try {
+    await tight.emoscope.ready;
+    const send = () => tight.inject({ method: 'POST', url: '/v1/analyze', headers: { 'content-type': 'image/jpeg' }, payload: couple });
+    const [first, second] = await Promise.all([send(), send()]);
+    assertError(first!, 'TIMEOUT', /longer than the limit of 1 ms/);
+    assertError(second!, 'BUSY', /queue is full/);
+    assert.match(String(second!.headers['retry-after']), /^[1-9]\d*$/);
+  } finally {
+    await tight.emoscope.shutdown();
+  }
+});
+
+test('GET /metrics: requests by route and status, latency, faces found, queue depth, worker busy time', async () => {
+  const response = await app.inject('/metrics');
+  assert.equal(response.statusCode, 200);
+  assert.match(String(response.headers['content-type']), /^text\/plain/);
+  const text = response.body;
+  assert.match(text, /emoscope_http_requests_total\{route="\/v1\/analyze",method="POST",status="200"\} [1-9]/);
+  assert.match(text, /emoscope_http_requests_total\{route="\/v1\/analyze",method="POST",status="413"\} 2/);
+  assert.match(text, /emoscope_http_request_duration_seconds_count\{route="\/v1\/analyze"\} [1-9]/);
+  assert.match(text, /emoscope_faces_found_total [1-9]/);
+  assert.match(text, /emoscope_queue_depth 0/);
+  assert.ok(Number(/^emoscope_worker_busy_seconds_total (\S+)$/m.exec(text)?.[1]) > 0, 'busy time counted');
+});
+
+test('/docs/json is a valid OpenAPI 3 document describing /v1/analyze, its binary upload and its answers', async () => {
+  const doc = (await app.inject('/docs/json')).json() as Record<string, unknown>;
+  await SwaggerParser.validate(structuredClone(doc) as never);
+  assert.match(String(doc['openapi']), /^3\./);
+  const api = await SwaggerParser.dereference(structuredClone(doc) as never) as unknown as {
+    paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: { type: string; format?: string; properties?: Record<string, { format: string }> } }> }; parameters: Array<{ name: string; in: string }>; responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> }>>;
+  };
+  const analyze = api.paths['/v1/analyze']!['post']!;
+  assert.equal(analyze.requestBody.content['multipart/form-data']!.schema.properties!['image']!.format, 'binary');
+  assert.deepEqual(analyze.requestBody.content['image/jpeg']!.schema, { type: 'string', format: 'binary' });
+  assert.deepEqual(analyze.parameters.map((p) => `${p.in}:${p.name}`).sort(), ['query:largestFace', 'query:minFaceScore', 'query:tta']);
+  assert.deepEqual(Object.keys(analyze.responses['200']!.content['application/json']!.schema.properties).sort(), ['faces', 'height', 'timings', 'width']);
+  const errorSchema = analyze.responses['4XX']!.content['application/json']!.schema as unknown as { properties: { error: { properties: { code: { enum: string[] } } } } };
+  assert.deepEqual(errorSchema.properties.error.properties.code.enum, Object.keys(ERROR_CATALOGUE));
+  for (const path of ['/v1/model', '/healthz', '/readyz', '/metrics']) assert.ok(api.paths[path]?.['get'], `${path} documented`);
+});
+
+test('GET /docs serves Swagger UI from the server itself, with no script or style from elsewhere', async () => {
+  const page = await app.inject('/docs/');
+  const html = page.statusCode === 302 ? (await app.inject(String(page.headers.location))).body : page.body;
+  assert.match(html, /swagger-ui/);
+  assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, 'nothing loaded from another host');
+  const bundle = await app.inject('/docs/static/swagger-ui-bundle.js');
+  assert.equal(bundle.statusCode, 200);
+});
+
+test('GET / serves the browser page when it is built, and otherwise points to /docs', async () => {
+  const page = await broken.inject('/');
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /<title>emoscope page<\/title>/);
+  const pointer = (await app.inject('/')).json() as { docs: string };
+  assert.equal(pointer.docs, '/docs');
+});
+
+test('after shutdown begins, new requests are 503 SHUTTING_DOWN while one in flight is answered', async () => {
+  // The last test: it stops the shared server (after() finds it stopped).
+  const inFlight = raw(couple);
+  while (app.emoscope.pool.active === 0) await new Promise((resolve) => setImmediate(resolve));
+  const stopping = app.emoscope.shutdown();
+  assertError(await app.inject('/readyz'), 'SHUTTING_DOWN');
+  assertError(await raw(couple), 'SHUTTING_DOWN');
+  assert.deepEqual((await app.inject('/healthz')).json(), { status: 'shutting-down' }, 'liveness still answers');
+  assert.equal((await inFlight).statusCode, 200);
+  await stopping;
+});
