@@ -2,38 +2,26 @@
 // in the repository and nothing is fetched at run time.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfconv from '@tensorflow/tfjs-converter';
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { EmoscopeError } from '../errors.js';
+import { readManifestWeights } from '../model/weights-manifest.js';
+import { readFolderJson } from '../util/folder-files.js';
 
 /**
  * Reads `jsonPath` and the weight files its manifest names (relative to it) into a GraphModel;
  * `patchTopology`, if given, may change the graph's JSON before it is loaded.
  */
 export async function loadGraphModelFile(jsonPath: string, patchTopology?: (topology: tf.io.ModelJSON['modelTopology']) => void): Promise<tfconv.GraphModel> {
-  let json: tf.io.ModelJSON;
-  try {
-    json = JSON.parse(await readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
-  } catch (error) {
-    throw new EmoscopeError('BAD_MODEL', `Cannot load the graph model ${jsonPath}: ${(error as Error).message}`, { cause: error });
-  }
+  const dir = dirname(jsonPath);
+  const json = (await readFolderJson(dir, basename(jsonPath), { code: 'BAD_MODEL' })) as tf.io.ModelJSON;
+  if (typeof json !== 'object' || json === null) throw new EmoscopeError('BAD_MODEL', `Cannot load the graph model ${jsonPath}: expected a JSON object`);
   patchTopology?.(json.modelTopology);
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  const buffers: ArrayBuffer[] = [];
-  for (const group of json.weightsManifest ?? []) {
-    for (const path of group.paths) {
-      const data = await readFile(join(dirname(jsonPath), path)).catch((error: Error) => {
-        throw new EmoscopeError('BAD_MODEL', `Cannot read the weights ${path} of ${jsonPath}: ${error.message}`);
-      });
-      buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
-    }
-    specs.push(...group.weights);
-  }
+  const { specs, data } = await readManifestWeights(dir, json.weightsManifest ?? [], jsonPath); // paths inside the folder, sizes as the shapes say
   return tfconv.loadGraphModel(
     tf.io.fromMemory({
       modelTopology: json.modelTopology,
       weightSpecs: specs,
-      weightData: tf.io.concatenateArrayBuffers(buffers),
+      weightData: data,
       format: json.format,
       generatedBy: json.generatedBy,
       convertedBy: json.convertedBy,
