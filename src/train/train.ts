@@ -26,7 +26,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { writeTrainingCurves } from '../report/run-charts.js';
 import { resolveTrainConfig } from './config.js';
 import type { TrainConfig, TrainOverrides } from './config.js';
-import { initialState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { initialState, loadCheckpoint, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
 import type { PartialEpoch, TrainState } from './checkpoint.js';
 import type { EpochLog, History } from './history.js';
 import { trainStep, trainStepOnWorkers } from './step.js';
@@ -133,14 +133,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const checkpoint = await loadCheckpoint(join(runDir, RUN_FILES.last));
     model = checkpoint.model;
     state = checkpoint.state;
-    // Adam.setWeights leaves two temporaries behind (tfjs 4.22); a scope collects them, the new slot variables survive.
-    tf.engine().startScope();
-    try {
-      await optimizer.setWeights(checkpoint.optimizerWeights);
-    } finally {
-      tf.engine().endScope();
-    }
-    tf.dispose(checkpoint.optimizerWeights.map((w) => w.tensor)); // setWeights copied them into variables
+    await restoreOptimizer(optimizer, checkpoint); // slots, step count and Adam's running powers, exactly
+    if (!checkpoint.verified) callbacks.onWarning?.(`${join(runDir, RUN_FILES.last)} was written without checksums (an older emoscope): its files cannot be verified`);
     // A finished run given more epochs (or more patience) goes on.
     const patienceLeft = config.patience === 0 || state.epochsWithoutImprovement < config.patience;
     if (state.finished && state.epochsDone < config.epochs && patienceLeft) state.finished = null;
