@@ -14,6 +14,7 @@ import { listImageFiles } from '../vision/files.js';
 import { confidenceBarsSpec } from '../report/specs/confidence-bars.js';
 import { renderPng } from '../report/render.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { printable, printableLines } from '../util/printable.js';
 import type { PhotoResult } from '../types.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, numberOption } from './options.js';
@@ -49,7 +50,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
     .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)').choices([...TTA_MODES]).default(DEFAULT_RECOGNIZER_OPTIONS.tta))
     .action(async (inputs: string[], flags: PredictFlags) => {
       const { files, empty } = await listImageFiles(inputs);
-      for (const dir of empty) process.stderr.write(`emoscope: ${dir}: no image files in this folder\n`);
+      for (const dir of empty) process.stderr.write(`emoscope: ${printable(dir)}: no image files in this folder\n`);
       if (files.length === 0) throw new EmoscopeError('BAD_ARGUMENT', `No images to process in ${inputs.join(', ')}`);
 
       const recognizer = await loadRecognizer({
@@ -66,11 +67,11 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
           const file = result.file;
           results.push(result);
           if (result.error !== undefined) {
-            process.stderr.write(`emoscope: ${result.error}\n`);
+            process.stderr.write(`emoscope: ${printableLines(result.error)}\n`);
             setExitCode(1);
             continue;
           }
-          if (result.faces.length === 0) process.stderr.write(`emoscope: ${file}: no face found\n`);
+          if (result.faces.length === 0) process.stderr.write(`emoscope: ${printable(file)}: no face found\n`);
           if (flags.out) await writeVisuals(flags.out, uniqueStem(file, stems), result);
         }
       } finally {

@@ -74,6 +74,11 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   const classifier = inferenceClassifier(model); // batch norm folded into the convolutions
 
   function classify(pixels: Uint8Array, count: number): EmotionScores[] {
+    const area = meta.preprocessing.size ** 2;
+    if (!Number.isSafeInteger(count) || count < 0) throw badArgument('count', 'a whole number of faces', count);
+    if (!(pixels instanceof Uint8Array) || pixels.length !== count * area) {
+      throw badArgument('pixels', `${count} × ${meta.preprocessing.size} × ${meta.preprocessing.size} = ${count * area} bytes`, pixels instanceof Uint8Array ? `${pixels.length} bytes` : typeof pixels);
+    }
     const probs = predictProbabilities(classifier, { pixels, count }, meta.preprocessing, o.batchSize, o.tta);
     const classes = meta.labels.length;
     return Array.from({ length: count }, (_, i) => toScores(probs.subarray(i * classes, (i + 1) * classes), meta));
@@ -94,7 +99,11 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
       // The full decode starts now, on sharp's threads, while the detector searches the thumbnail.
       const pixels = photo.pixels();
       pixels.catch(() => undefined); // its error, if any, is met below or by the thumbnail's
-      let found = await detector.detect(photo, { minScore: o.minFaceScore, tiles: o.tiles });
+      // A box that rounds to no pixels (a face "found" in a 1×1 photo) is no face.
+      let found = (await detector.detect(photo, { minScore: o.minFaceScore, tiles: o.tiles })).filter((d) => {
+        const box = scaleBox(d.box, 1, true);
+        return box.width > 0 && box.height > 0;
+      });
       if (o.largestFace && found.length > 1) found = [largest(found)];
       found.sort((a, b) => a.box.x - b.box.x);
       const faces = found.length === 0 ? [] : await describeFaces(await pixels, found, photo.width);

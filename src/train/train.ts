@@ -10,7 +10,7 @@ import { EmoscopeError, isEmoscopeError } from '../errors.js';
 import { initEngine } from '../engine/backend.js';
 import { GradientWorkers } from '../engine/workers.js';
 import { loadDataset } from '../data/load.js';
-import type { Dataset, FaceSet } from '../data/dataset.js';
+import type { BadInput, Dataset, FaceSet } from '../data/dataset.js';
 import { createRandom, shuffledIndices } from '../data/random.js';
 import { classCounts, facePixels } from '../data/dataset.js';
 import { AUGMENT_PRESETS, augmentFaceInto } from '../data/augment.js';
@@ -66,6 +66,8 @@ export interface TrainCallbacks {
   onTrainEnd?(result: TrainResult): void;
   /** something went wrong that does not stop training */
   onWarning?(message: string): void;
+  /** the bad inputs that `skipBad` skipped and the links not followed while loading the data (called once, when there are any) */
+  onSkipped?(skipped: readonly BadInput[]): void;
   /** a slow step before training begins (a teacher scoring the training faces) */
   onStatus?(message: string): void;
 }
@@ -122,6 +124,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     testFraction: config.testFraction,
     seed: config.seed,
   });
+  if (dataset.skipped.length > 0) callbacks.onSkipped?.(dataset.skipped);
   const trainSet = dataset.splits.train;
   const valSet = dataset.splits.val;
   if (trainSet.count === 0) throw new EmoscopeError('BAD_DATA', `${config.data}: no training faces found`);

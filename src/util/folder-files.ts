@@ -20,6 +20,8 @@ export interface FolderFileOptions {
   code: ErrorCode;
   /** refuse larger files (default MAX_JSON_BYTES) */
   maxBytes?: number;
+  /** the code of a file over `maxBytes` (default: `code`) */
+  tooLargeCode?: ErrorCode;
   /** the exact size the file must have, and why (`"the shapes of model.json"`) */
   exactBytes?: { bytes: number; source: string };
 }
@@ -114,7 +116,7 @@ function checkSize(shown: string, size: number, options: FolderFileOptions): voi
   if (options.exactBytes !== undefined && size !== options.exactBytes.bytes) {
     throw new EmoscopeError(options.code, `${shown}: expected ${options.exactBytes.bytes} bytes (${options.exactBytes.source}) but the file has ${size}`);
   }
-  if (size > max) throw new EmoscopeError(options.code, `${shown}: expected at most ${max} bytes but the file has ${size}`);
+  if (size > max) throw new EmoscopeError(options.tooLargeCode ?? options.code, `${shown}: expected at most ${max} bytes but the file has ${size}`);
 }
 
 /** Reads exactly the size fstat gives, opened without blocking; a file that changes kind or size meanwhile is refused. */
