@@ -21,7 +21,7 @@ async function run(out: string, epochs: number, options: { optimizer?: 'adam' | 
     },
   };
   return train({
-    data: FER_FOLDERS, model: 'tiny', out, epochs, batchSize: options.batchSize ?? 32, patience: 0, workers: 1, optimizer: options.optimizer,
+    data: FER_FOLDERS, model: 'tiny', out, epochs, batchSize: options.batchSize ?? (options.resume ? undefined : 32), patience: 0, workers: 1, optimizer: options.optimizer,
     resume: options.resume, signal: controller.signal, callbacks,
   });
 }
