@@ -46,7 +46,7 @@ test('the table: a row per face (photo, face number, emotion, confidence, runner
   assert.deepEqual(lines[4]!.split(/\s{2,}/), ['bad\\x1b[31m.png', '-', 'unreadable'], 'an escape sequence in a name is shown, not obeyed');
   const emotionColumn = lines[0]!.indexOf('emotion');
   for (const line of lines.slice(1)) assert.equal(line.slice(emotionColumn - 2, emotionColumn), '  ', `columns aligned: ${line}`);
-  assert.equal(printable('a\nb'), 'a\\x0ab');
+  assert.equal(printable('a\nb'), 'a\\nb');
 });
 
 test('stdout: a table on a terminal, JSON in a pipe unless a file takes the JSON, the one output given as -', () => {

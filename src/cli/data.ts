@@ -2,6 +2,7 @@
 // calls loadDataset and datasetStats, prints.
 import cliProgress from 'cli-progress';
 import { datasetStats, formatStatsTable, loadDataset, type BadInput } from '../data/index.js';
+import { printable } from '../util/printable.js';
 import type { RegisterCommand } from './commands.js';
 import { DATA_HELP, intOption, numberOption } from './options.js';
 
@@ -55,7 +56,7 @@ export const registerData: RegisterCommand = (program) => {
 
 /** "Skipped 3 bad inputs:" and one line per input (the first 20). */
 export function describeSkipped(skipped: readonly BadInput[]): string {
-  const lines = skipped.slice(0, SKIPPED_SHOWN).map((bad) => `  ${bad.where}: ${bad.problem}`);
+  const lines = skipped.slice(0, SKIPPED_SHOWN).map((bad) => `  ${printable(bad.where)}: ${printable(bad.problem)}`);
   if (skipped.length > SKIPPED_SHOWN) lines.push(`  … and ${skipped.length - SKIPPED_SHOWN} more`);
   return `Skipped ${skipped.length} bad input${skipped.length === 1 ? '' : 's'}:\n${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@
 // a message and exit code 1.
 import { Command, CommanderError } from 'commander';
 import { EmoscopeError } from '../errors.js';
+import { printableLines } from '../util/printable.js';
 import { COMMANDS } from './commands.js';
 
 /** Runs the CLI on `argv` (without node and script) and resolves to the process exit code. */
@@ -24,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode;
     }
     if (error instanceof EmoscopeError) {
-      process.stderr.write(`emoscope: ${error.message}\n`);
+      process.stderr.write(`emoscope: ${printableLines(error.message)}\n`); // names in it cannot drive the terminal
       return 1;
     }
     throw error;

@@ -2,6 +2,8 @@
 // one plain line per epoch (and every few percent) when the output is a file or a pipe.
 import cliProgress from 'cli-progress';
 import type { TrainCallbacks } from '../train/train.js';
+import { printableLines } from '../util/printable.js';
+import { describeSkipped } from './data.js';
 
 export function progressCallbacks(stream: NodeJS.WriteStream = process.stderr): TrainCallbacks {
   const tty = Boolean(stream.isTTY);
@@ -54,10 +56,13 @@ export function progressCallbacks(stream: NodeJS.WriteStream = process.stderr): 
       );
     },
     onWarning(message) {
-      stream.write(`warning: ${message}\n`);
+      stream.write(`warning: ${printableLines(message)}\n`);
     },
     onStatus(message) {
-      stream.write(`${message}\n`);
+      stream.write(`${printableLines(message)}\n`);
+    },
+    onSkipped(skipped) {
+      stream.write(describeSkipped(skipped));
     },
     onTrainEnd(result) {
       bar?.stop();

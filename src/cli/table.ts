@@ -1,6 +1,7 @@
 // `emoscope predict` for people: one row per face (photo, face number, emotion, confidence, the
 // runner-up emotion, box), one row per photo without a face or that could not be read. Pure
 // formatting; predict.ts decides when a terminal gets this instead of JSON.
+import { printable } from '../util/printable.js';
 import { EMOTIONS } from '../types.js';
 import type { PhotoResult } from '../types.js';
 
@@ -38,7 +39,4 @@ function percent(p: number): string {
   return `${(p * 100).toFixed(1)}%`;
 }
 
-/** A file name safe to print on a terminal: control characters (escape sequences) shown as \xNN. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+export { printable };

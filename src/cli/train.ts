@@ -74,7 +74,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .addOption(new Option('--teacher-tta <mode>', `test-time augmentation of the teacher (default ${TRAIN_DEFAULTS.teacherTta})`).choices([...TTA_MODES]))
     .option('--distill <x>', `weight α of the teacher: targets = (1-α)·label + α·teacher (default ${TRAIN_DEFAULTS.distill})`, numberOption('--distill', 0, 1))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
-    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--resume', 'continue the run in --out from its last checkpoint, with the run\'s settings (config.json): only --epochs, --patience and --workers may be changed; other flags that differ are refused')
     .action(async (flags: TrainFlags) => {
       if (!flags.resume && (!flags.data || !(flags.model || flags.init))) {
         throw new EmoscopeError('BAD_ARGUMENT', 'train needs --data <path> and --model <name> or --init <model-dir> (or --resume with the --out of an earlier run)');

@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { EmoscopeError } from '../errors.js';
+import { printable } from '../util/printable.js';
 import { EMOTIONS, SPLITS, type Split } from '../types.js';
 import { FACE_BYTES, FaceSetBuilder, emptyFaceSet, type BadInput, type FaceSet } from './dataset.js';
 import { USAGE_LIST, splitOfUsage } from './fer2013.js';
@@ -62,8 +63,8 @@ export async function readFer2013Csv(path: string, options: CsvReadOptions): Pro
   let lineNumber = 0;
 
   const reject = (problem: string): void => {
-    if (!options.skipBad) throw new EmoscopeError('BAD_DATA', `${name} line ${lineNumber}: ${problem}`);
-    skipped.push({ where: `${name}:${lineNumber}`, problem });
+    if (!options.skipBad) throw new EmoscopeError('BAD_DATA', `${printable(name)} line ${lineNumber}: ${printable(problem)}`);
+    skipped.push({ where: `${printable(name)}:${lineNumber}`, problem: printable(problem) });
   };
 
   const handleLine = (line: Buffer, start: number, end: number): void => {
@@ -71,6 +72,7 @@ export async function readFer2013Csv(path: string, options: CsvReadOptions): Pro
     if (end > start && line[end - 1] === CARRIAGE_RETURN) end--;
     if (isBlank(line, start, end)) return; // a trailing newline or an empty line carries no row
     if (columns === undefined) {
+      if (lineNumber === 1 && line[start] === 0xef && line[start + 1] === 0xbb && line[start + 2] === 0xbf) start += 3; // UTF-8 byte-order mark (Excel writes one)
       columns = readHeader(line.toString('latin1', start, end), name);
       return;
     }
@@ -104,6 +106,9 @@ export async function readFer2013Csv(path: string, options: CsvReadOptions): Pro
   let bytesRead = 0;
   let carry: Buffer | undefined; // the unfinished last line of the previous chunk
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    if (bytesRead === 0 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
+      throw new EmoscopeError('BAD_DATA', `${printable(name)} is gzip-compressed: expected a plain CSV file (decompress it first, e.g. gunzip -k)`);
+    }
     bytesRead += chunk.length;
     const buffer = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
     let start = 0;
@@ -116,7 +121,7 @@ export async function readFer2013Csv(path: string, options: CsvReadOptions): Pro
   }
   if (carry !== undefined) handleLine(carry, 0, carry.length);
   if (columns === undefined) {
-    throw new EmoscopeError('BAD_DATA', `${name} is empty: expected a header emotion,pixels,Usage and one row per face`);
+    throw new EmoscopeError('BAD_DATA', `${printable(name)} is empty: expected a header emotion,pixels,Usage and one row per face`);
   }
 
   const splits = Object.fromEntries(
@@ -135,8 +140,8 @@ function readHeader(text: string, name: string): Columns {
     count: names.length,
   };
   if (columns.emotion < 0 || columns.pixels < 0 || columns.usage < 0) {
-    const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-    throw new EmoscopeError('BAD_DATA', `${name} line 1: expected the header emotion,pixels,Usage but found "${shown}"`);
+    const shown = printable(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+    throw new EmoscopeError('BAD_DATA', `${printable(name)} line 1: expected the header emotion,pixels,Usage but found "${shown}"`);
   }
   return columns;
 }

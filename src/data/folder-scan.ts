@@ -1,17 +1,20 @@
 // Finds the images of a folder data set and what each one is: its label from the class folder it is
 // in, and its split where the layout says it (a FER2013 file-name prefix, or a train/val/test folder).
-// Reads names only; decoding is image-reader.ts's job.
+// Reads names only; decoding is image-reader.ts's job. Symbolic links are followed once at most:
+// a folder or file already reached by another path (a link looping back up the tree, a link to
+// another class folder, two names for one file) is skipped and listed, so no face counts twice.
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { EmoscopeError } from '../errors.js';
+import { IMAGE_EXTENSIONS } from '../util/image-files.js';
+import { printable } from '../util/printable.js';
 import type { Split } from '../types.js';
 import type { BadInput } from './dataset.js';
 import { splitOfFileName } from './fer2013.js';
 import { labelOfFolder } from './labels.js';
 
-/** Extensions of the images read (sharp decodes all of them). */
-export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif']);
+export { IMAGE_EXTENSIONS };
 
 /** Names of split folders, e.g. `train/happy/…` or `validation/happy/…`. */
 const SPLIT_FOLDERS: Readonly<Record<string, Split>> = {
@@ -41,7 +44,19 @@ export interface FolderListing {
   images: ImageEntry[];
   /** Splits that have a folder of their own (class-folders with train/ val/ test/); their faces are not re-split. */
   splitFolders: Set<Split>;
-  /** FER2013-layout files whose name gives no split (with `skipBad`; otherwise the scan throws). */
+  /**
+   * FER2013-layout files whose name gives no split (with `skipBad`; otherwise the scan throws), and
+   * symbolic links not followed because what they point to was already scanned (always).
+   */
+  skipped: BadInput[];
+}
+
+/** What a scan has reached so far, by real path, so that nothing is taken twice. */
+interface Walk {
+  /** real path of each folder → the relative path it was first reached by */
+  folders: Map<string, string>;
+  /** real path of each image → its relative path */
+  files: Map<string, string>;
   skipped: BadInput[];
 }
 
@@ -51,6 +66,8 @@ export interface FolderListing {
  * labels.ts; an unknown name is a BAD_DATA error listing the accepted ones.
  */
 export async function scanFolders(root: string, skipBad: boolean): Promise<FolderListing> {
+  const walk: Walk = { folders: new Map(), files: new Map(), skipped: [] };
+  await claimFolder(walk, root, '.');
   const folders: string[] = [];
   for (const entry of await listDir(root)) if (await isFolder(entry, root)) folders.push(entry.name);
   if (folders.length === 0) {
@@ -67,25 +84,38 @@ export async function scanFolders(root: string, skipBad: boolean): Promise<Folde
 
   const images: ImageEntry[] = [];
   const splitFolders = new Set<Split>();
+  // The split and class folders are claimed first, so that a link into one of them from elsewhere
+  // is the one skipped, whatever the order of the walk.
+  const tops: Array<{ path: string; relative: string; split?: Split }> = [];
   if (splitNames.length > 0) {
     for (const name of splitNames) {
-      const split = SPLIT_FOLDERS[name.toLowerCase()];
-      splitFolders.add(split);
-      await collectClasses(join(root, name), name, split, images);
+      if (await claimFolder(walk, join(root, name), name)) tops.push({ path: join(root, name), relative: name, split: SPLIT_FOLDERS[name.toLowerCase()] });
     }
   } else {
-    await collectClasses(root, '', undefined, images);
+    tops.push({ path: root, relative: '' });
+  }
+  const classes: Array<{ path: string; relative: string; name: string; parent: string; split?: Split }> = [];
+  for (const top of tops) {
+    for (const entry of await listDir(top.path)) {
+      if (!(await isFolder(entry, top.path))) continue; // loose files next to the class folders (README, LICENSE)
+      const relative = top.relative === '' ? entry.name : `${top.relative}/${entry.name}`;
+      if (await claimFolder(walk, join(top.path, entry.name), relative)) classes.push({ path: join(top.path, entry.name), relative, name: entry.name, parent: top.path, split: top.split });
+    }
+  }
+  for (const c of classes) {
+    if (c.split !== undefined) splitFolders.add(c.split);
+    await collectImages(walk, c.path, c.relative, labelOfFolder(c.name, c.parent), c.split, images);
   }
   if (images.length === 0) {
-    throw new EmoscopeError('BAD_DATA', `${root} has no images: expected ${[...IMAGE_EXTENSIONS].join('/')} files in class folders`);
+    throw new EmoscopeError('BAD_DATA', `${printable(root)} has no images: expected ${[...IMAGE_EXTENSIONS].join('/')} files in class folders`);
   }
   images.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
 
   // FER2013's layout: the usage is in the name, whatever folder the file is in.
   if (!images.some((image) => splitOfFileName(basename(image.path)) !== undefined)) {
-    return { format: 'class-folders', images, splitFolders, skipped: [] };
+    return { format: 'class-folders', images, splitFolders, skipped: walk.skipped };
   }
-  const skipped: BadInput[] = [];
+  const skipped: BadInput[] = [...walk.skipped];
   const ferImages: ImageEntry[] = [];
   for (const image of images) {
     const split = splitOfFileName(basename(image.path));
@@ -100,36 +130,59 @@ export async function scanFolders(root: string, skipBad: boolean): Promise<Folde
   return { format: 'fer2013-folders', images: ferImages, splitFolders: new Set(), skipped };
 }
 
-/** Adds the images under each class folder of `folder`. */
-async function collectClasses(folder: string, prefix: string, split: Split | undefined, images: ImageEntry[]): Promise<void> {
-  for (const entry of await listDir(folder)) {
-    if (!(await isFolder(entry, folder))) continue; // loose files next to the class folders (README, LICENSE)
-    const label = labelOfFolder(entry.name, folder);
-    const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-    await collectImages(join(folder, entry.name), relative, label, split, images);
-  }
-}
-
 /** Adds the images in `folder` and its subfolders, all with `label`. */
-async function collectImages(folder: string, relative: string, label: number, split: Split | undefined, images: ImageEntry[]): Promise<void> {
+async function collectImages(walk: Walk, folder: string, relative: string, label: number, split: Split | undefined, images: ImageEntry[]): Promise<void> {
+  const folderReal = await realpath(folder);
   for (const entry of await listDir(folder)) {
     const path = join(folder, entry.name);
     const relativePath = `${relative}/${entry.name}`;
     if (await isFolder(entry, folder)) {
-      await collectImages(path, relativePath, label, split, images);
+      if (await claimFolder(walk, path, relativePath)) await collectImages(walk, path, relativePath, label, split, images);
     } else if (IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
+      // A plain file's real path is its folder's plus its name; only a link needs resolving.
+      const real = entry.isSymbolicLink() ? await realpath(path).catch(() => path) : join(folderReal, entry.name);
+      const first = walk.files.get(real);
+      if (first !== undefined) {
+        walk.skipped.push({ where: path, problem: `the same file as ${first} (a symbolic link): counted once` });
+        continue;
+      }
+      walk.files.set(real, relativePath);
       images.push({ path, relativePath, label, split });
     }
   }
+}
+
+/**
+ * Records that the folder `path` (shown as `relative`) is being scanned; false, with the link listed
+ * as skipped, when its real path was already reached another way (a cycle, or a second name).
+ */
+async function claimFolder(walk: Walk, path: string, relative: string): Promise<boolean> {
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch (error) {
+    throw new EmoscopeError('BAD_DATA', `${printable(path)}: cannot read the folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+  }
+  const first = walk.folders.get(real);
+  if (first !== undefined && first !== relative) {
+    const what = first === '.' ? 'the data set folder itself' : first;
+    walk.skipped.push({ where: path, problem: `a symbolic link to a folder already scanned (${what}): not followed, so that no face is counted twice` });
+    return false;
+  }
+  walk.folders.set(real, relative);
+  return true;
 }
 
 /** Entries of a folder without hidden ones (.DS_Store, .git). */
 async function listDir(folder: string): Promise<Dirent[]> {
   try {
     const entries = await readdir(folder, { withFileTypes: true });
-    return entries.filter((entry) => !entry.name.startsWith('.'));
+    // Sorted, plain entries before links: the original of a file or folder is the one kept.
+    return entries
+      .filter((entry) => !entry.name.startsWith('.'))
+      .sort((a, b) => Number(a.isSymbolicLink()) - Number(b.isSymbolicLink()) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
-    throw new EmoscopeError('BAD_DATA', `${folder}: cannot read the folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    throw new EmoscopeError('BAD_DATA', `${printable(folder)}: cannot read the folder (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
   }
 }
 

@@ -1,8 +1,7 @@
 // An evaluation kept in a run folder, so that `emoscope report` can show it later without the data
 // set: `evaluation-<split>.json` (the `evaluate --json` report, unchanged) and
 // `evaluation-<split>-faces.json` (the few faces the report shows, with their pixels and scores).
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { EMOTIONS, FACE_SIZE } from '../types.js';
 import type { Emotion, EmotionScores } from '../types.js';
 import { EmoscopeError } from '../errors.js';
@@ -14,6 +13,7 @@ import type { PickOptions, ReportFace } from './report-faces.js';
 import { checkEvaluation } from '../metrics/records.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { evaluationFacesFile, evaluationFile, isRunFolder } from '../runs/layout.js';
+import { readFolderJsonIfAny } from '../util/folder-files.js';
 
 export { evaluationFile, evaluationFacesFile };
 
@@ -178,17 +178,7 @@ export async function runFolderOf(modelArg: string | undefined): Promise<string 
   return (await isRunFolder(dir)) ? dir : undefined;
 }
 
+/** A JSON file of the run folder (inside it, regular, size-capped), or undefined when it is not there. */
 async function readJsonIfAny(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new EmoscopeError('BAD_DATA', `Cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new EmoscopeError('BAD_DATA', `${path}: not valid JSON (${(error as Error).message})`);
-  }
+  return readFolderJsonIfAny(dirname(path), basename(path), { code: 'BAD_DATA' });
 }

@@ -2,12 +2,14 @@
 // browser as it is, plus `emoscope.json` (labels, preprocessing, architecture, training, metrics).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { parseModelMeta } from './meta.js';
 import type { ModelMeta } from './meta.js';
-import { recoverFolder, replaceFolderAtomic } from '../util/atomic.js';
+import { replaceFolderAtomic } from '../util/atomic.js';
+import { checkFolderFile, readFolderJson } from '../util/folder-files.js';
+import { printable } from '../util/printable.js';
+import { readManifestWeights } from './weights-manifest.js';
 import { writeFile } from 'node:fs/promises';
 import { portablePaths } from '../util/portable-path.js';
 
@@ -59,53 +61,33 @@ export async function saveDerivedModel(dir: string, model: tfl.LayersModel, sour
   await saveModelFolder(dir, model, { ...source, training: { ...source.training, ...done }, metrics: {}, createdAt: new Date().toISOString() });
 }
 
-/** Reads only the `emoscope.json` of a model folder. */
+/** Reads only the `emoscope.json` of a model folder. Reads, never writes: a folder being replaced by its writer is left alone. */
 export async function readModelMeta(dir: string): Promise<ModelMeta> {
-  await recoverFolder(dir);
-  const metaPath = join(dir, META_JSON);
   try {
-    await stat(join(dir, MODEL_JSON));
-  } catch {
-    throw new EmoscopeError('NOT_FOUND', `No model at ${dir}: expected a folder with ${MODEL_JSON}, ${WEIGHTS_BIN} and ${META_JSON}`);
+    await checkFolderFile(dir, MODEL_JSON, { code: 'BAD_MODEL' });
+  } catch (error) {
+    if (error instanceof EmoscopeError && error.code === 'NOT_FOUND') {
+      throw new EmoscopeError('NOT_FOUND', `No model at ${printable(dir)}: expected a folder with ${MODEL_JSON}, ${WEIGHTS_BIN} and ${META_JSON}`);
+    }
+    throw error;
   }
-  return parseModelMeta(await readJson(metaPath), metaPath);
+  return parseModelMeta(await readFolderJson(dir, META_JSON, { code: 'BAD_MODEL' }), join(dir, META_JSON));
 }
 
-/** Loads a model folder written by `saveModelFolder` (or any TF.js layers model with an `emoscope.json`). */
+/**
+ * Loads a model folder written by `saveModelFolder` (or any TF.js layers model with an `emoscope.json`).
+ * Every file is read from inside the folder only, and the weights must have the size model.json's
+ * shapes take: anything else is BAD_MODEL naming the file.
+ */
 export async function loadModelFolder(dir: string): Promise<LoadedModel> {
   const meta = await readModelMeta(dir);
-  const modelPath = join(dir, MODEL_JSON);
-  const modelJson = (await readJson(modelPath)) as tf.io.ModelJSON;
-  const manifest = modelJson.weightsManifest ?? [];
-  const buffers: ArrayBuffer[] = [];
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  for (const group of manifest) {
-    for (const path of group.paths) {
-      const data = await readFile(join(dir, path));
-      buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-    }
-    specs.push(...group.weights);
-  }
-  const model = await tfl.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: specs,
-      weightData: tf.io.concatenateArrayBuffers(buffers),
-    }),
-  );
-  return { model, meta, dir };
-}
-
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
+  const modelJson = (await readFolderJson(dir, MODEL_JSON, { code: 'BAD_MODEL' })) as tf.io.ModelJSON;
+  if (typeof modelJson !== 'object' || modelJson === null) throw new EmoscopeError('BAD_MODEL', `${printable(join(dir, MODEL_JSON))}: expected a JSON object`);
+  const { specs, data } = await readManifestWeights(dir, modelJson.weightsManifest ?? [], join(dir, MODEL_JSON));
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new EmoscopeError('NOT_FOUND', `Cannot read ${path}`);
-  }
-  try {
-    return JSON.parse(text);
+    const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData: data }));
+    return { model, meta, dir };
   } catch (error) {
-    throw new EmoscopeError('BAD_MODEL', `${path}: not valid JSON (${(error as Error).message})`);
+    throw new EmoscopeError('BAD_MODEL', `${printable(join(dir, MODEL_JSON))}: not a TF.js layers model that loads (${(error as Error).message})`, { cause: error });
   }
 }

@@ -55,7 +55,11 @@ export async function analyzePhoto(
   // its error, if any, is met below or by the thumbnail's
   pixels.then(() => t && !t.total && (t.decode = performance.now() - start), () => undefined);
   const detectStart = performance.now();
-  let found = await pipeline.detector.detect(photo, { minScore: o.minFaceScore, tiles: o.tiles, faceCheck: o.faceCheck });
+  // A box that rounds to no pixels (a face "found" in a 1×1 photo) is no face.
+  let found = (await pipeline.detector.detect(photo, { minScore: o.minFaceScore, tiles: o.tiles, faceCheck: o.faceCheck })).filter((d) => {
+    const box = scaleBox(d.box, 1, true);
+    return box.width > 0 && box.height > 0;
+  });
   if (t) t.detect = performance.now() - detectStart;
   if (o.largestFace && found.length > 1) found = [largest(found)];
   found.sort((a, b) => a.box.x - b.box.x);

@@ -1,7 +1,7 @@
 // From a loaded classifier to emotion scores, the same in Node and in the browser: the model checked
 // against its emoscope.json, batch norm folded, probabilities → the seven named scores, rounded.
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { EmoscopeError } from '../errors.js';
+import { EmoscopeError, badArgument } from '../errors.js';
 import { inferenceClassifier } from '../model/folded.js';
 import type { Classifier } from '../model/folded.js';
 import { predictProbabilities } from '../model/inference.js';
@@ -32,6 +32,11 @@ export function faceClassifier(model: tfl.LayersModel, meta: ModelMeta, name: st
   return {
     size: meta.preprocessing.size,
     classify(pixels, count, callTta = tta) {
+      const side = meta.preprocessing.size;
+      if (!Number.isSafeInteger(count) || count < 0) throw badArgument('count', 'a whole number of faces', count);
+      if (!(pixels instanceof Uint8Array) || pixels.length !== count * side * side) {
+        throw badArgument('pixels', `${count} × ${side} × ${side} = ${count * side * side} bytes`, pixels instanceof Uint8Array ? `${pixels.length} bytes` : typeof pixels);
+      }
       const probs = predictProbabilities(classifier, { pixels, count }, meta.preprocessing, batchSize, callTta);
       return Array.from({ length: count }, (_, i) => toScores(probs.subarray(i * classes, (i + 1) * classes), meta));
     },

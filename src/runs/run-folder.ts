@@ -1,11 +1,12 @@
 // Reading what a training run left in its folder (config.json, history.json, best/), for the report.
 // Every file but best/model.json is optional: the report says what is missing instead of failing.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { RUN_FILES } from './layout.js';
 import { parseModelMeta } from '../model/meta.js';
 import type { ModelMeta } from '../model/meta.js';
+import { readFolderJson, readFolderJsonIfAny } from '../util/folder-files.js';
 import { checkHistory } from '../metrics/records.js';
 import type { HistoryLike } from '../metrics/records.js';
 
@@ -52,19 +53,10 @@ export async function readRunFolder(runDir: string): Promise<RunFolder> {
   return { dir, modelDir, config: config as Record<string, unknown> | undefined, history, meta, modelBytes };
 }
 
+/** A JSON file of the run folder: inside it (links followed), a regular file, size-capped; BAD_DATA naming it otherwise. */
 async function readJson(path: string, optional = false): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new EmoscopeError('NOT_FOUND', `Cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new EmoscopeError('BAD_DATA', `${path}: not valid JSON (${(error as Error).message})`);
-  }
+  const options = { code: 'BAD_DATA' } as const;
+  return optional ? readFolderJsonIfAny(dirname(path), basename(path), options) : readFolderJson(dirname(path), basename(path), options);
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -3,14 +3,14 @@
 // through the batches, validate, checkpoint, stop early when validation accuracy stops improving.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { EMOTIONS } from '../types.js';
-import { EmoscopeError } from '../errors.js';
+import { EmoscopeError, isEmoscopeError } from '../errors.js';
 import { initEngine } from '../engine/backend.js';
 import { GradientWorkers } from '../engine/workers.js';
 import { loadDataset } from '../data/load.js';
-import type { Dataset, FaceSet } from '../data/dataset.js';
+import type { BadInput, Dataset, FaceSet } from '../data/dataset.js';
 import { createRandom, shuffledIndices } from '../util/random.js';
 import { classCounts, facePixels } from '../data/dataset.js';
 import { AUGMENT_PRESETS, augmentFaceInto } from '../data/augment.js';
@@ -22,11 +22,13 @@ import { loadModelFolder, readModelMeta, saveModelFolder } from '../model/folder
 import { evaluateLoaded } from '../evaluate/evaluate-model.js';
 import { storeRunEvaluation } from '../evaluate/run-evaluation.js';
 import { argmaxRows, countParameters, crossEntropy, facesToTensor, predictProbabilities } from '../model/inference.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { recoverFolder, writeFileAtomic } from '../util/atomic.js';
+import { readFolderJson, readFolderJsonIfAny } from '../util/folder-files.js';
+import { printable } from '../util/printable.js';
 import { writeTrainingCurves } from '../runs/charts.js';
 import { resolveTrainConfig } from './config.js';
 import type { TrainConfig, TrainOverrides } from './config.js';
-import { initialState, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { initialState, loadCheckpoint, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
 import type { PartialEpoch, TrainState } from './checkpoint.js';
 import type { EpochLog, History } from '../metrics/history.js';
 import { trainStep, trainStepOnWorkers } from './step.js';
@@ -65,6 +67,8 @@ export interface TrainCallbacks {
   onTrainEnd?(result: TrainResult): void;
   /** something went wrong that does not stop training */
   onWarning?(message: string): void;
+  /** the bad inputs that `skipBad` skipped and the links not followed while loading the data (called once, when there are any) */
+  onSkipped?(skipped: readonly BadInput[]): void;
   /** a slow step before training begins (a teacher scoring the training faces) */
   onStatus?(message: string): void;
 }
@@ -121,6 +125,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     testFraction: config.testFraction,
     seed: config.seed,
   });
+  if (dataset.skipped.length > 0) callbacks.onSkipped?.(dataset.skipped);
   const trainSet = dataset.splits.train;
   const valSet = dataset.splits.val;
   if (trainSet.count === 0) throw new EmoscopeError('BAD_DATA', `${config.data}: no training faces found`);
@@ -131,17 +136,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let state: TrainState;
   const optimizer = createOptimizer(config);
   if (options.resume) {
+    await recoverFolder(join(runDir, RUN_FILES.best)); // this trainer is best/'s writer: it restores what a dead one left
     const checkpoint = await loadCheckpoint(join(runDir, RUN_FILES.last));
     model = checkpoint.model;
     state = checkpoint.state;
-    // Adam.setWeights leaves two temporaries behind (tfjs 4.22); a scope collects them, the new slot variables survive.
-    tf.engine().startScope();
-    try {
-      await optimizer.setWeights(checkpoint.optimizerWeights);
-    } finally {
-      tf.engine().endScope();
-    }
-    tf.dispose(checkpoint.optimizerWeights.map((w) => w.tensor)); // setWeights copied them into variables
+    await restoreOptimizer(optimizer, checkpoint); // slots, step count and Adam's running powers, exactly
+    if (!checkpoint.verified) callbacks.onWarning?.(`${join(runDir, RUN_FILES.last)} was written without checksums (an older emoscope): its files cannot be verified`);
+    await repairHistory(runDir, state.history, callbacks); // a crash after the checkpoint, before history.json
     // A finished run given more epochs (or more patience) goes on.
     const patienceLeft = config.patience === 0 || state.epochsWithoutImprovement < config.patience;
     if (state.finished && state.epochsDone < config.epochs && patienceLeft) state.finished = null;
@@ -363,20 +364,65 @@ async function initializeFrom(model: tfl.LayersModel, dir: string, architecture:
   }
 }
 
+/** Settings a resumed run may change; every other one is the run's (config.json). */
+const RESUME_CHANGEABLE: ReadonlySet<string> = new Set(['epochs', 'patience', 'workers']);
+
 async function readSavedConfig(path: string, options: TrainOptions): Promise<TrainConfig> {
   let saved: TrainConfig;
   try {
-    saved = JSON.parse(await readFile(path, 'utf8')) as TrainConfig;
-  } catch {
-    throw new EmoscopeError('NOT_FOUND', `Cannot resume: no run at ${resolve(options.out)} (expected ${RUN_FILES.config} there)`);
+    saved = (await readFolderJson(dirname(path), basename(path), { code: 'BAD_CHECKPOINT' })) as TrainConfig;
+  } catch (error) {
+    if (isEmoscopeError(error) && error.code === 'NOT_FOUND') {
+      throw new EmoscopeError('NOT_FOUND', `Cannot resume: no run at ${printable(resolve(options.out))} (expected ${RUN_FILES.config} there)`);
+    }
+    throw error;
   }
-  // A resumed run may be given more epochs, more patience or another number of workers; everything else stays as it was.
+  if (typeof saved !== 'object' || saved === null || Array.isArray(saved) || typeof saved.model !== 'string') {
+    throw new EmoscopeError('BAD_CHECKPOINT', `${printable(path)}: expected the run's configuration, a JSON object with "model", "data", "epochs"…`);
+  }
+  // A resumed run may be given more epochs, more patience or another number of workers; everything
+  // else is the run's, and a flag that says otherwise is refused rather than silently ignored.
+  const conflicts = Object.keys(saved)
+    .filter((key) => key !== 'out' && !RESUME_CHANGEABLE.has(key))
+    .filter((key) => {
+      const given = (options as unknown as Record<string, unknown>)[key];
+      if (given === undefined || given === '') return false; // not given ('' is the CLI's "no --data")
+      const run = (saved as unknown as Record<string, unknown>)[key];
+      if (key === 'data' || key === 'init' || key === 'teacher') return resolve(String(given)) !== resolve(String(run));
+      return given !== run;
+    })
+    .map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${printable(String((options as unknown as Record<string, unknown>)[key]))} (the run's: ${printable(JSON.stringify((saved as unknown as Record<string, unknown>)[key]))})`);
+  if (conflicts.length > 0) {
+    throw new EmoscopeError(
+      'BAD_ARGUMENT',
+      `--resume continues ${printable(resolve(options.out))} with the settings in its ${RUN_FILES.config}; these differ from them: ${conflicts.join(', ')}. ` +
+      'Leave them out (only --epochs, --patience and --workers may change on --resume), or start a new run with another --out.',
+    );
+  }
   return resolveTrainConfig(getArchitecture(saved.model), {
     ...saved,
     epochs: options.epochs ?? saved.epochs,
     patience: options.patience ?? saved.patience,
     workers: options.workers ?? saved.workers,
   });
+}
+
+/**
+ * Makes history.json say what the checkpoint says: a crash after `last/` was written but before
+ * history.json was would otherwise leave the history one epoch short for good.
+ */
+async function repairHistory(runDir: string, epochs: EpochLog[], callbacks: TrainCallbacks): Promise<void> {
+  const stored = (await readFolderJsonIfAny(runDir, RUN_FILES.history, { code: 'BAD_CHECKPOINT' }).catch(() => undefined)) as History | undefined;
+  if (JSON.stringify(stored?.epochs) === JSON.stringify(epochs)) return;
+  const history: History = { epochs };
+  await writeFileAtomic(join(runDir, RUN_FILES.history), `${JSON.stringify(history, null, 2)}\n`);
+  callbacks.onWarning?.(`${RUN_FILES.history} held ${stored?.epochs?.length ?? 'no'} epochs, the checkpoint ${epochs.length}: rewritten from the checkpoint`);
+  if (epochs.length === 0) return;
+  try {
+    await writeTrainingCurves(runDir, history);
+  } catch (error) {
+    callbacks.onWarning?.(`Could not draw the training curves: ${(error as Error).message}`);
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

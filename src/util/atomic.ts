@@ -36,10 +36,11 @@ async function regularTarget(path: string): Promise<string | undefined> {
 
 /**
  * Replaces folder `dir` by one whose files `fill(tmpDir)` writes. The old folder is moved aside
- * before the new one is renamed into place; if the process dies between the two renames,
- * `recoverFolder(dir)` puts the old one back.
+ * before the new one is renamed into place; if the process dies between the two renames, the next
+ * writer of `dir` (`recoverFolder`, called here first) puts the old one back.
  */
 export async function replaceFolderAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
+  await recoverFolder(dir); // the writer cleans up after itself and after dead writers, never after live ones
   const tmp = `${dir}.tmp-${process.pid}`;
   const old = `${dir}.old-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
@@ -56,7 +57,12 @@ export async function replaceFolderAtomic(dir: string, fill: (tmpDir: string) =>
   if (hadOld) await rm(old, { recursive: true, force: true });
 }
 
-/** Restores `dir` from a `<dir>.old-<pid>` left by a crash inside `replaceFolderAtomic`, and drops stale temporaries. */
+/**
+ * For the writer of `dir` only (readers never call it: a live writer's temporaries are its work in
+ * progress). Restores `dir` from a `<dir>.old-<pid>` that a crash inside `replaceFolderAtomic` left
+ * behind, and deletes the `<dir>.tmp-<pid>` and `<dir>.old-<pid>` of processes that are no longer
+ * running (or of this one). Those of a live process are left alone.
+ */
 export async function recoverFolder(dir: string): Promise<void> {
   const parent = dirname(dir);
   const name = basename(dir);
@@ -66,9 +72,25 @@ export async function recoverFolder(dir: string): Promise<void> {
   } catch {
     return;
   }
-  const olds = entries.filter((e) => e.startsWith(`${name}.old-`));
-  const tmps = entries.filter((e) => e.startsWith(`${name}.tmp-`));
+  const stale = (prefix: string) => entries.filter((e) => {
+    if (!e.startsWith(prefix)) return false;
+    const pid = e.slice(prefix.length);
+    return /^\d+$/.test(pid) && !isOtherLiveProcess(Number(pid));
+  });
+  const olds = stale(`${name}.old-`);
+  const tmps = stale(`${name}.tmp-`);
   const exists = entries.includes(name);
-  if (!exists && olds.length > 0) await rename(join(parent, olds[0]!), dir);
+  if (!exists && olds.length > 0) await rename(join(parent, olds.shift()!), dir);
   for (const e of [...olds, ...tmps]) await rm(join(parent, e), { recursive: true, force: true });
+}
+
+/** Whether `pid` is another process that is running (signal 0 checks without sending anything). */
+export function isOtherLiveProcess(pid: number): boolean {
+  if (!(pid > 0) || pid === process.pid) return false; // kill(0, …) would signal the whole process group
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // running, but another user's
+  }
 }

@@ -3,9 +3,9 @@
 // reported instead of silently skipped.
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { IMAGE_EXTENSIONS } from '../util/image-files.js';
 
-/** Extensions taken from folders: what sharp and bmp.ts decode. */
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.dib']);
+export { IMAGE_EXTENSIONS }; // the one list, shared with data sets (util/image-files.ts)
 
 /** The files to process, in argument order, each folder's images in sorted order; `empty` lists folders without images. */
 export async function listImageFiles(paths: readonly string[]): Promise<{ files: string[]; empty: string[] }> {

@@ -5,8 +5,8 @@
 // a detector can start before the full photo is decoded.
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
-import { readFile } from 'node:fs/promises';
 import { EmoscopeError } from '../errors.js';
+import { readRegularFile } from '../util/folder-files.js';
 import { decodeBmp, isBmp } from './bmp.js';
 import { fitInside } from './pixels.js';
 import type { Photo, RawImage, Region, RgbImage } from './pixels.js';
@@ -15,6 +15,9 @@ export type { RawImage, RgbImage, Photo } from './pixels.js';
 
 /** What `recognize` and `decodeImage` take: a file path, the bytes of an image file, or decoded pixels. */
 export type ImageInput = string | Uint8Array | RawImage;
+
+/** Photo files larger than this many bytes are refused before reading (a 100-megapixel TIFF takes 300 MB). */
+export const MAX_FILE_BYTES = 1024 ** 3;
 
 /** Photos larger than this many pixels are refused: a decompression bomb would exhaust memory. */
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -56,14 +59,8 @@ export async function openPhoto(input: ImageInput, options: DecodeOptions = {}):
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const name = options.name ?? inputName(input);
   if (typeof input === 'string') {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(input);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new EmoscopeError('NOT_FOUND', `${name}: no such file`);
-      throw new EmoscopeError('BAD_IMAGE', `${name}: cannot read (${(error as Error).message})`);
-    }
+    // Only regular files, and not beyond a cap: /dev/zero or a FIFO would be read forever.
+    const bytes = await readRegularFile(input, name, { code: 'BAD_IMAGE', maxBytes: MAX_FILE_BYTES, tooLargeCode: 'IMAGE_TOO_LARGE' });
     return openBytes(bytes, name, maxPixels, options.maxSide);
   }
   if (input instanceof Uint8Array) return openBytes(input, name, maxPixels, options.maxSide);
