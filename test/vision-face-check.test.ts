@@ -59,7 +59,7 @@ function face(change: Partial<Record<'rightEye' | 'leftEye' | 'nose' | 'mouth', 
 test('a frontal face passes; eyes too close, a tilted eye line, a mouth not below the eyes, a nose past the mouth and a tiny box do not', () => {
   assert.equal(checkFace(face(), 1000), null);
   assert.equal(checkFace(face({ rightEye: [140, 135], leftEye: [156, 135] }), 1000), 'eye-distance'); // 0.16 of the box, like blurred patches
-  assert.equal(checkFace(face({ rightEye: [130, 120], leftEye: [151, 156] }), 1000), 'roll'); // eye line at 60°
+  assert.equal(checkFace(face({ rightEye: [156, 141], leftEye: [120, 120] }), 1000), 'roll'); // eye line at -150°: a face upside down
   assert.equal(checkFace(face({ mouth: [150, 140] }), 1000), 'mouth'); // mouth 5 px under the eye line
   assert.equal(checkFace(face({ nose: [150, 178] }), 1000), 'nose'); // nose tip 43 of the mouth's 45 px down
   assert.equal(checkFace(face({}, 60), 1000), 'size'); // 6 % of the photo's longer side

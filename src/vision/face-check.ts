@@ -12,7 +12,11 @@ export interface FaceCheckBounds {
   /** distance between the eyes: 0.34–0.67 on real faces; below ~0.29 the face is turned past ~45° or is no face */
   minEyeDistance: number;
   maxEyeDistance: number;
-  /** tilt of the eye line, degrees: real faces ≤ 20°; blurred patches came out at 37–78° */
+  /**
+   * tilt of the eye line, degrees: real upright faces ≤ 20°, but a photo taken sideways without
+   * rotation metadata holds faces at 90°, so only faces turned further than that are refused (on the
+   * deepface photos the eye-distance and size rules already reject every non-face the tilt would)
+   */
   maxRoll: number;
   /** the nose tip's drop below the eye line as a share of the mouth's: 0.37–0.65 on real faces */
   maxNoseShare: number;
@@ -30,7 +34,7 @@ export interface FaceCheckBounds {
 export const FACE_CHECK_BOUNDS: FaceCheckBounds = {
   minEyeDistance: 0.29,
   maxEyeDistance: 0.8,
-  maxRoll: 45,
+  maxRoll: 120,
   maxNoseShare: 0.72,
   minMouthDrop: 0.6,
   maxMouthDrop: 1.8,
