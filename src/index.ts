@@ -61,3 +61,7 @@ export { initEngine } from './engine/backend.js';
 
 // Photos
 export * from './predict/index.js';
+
+// Batches over many machines (BullMQ + Redis)
+export { submitBatch, startBatchWorker, batchStatus, batchResults, writeBatchResults, clearBatch, BATCH_DEFAULTS } from './batch/index.js';
+export type { SubmitOptions, SubmitResult, BatchWorker, BatchWorkerOptions, BatchStatus, WriteResultsOptions } from './batch/index.js';
