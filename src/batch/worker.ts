@@ -75,7 +75,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
       }
     }
     await writeResults(redis, data.batch, job.id, records);
-    log(`${data.batch}: ${records.length} photos${unreadable ? ` (${unreadable} unreadable)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`${data.batch}: ${records.length} photo${records.length === 1 ? '' : 's'}${unreadable ? ` (${unreadable} unreadable)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 'done';
   };
 
