@@ -12,6 +12,8 @@ import { startBatchWorker } from '../src/batch/worker.js';
 import { batchStatus } from '../src/batch/status.js';
 import { writeBatchResults } from '../src/batch/results.js';
 import { clearBatch } from '../src/batch/clear.js';
+import { storedCounts, writeResults } from '../src/batch/store.js';
+import { encodeResult } from '../src/batch/record.js';
 import { loadRecognizer } from '../src/predict/recognizer.js';
 import { CSV_HEADER_LINE, csvRows } from '../src/predict/csv.js';
 import { EmoscopeError } from '../src/errors.js';
@@ -44,6 +46,25 @@ test('submitting the same files again adds nothing; a new or modified file is ad
   assert.equal(await redis.client.llen('emoscope:photos:wait'), 4, 'four jobs wait: 3 + 1');
   await clearBatch('again', { redis: redis.url });
   assert.equal(await redis.client.llen('emoscope:photos:wait'), 0, 'clear removes the batch\'s queued jobs');
+});
+
+test('writing a job\'s results twice (at-least-once processing) changes nothing; a file that changes kind moves between the counters', async () => {
+  const { dir, good } = await photoFolder(2);
+  await submitBatch([dir], { redis: redis.url, name: 'twice' });
+  const ok = (file: string): PhotoResult => ({ file, width: 10, height: 10, faces: [] });
+  const bad: PhotoResult = { file: good[1]!, width: 0, height: 0, faces: [], error: 'unreadable', errorCode: 'BAD_IMAGE' };
+  const records = [['id-a', encodeResult(ok(good[0]!))], ['id-b', encodeResult(bad)]] as const;
+  assert.equal(await writeResults(redis.client, 'twice', 'job-1', records), 2);
+  assert.equal(await writeResults(redis.client, 'twice', 'job-1', records), 0, 'nothing new the second time');
+  assert.deepEqual(await storedCounts(redis.client, 'twice').then((c) => [c?.done, c?.failed]), [1, 1]);
+  assert.equal(await redis.client.hlen('emoscope:batch:twice:results'), 2);
+  await writeResults(redis.client, 'twice', 'job-2', [['id-b', encodeResult(ok(good[1]!))]]);
+  assert.deepEqual(await storedCounts(redis.client, 'twice').then((c) => [c?.done, c?.failed]), [2, 0]);
+  await writeResults(redis.client, 'twice', 'job-3', [['id-b', encodeResult(bad)]], true);
+  assert.deepEqual(await storedCounts(redis.client, 'twice').then((c) => [c?.done, c?.failed]), [2, 0], 'only-new writes keep a result');
+  await clearBatch('twice', { redis: redis.url });
+  assert.equal(await writeResults(redis.client, 'twice', 'job-4', records), -1, 'a cleared batch gets nothing written');
+  assert.deepEqual(await redis.client.keys('emoscope:batch:twice:*'), []);
 });
 
 test('a worker processes a batch: every photo once, results equal to the recognizer\'s, bad photos failed at once, status and JSON/CSV', async () => {

@@ -10,8 +10,9 @@ import type { PhotoResult } from '../types.js';
 
 /**
  * KEYS: meta, results, rate. ARGV: rate member, mode ('all', or 'new': only files without a
- * result), then id, record pairs. Nothing is written for a batch that was cleared (no meta). Each field's previous kind is looked at
- * so that the counters move only when a file gets its first result or changes kind.
+ * result), then id, record pairs. Nothing is written for a batch that was cleared (no meta).
+ * A file's first result costs one HSETNX; a second one (a job processed twice) looks at the
+ * previous kind, so that the counters move only when a file gets its first result or changes kind.
  * Returns the number of files that had no result before, or -1 for a cleared batch.
  */
 const WRITE_SCRIPT = `
@@ -21,20 +22,17 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local done, failed, fresh = 0, 0, 0
 for i = 3, #ARGV, 2 do
   local kind = string.sub(ARGV[i + 1], 1, 1)
-  local old = redis.call('HGET', KEYS[2], ARGV[i])
-  if old and ARGV[2] == 'new' then
-    kind = nil
-  elseif old then
-    local before = string.sub(old, 1, 1)
+  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then
+    fresh = fresh + 1
+    if kind == '${DONE_MARK}' then done = done + 1 else failed = failed + 1 end
+  elseif ARGV[2] ~= 'new' then
+    local before = string.sub(redis.call('HGET', KEYS[2], ARGV[i]), 1, 1)
     if before ~= kind then
       if before == '${DONE_MARK}' then done = done - 1 else failed = failed - 1 end
       if kind == '${DONE_MARK}' then done = done + 1 else failed = failed + 1 end
     end
-  else
-    fresh = fresh + 1
-    if kind == '${DONE_MARK}' then done = done + 1 else failed = failed + 1 end
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
   end
-  if kind then redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 end
 if done ~= 0 then redis.call('HINCRBY', KEYS[1], 'done', done) end
 if failed ~= 0 then redis.call('HINCRBY', KEYS[1], 'failed', failed) end
