@@ -131,7 +131,7 @@ async function run(workers: number, photos: string, url: string, client: Redis):
   let polls = 0;
   for (;;) {
     polls++;
-    const [done, failed] = await client.hmget(`emoscope:batch:${name}:meta`, 'done', 'failed');
+    const [done, failed] = await client.hmget(`emoscope:batch:{${name}}:meta`, 'done', 'failed');
     if (Number(done ?? 0) + Number(failed ?? 0) >= submitted.files) break;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -145,8 +145,8 @@ async function run(workers: number, photos: string, url: string, client: Redis):
   calls -= (stats.get('info')?.[0] ?? 0) + (stats.get('config|resetstat')?.[0] ?? 0);
   const scriptCalls = (stats.get('evalsha')?.[0] ?? 0) + (stats.get('eval')?.[0] ?? 0);
   const cpuSeconds = Math.max(0, redisCpu(cpu1) - cpu0 - idlePerSecond * seconds);
-  const resultBytes = Number(await client.call('MEMORY', 'USAGE', `emoscope:batch:${name}:results`, 'SAMPLES', '0'));
-  const filesBytes = Number(await client.call('MEMORY', 'USAGE', `emoscope:batch:${name}:files`, 'SAMPLES', '0'));
+  const resultBytes = Number(await client.call('MEMORY', 'USAGE', `emoscope:batch:{${name}}:results`, 'SAMPLES', '0'));
+  const filesBytes = Number(await client.call('MEMORY', 'USAGE', `emoscope:batch:{${name}}:files`, 'SAMPLES', '0'));
   await Promise.all(procs.map(async (p) => {
     const exited = once(p, 'exit');
     p.kill('SIGTERM');

@@ -43,9 +43,9 @@ test('submitting the same files again adds nothing; a new or modified file is ad
   assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'again', chunk: 3 }), { files: 8, added: 2, jobs: 1, empty: [] });
   const status = await batchStatus('again', { redis: redis.url });
   assert.deepEqual(status, { total: 9, done: 0, failed: 0, waiting: 9, active: 0, rate: 0 });
-  assert.equal(await redis.client.llen('emoscope:photos:wait'), 4, 'four jobs wait: 3 + 1');
+  assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 4, 'four jobs wait: 3 + 1');
   await clearBatch('again', { redis: redis.url });
-  assert.equal(await redis.client.llen('emoscope:photos:wait'), 0, 'clear removes the batch\'s queued jobs');
+  assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 0, 'clear removes the batch\'s queued jobs');
 });
 
 test('writing a job\'s results twice (at-least-once processing) changes nothing; a file that changes kind moves between the counters', async () => {
@@ -57,14 +57,14 @@ test('writing a job\'s results twice (at-least-once processing) changes nothing;
   assert.equal(await writeResults(redis.client, 'twice', 'job-1', records), 2);
   assert.equal(await writeResults(redis.client, 'twice', 'job-1', records), 0, 'nothing new the second time');
   assert.deepEqual(await storedCounts(redis.client, 'twice').then((c) => [c?.done, c?.failed]), [1, 1]);
-  assert.equal(await redis.client.hlen('emoscope:batch:twice:results'), 2);
+  assert.equal(await redis.client.hlen('emoscope:batch:{twice}:results'), 2);
   await writeResults(redis.client, 'twice', 'job-2', [['id-b', encodeResult(ok(good[1]!))]]);
   assert.deepEqual(await storedCounts(redis.client, 'twice').then((c) => [c?.done, c?.failed]), [2, 0]);
   await writeResults(redis.client, 'twice', 'job-3', [['id-b', encodeResult(bad)]], true);
   assert.deepEqual(await storedCounts(redis.client, 'twice').then((c) => [c?.done, c?.failed]), [2, 0], 'only-new writes keep a result');
   await clearBatch('twice', { redis: redis.url });
   assert.equal(await writeResults(redis.client, 'twice', 'job-4', records), -1, 'a cleared batch gets nothing written');
-  assert.deepEqual(await redis.client.keys('emoscope:batch:twice:*'), []);
+  assert.deepEqual(await redis.client.keys('emoscope:batch:{twice}:*'), []);
 });
 
 test('a worker processes a batch: every photo once, results equal to the recognizer\'s, bad photos failed at once, status and JSON/CSV', async () => {
@@ -104,13 +104,13 @@ test('a worker processes a batch: every photo once, results equal to the recogni
   assert.deepEqual(results.filter((r) => r.error).map((r) => r.errorCode).sort(), ['BAD_IMAGE', 'BAD_IMAGE', 'NOT_FOUND', 'UNSUPPORTED_IMAGE']);
   assert.equal(await readFile(join(out, 'r.csv'), 'utf8'), CSV_HEADER_LINE + results.map(csvRows).join(''), 'predict\'s CSV rows, in the JSON\'s order');
 
-  const keys = (await redis.client.keys('emoscope:*')).sort();
-  assert.deepEqual(keys.filter((k) => k.startsWith('emoscope:batch:main:')), ['emoscope:batch:main:files', 'emoscope:batch:main:meta', 'emoscope:batch:main:rate', 'emoscope:batch:main:results']);
-  assert.deepEqual(keys.filter((k) => /^emoscope:photos:[^:]+\./.test(k)), [], 'completed jobs are removed');
-  assert.equal(await redis.client.hlen('emoscope:batch:main:results'), 10);
+  const keys = (await redis.client.keys('*')).sort();
+  assert.deepEqual(keys.filter((k) => k.startsWith('emoscope:batch:{main}:')), ['emoscope:batch:{main}:files', 'emoscope:batch:{main}:meta', 'emoscope:batch:{main}:rate', 'emoscope:batch:{main}:results']);
+  assert.deepEqual(keys.filter((k) => /^\{emoscope\}:photos:[^:]+\./.test(k)), [], 'completed jobs are removed');
+  assert.equal(await redis.client.hlen('emoscope:batch:{main}:results'), 10);
 
   assert.deepEqual(await clearBatch('main', { redis: redis.url }), { existed: true, jobs: 0 });
-  assert.deepEqual(await redis.client.keys('emoscope:batch:main:*'), []);
+  assert.deepEqual(await redis.client.keys('emoscope:batch:{main}:*'), []);
   await assert.rejects(batchStatus('main', { redis: redis.url }), (e: unknown) => e instanceof EmoscopeError && e.code === 'NOT_FOUND');
 });
 

@@ -1,9 +1,12 @@
-// Where a batch lives in Redis: one queue shared by every batch (BullMQ keys under `emoscope:photos:`)
-// and, per batch, a few keys under `emoscope:batch:<name>:`. A format in Redis has one owner: this file.
+// Where a batch lives in Redis: one queue shared by every batch (BullMQ keys under `{emoscope}:photos:`)
+// and, per batch, a few keys under `emoscope:batch:{<name>}:`. The braces are Redis Cluster hash tags:
+// the queue's keys share one slot (BullMQ's scripts need that), and so do a batch's keys (our write
+// script touches three of them), while different batches may live on different shards.
+// A format in Redis has one owner: this file.
 import { badArgument } from '../errors.js';
 
 /** BullMQ's key prefix and queue name: every batch's jobs go through this one queue, so a worker serves any batch. */
-export const QUEUE_PREFIX = 'emoscope';
+export const QUEUE_PREFIX = '{emoscope}';
 export const QUEUE_NAME = 'photos';
 
 /** Batch names: letters, digits, `.`, `_`, `-` (no `:`, which BullMQ refuses in job ids). */
@@ -30,6 +33,6 @@ export interface BatchKeys {
 }
 
 export function batchKeys(name: string): BatchKeys {
-  const base = `emoscope:batch:${checkBatchName(name)}`;
+  const base = `emoscope:batch:{${checkBatchName(name)}}`;
   return { meta: `${base}:meta`, files: `${base}:files`, results: `${base}:results`, rate: `${base}:rate` };
 }
