@@ -17,6 +17,8 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { submitBatch } from '../src/batch/submit.js';
+import { startBatchWorker } from '../src/batch/worker.js';
+import type { PhotoResult } from '../src/types.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(REPO, 'bin', 'emoscope.js');
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     photos: { type: 'string', default: join(REPO, '..', 'shared', 'photos', 'deepface') },
     model: { type: 'string' },
     json: { type: 'string' },
+    'queue-files': { type: 'string', default: '20000' },
   },
 });
 const COUNT = Number(args.count);
@@ -168,6 +171,58 @@ async function run(workers: number, photos: string, url: string, client: Redis):
   };
 }
 
+/** A typical stored result (one face), returned at once: the worker's Redis traffic without recognition. */
+const STAND_IN = {
+  async *recognizeEach(inputs: Iterable<unknown>): AsyncGenerator<PhotoResult> {
+    for (const file of inputs) {
+      yield { file: String(file), width: 640, height: 427, faces: [{ box: { x: 231, y: 88, width: 142, height: 143 }, score: 0.9321, emotion: 'happy', scores: { angry: 0.0123, disgust: 0.0011, fear: 0.0208, happy: 0.8791, sad: 0.0154, surprise: 0.0187, neutral: 0.0526 } }] };
+    }
+  },
+  dispose() {},
+};
+
+interface QueueRun {
+  files: number;
+  filesPerSecond: number;
+  commandsPerFile: number;
+  redisCpuUsPerFile: number;
+  redisCpuShare: number;
+}
+
+/**
+ * The queue alone: `files` paths (not read) through two in-process workers whose recognizer answers
+ * at once, concurrency 8 each. Redis's CPU per file here is what bounds how many machines one Redis feeds.
+ */
+async function queueOnly(url: string, client: Redis, files: number): Promise<QueueRun> {
+  await client.flushall();
+  const workers = await Promise.all([0, 1].map(() => startBatchWorker({ redis: url, recognizer: STAND_IN, concurrency: 8 })));
+  const paths = Array.from({ length: files }, (_, i) => `/nowhere/${String(i).padStart(7, '0')}.jpg`);
+  await client.config('RESETSTAT');
+  const cpu0 = redisCpu(await client.info('cpu'));
+  const t0 = performance.now();
+  await submitBatch(paths, { redis: url, name: 'queue-only', chunk: CHUNK });
+  let polls = 0;
+  for (;;) {
+    polls++;
+    const [done] = await client.hmget('emoscope:batch:{queue-only}:meta', 'done');
+    if (Number(done ?? 0) >= files) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = redisCpu(await client.info('cpu')) - cpu0;
+  const stats = commandStats(await client.info('commandstats'));
+  let calls = -polls - (stats.get('info')?.[0] ?? 0);
+  for (const [, [c]] of stats) calls += c;
+  await Promise.all(workers.map((w) => w.close()));
+  return {
+    files,
+    filesPerSecond: Math.round(files / seconds),
+    commandsPerFile: round(calls / files, 2),
+    redisCpuUsPerFile: round((cpu * 1e6) / files, 1),
+    redisCpuShare: round(cpu / seconds, 2),
+  };
+}
+
 function round(x: number, digits: number): number {
   const k = 10 ** digits;
   return Math.round(x * k) / k;
@@ -185,6 +240,8 @@ try {
     process.stderr.write(`${workers} worker(s) …\n`);
     results.push(await run(workers, join(dir, 'photos'), redis.url, redis.client));
   }
+  process.stderr.write('the queue alone …\n');
+  const queue = await queueOnly(redis.url, redis.client, Number(args['queue-files']));
   const base = results[0]!;
   const version = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).trim().split(' ')[2];
   console.log(`Batch inference through Redis (${version}): ${COUNT} photos at 640 px, jobs of ${CHUNK}, redis-server on a Unix socket, no persistence`);
@@ -196,17 +253,15 @@ try {
   }
   console.log('');
   console.log('¹ INFO commandstats, the commands run inside Lua scripts (BullMQ\'s and ours) included. ² the results hash and the set of submitted files.');
-  const worst = Math.max(...results.map((r) => r.redisCpuMsPerFile));
-  if (worst > 0) {
-    const ceiling = 1000 / worst;
-    const perWorker = base.filesPerSecond / base.workers;
-    console.log(`Ceiling of one Redis core at ${Math.round(worst * 1000)} µs of Redis CPU per file: about ${Math.round(ceiling)} files/s, ${Math.round(ceiling / perWorker)} worker processes at this run's ${perWorker} files/s each.`);
-  }
+  console.log('');
+  console.log(`The queue alone (${queue.files} files, 2 in-process workers whose recognizer answers at once, concurrency 8): ${queue.filesPerSecond} files/s, ` +
+    `${queue.commandsPerFile} Redis commands/file, ${queue.redisCpuUsPerFile} µs of Redis CPU per file (Redis busy ${Math.round(queue.redisCpuShare * 100)} % of the time): ` +
+    `one Redis core saturates at about ${Math.round(1e6 / queue.redisCpuUsPerFile)} files/s.`);
   console.log('');
   console.log(`Submit: ${COUNT} files in ${base.submitSeconds} s (${Math.round(COUNT / base.submitSeconds)} files/s).`);
   console.log(`Commands per file, most frequent (${base.workers} worker): ${Object.entries(base.topCommands).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (shared: timings are noisy).`);
-  if (args.json) await writeFile(resolve(args.json), `${JSON.stringify({ count: COUNT, chunk: CHUNK, redis: version, loadStart: load0, loadEnd: loadavg(), results }, null, 2)}\n`);
+  if (args.json) await writeFile(resolve(args.json), `${JSON.stringify({ count: COUNT, chunk: CHUNK, redis: version, loadStart: load0, loadEnd: loadavg(), results, queueOnly: queue }, null, 2)}\n`);
 } finally {
   redis?.client.disconnect();
   if (redis) {

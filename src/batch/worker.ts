@@ -25,6 +25,8 @@ export interface BatchWorkerOptions {
   concurrency?: number;
   /** the classifier's model folder (default: the shipped model) */
   model?: string;
+  /** a recognizer already loaded (other settings than the defaults, or a stand-in that measures the queue alone); not disposed by `close` */
+  recognizer?: Pick<Recognizer, 'recognizeEach' | 'dispose'>;
   /** ms a job stays locked without a heartbeat (default BATCH_DEFAULTS.lockDuration); tests shorten it */
   lockDuration?: number;
   /** ms between checks for jobs of dead workers (default BATCH_DEFAULTS.stalledInterval) */
@@ -52,9 +54,9 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
   const stalledInterval = positive('--stalled-interval', options.stalledInterval ?? BATCH_DEFAULTS.stalledInterval);
   const log = options.log ?? (() => undefined);
   const redis = await connectRedis(options.redis, { durable: true });
-  let recognizer: Recognizer;
+  let recognizer: Pick<Recognizer, 'recognizeEach' | 'dispose'>;
   try {
-    recognizer = await loadRecognizer({ model: options.model });
+    recognizer = options.recognizer ?? (await loadRecognizer({ model: options.model }));
   } catch (error) {
     redis.disconnect();
     throw error;
@@ -118,7 +120,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
         await worker.close();
         await running.catch(() => undefined);
         await queue.close();
-        recognizer.dispose();
+        if (!options.recognizer) recognizer.dispose();
         await redis.quit().catch(() => redis.disconnect());
       })();
       return closing;
