@@ -37,7 +37,7 @@ after(async () => {
   await redis?.stop();
 });
 
-test('submit (twice), status --json, results --json --csv, status when finished, clear', { timeout: 180_000 }, async () => {
+test('submit (twice), status --json, results --json --csv, status when finished, clear', { timeout: 300_000 }, async () => {
   const { dir, good, bad } = await photoFolder(3, { bad: true });
   const submit = await emoscope(['batch', 'submit', dir, '--redis', redis.url, '--name', 'cli', '--chunk', '2']);
   assert.equal(submit.code, 0, submit.stderr);

@@ -33,7 +33,7 @@ export async function photoFolder(copies: number, options: { bad?: boolean } = {
 }
 
 /** Polls the batch's status until `until` holds; fails with the last status after `deadline` ms. */
-export async function waitForStatus(name: string, redis: string, until: (s: BatchStatus) => boolean, deadline = 90_000): Promise<BatchStatus> {
+export async function waitForStatus(name: string, redis: string, until: (s: BatchStatus) => boolean, deadline = 240_000): Promise<BatchStatus> {
   const end = Date.now() + deadline;
   let last: BatchStatus | undefined;
   while (Date.now() < end) {

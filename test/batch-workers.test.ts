@@ -25,7 +25,7 @@ import { SINGLE, saveTinyModel } from './predict-fixtures.js';
 import { finished, photoFolder, waitForStatus } from './batch-fixtures.js';
 
 /** Short lock and stalled-check times, so that a dead worker's job moves on within seconds. */
-const FAST = ['--lock-duration', '3000', '--stalled-interval', '1000'];
+const FAST = ['--lock-duration', '8000', '--stalled-interval', '2000']; // short, yet long enough for a worker on a loaded machine to renew its lock
 
 interface WorkerProcess {
   proc: ChildProcess;
@@ -68,6 +68,7 @@ function spawnWorker(): WorkerProcess {
       if (pattern.test(text)) return resolve();
       waiters.push({ pattern, resolve });
       exit.then((code) => reject(new Error(`worker exited (${code}) before printing ${pattern}:\n${text}`)), () => undefined);
+      setTimeout(() => reject(new Error(`no ${pattern} from the worker within 4 minutes:\n${text}`)), 240_000).unref();
     }),
   };
   workers.push(worker);
@@ -80,10 +81,18 @@ function makeGate(path: string): void {
 }
 
 /** Resolves once a reader (a worker in the middle of its job) has opened the pipe; the handle lets the test feed it. */
-async function readerArrives(gate: string): Promise<FileHandle> {
-  const handle = await open(gate, constants.O_WRONLY); // blocks until the other end is opened
-  gates.push(handle);
-  return handle;
+async function readerArrives(gate: string, deadline = 240_000): Promise<FileHandle> {
+  const end = Date.now() + deadline;
+  for (;;) {
+    try {
+      const handle = await open(gate, constants.O_WRONLY | constants.O_NONBLOCK); // ENXIO while no reader has it open
+      gates.push(handle);
+      return handle;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > end) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
 
 /** Which of `candidates` has `path` open. */
@@ -120,7 +129,7 @@ async function assertExactlyOnce(name: string, paths: string[]): Promise<void> {
 let b: WorkerProcess;
 let c: WorkerProcess;
 
-test('SIGKILL in the middle of a job: the job goes to one of two workers racing for it, each file has one result', { timeout: 180_000 }, async () => {
+test('SIGKILL in the middle of a job: the job goes to one of two workers racing for it, each file has one result', { timeout: 300_000 }, async () => {
   const { dir, good } = await photoFolder(5);
   const gate = join(dir, 'gate.jpg');
   makeGate(gate);
@@ -139,7 +148,7 @@ test('SIGKILL in the middle of a job: the job goes to one of two workers racing 
   assert.match(b.stderr() + c.stderr(), /killed: 3 photos/, 'the dead worker\'s job was done by another');
 });
 
-test('a worker frozen past its lock loses the job to another; resumed, it finishes it too: still one result per file, counts exact', { timeout: 180_000 }, async () => {
+test('a worker frozen past its lock loses the job to another; resumed, it finishes it too: still one result per file, counts exact', { timeout: 300_000 }, async () => {
   const { dir, good } = await photoFolder(2);
   const gate = join(dir, 'gate.jpg');
   makeGate(gate);
@@ -158,7 +167,7 @@ test('a worker frozen past its lock loses the job to another; resumed, it finish
   await assertExactlyOnce('frozen', [gate, ...good]);
 });
 
-test('SIGTERM finishes the job in hand, stores its results and exits 0', { timeout: 180_000 }, async () => {
+test('SIGTERM finishes the job in hand, stores its results and exits 0', { timeout: 300_000 }, async () => {
   const { dir, good } = await photoFolder(2);
   const gate = join(dir, 'gate.jpg');
   makeGate(gate);
@@ -170,20 +179,21 @@ test('SIGTERM finishes the job in hand, stores its results and exits 0', { timeo
   await busy.line(/SIGTERM: finishing/);
   await pipe.write(await readFile(SINGLE));
   await pipe.close();
-  assert.equal(await busy.exit, 0);
+  const code = await Promise.race([busy.exit, new Promise((r) => setTimeout(r, 240_000, 'still running')).then((v) => v)]);
+  assert.equal(code, 0, busy.stderr());
   assert.match(busy.stderr(), /stopped: 3 photos/);
   await assertExactlyOnce('stopped', [gate, ...good]);
   idle.proc.kill('SIGTERM');
   assert.equal(await idle.exit, 0);
 });
 
-test('Redis restarted during a run (append-only file on): the worker reconnects and the batch finishes, each file once', { timeout: 180_000 }, async () => {
+test('Redis restarted during a run (append-only file on): the worker reconnects and the batch finishes, each file once', { timeout: 300_000 }, async () => {
   const durable = await startRedis({ appendonly: true });
   try {
     const { dir, good } = await photoFolder(8);
     await submitBatch([dir], { redis: durable.url, name: 'restarted', chunk: 2 });
     const lines: string[] = [];
-    const worker = await startBatchWorker({ redis: durable.url, model, lockDuration: 3000, stalledInterval: 1000, log: (l) => lines.push(l) });
+    const worker = await startBatchWorker({ redis: durable.url, model, lockDuration: 8000, stalledInterval: 2000, log: (l) => lines.push(l) });
     try {
       await waitForStatus('restarted', durable.url, (s) => s.done >= 2);
       await durable.shutdown();

@@ -111,6 +111,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
   const reaper = setInterval(reap, stalledInterval);
   reap();
   const running = worker.run();
+  running.catch((error: Error) => log(`worker stopped: ${error.message}`));
 
   let closing: Promise<void> | undefined;
   return {

@@ -25,7 +25,7 @@ export const registerBatch: RegisterCommand = (program, setExitCode) => {
       const { submitBatch } = await library();
       const r = await submitBatch(inputs, { redis: flags.redis, name: flags.name, chunk: flags.chunk });
       for (const dir of r.empty) process.stderr.write(`emoscope: ${dir}: no image files in this folder\n`);
-      process.stdout.write(`${flags.name}: ${r.added} new files of ${r.files} (${r.files - r.added} submitted before), in ${r.jobs} jobs\n`);
+      process.stdout.write(`${flags.name}: ${r.added} new files of ${r.files} (${r.files - r.added} submitted before), in ${r.jobs} job${r.jobs === 1 ? '' : 's'}\n`);
     });
 
   withRedis(batch.command('worker'))
@@ -52,6 +52,8 @@ export const registerBatch: RegisterCommand = (program, setExitCode) => {
         process.once('SIGINT', () => stop('SIGINT'));
       });
       log('stopped');
+      // Everything is closed; should a library still hold a handle, a stopped worker must not linger.
+      setTimeout(() => process.exit(), 5_000).unref();
     });
 
   withRedis(batch.command('status'))
