@@ -65,3 +65,6 @@ export * from './predict/index.js';
 // The HTTP API
 export { buildServer, SERVE_DEFAULTS } from './serve/index.js';
 export type { ServeOptions, ServeHandle, ModelInfo } from './serve/index.js';
+// Batches over many machines (BullMQ + Redis)
+export { submitBatch, startBatchWorker, batchStatus, batchResults, writeBatchResults, clearBatch, BATCH_DEFAULTS } from './batch/index.js';
+export type { SubmitOptions, SubmitResult, BatchWorker, BatchWorkerOptions, BatchStatus, WriteResultsOptions } from './batch/index.js';

@@ -11,6 +11,7 @@ import { registerPredict } from './predict.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { registerVersion } from './version.js';
+import { registerBatch } from './batch.js';
 
 /** Adds one command (or a group) to the program; `setExitCode` lets a command end with a non-zero code without throwing. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -27,4 +28,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerReport,
   registerServe,
   registerVersion,
+  registerBatch,
 ];

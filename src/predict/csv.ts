@@ -7,17 +7,23 @@ export const CSV_HEADER = ['file', 'face', 'x', 'y', 'width', 'height', 'score',
 
 /** The CSV text of `results`, header first, RFC 4180 quoting, `\n` line ends. */
 export function resultsToCsv(results: readonly PhotoResult[]): string {
-  const rows: unknown[][] = [CSV_HEADER];
-  for (const r of results) {
-    if (r.error !== undefined) {
-      rows.push([r.file, '', '', '', '', '', '', '', ...EMOTIONS.map(() => ''), r.error]);
-      continue;
-    }
+  return CSV_HEADER_LINE + results.map(csvRows).join('');
+}
+
+/** The header line, for writers that add rows as results come (`batch results`). */
+export const CSV_HEADER_LINE = `${CSV_HEADER.map(cell).join(',')}\n`;
+
+/** The lines of one photo: a row per face, or one row with the error; nothing for a photo without faces. */
+export function csvRows(r: PhotoResult): string {
+  const rows: unknown[][] = [];
+  if (r.error !== undefined) {
+    rows.push([r.file, '', '', '', '', '', '', '', ...EMOTIONS.map(() => ''), r.error]);
+  } else {
     r.faces.forEach((f, i) => {
       rows.push([r.file, i + 1, f.box.x, f.box.y, f.box.width, f.box.height, f.score, f.emotion, ...EMOTIONS.map((e) => f.scores[e]), '']);
     });
   }
-  return rows.map((row) => row.map(cell).join(',')).join('\n') + '\n';
+  return rows.map((row) => `${row.map(cell).join(',')}\n`).join('');
 }
 
 function cell(value: unknown): string {

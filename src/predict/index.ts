@@ -8,7 +8,7 @@ export { loadRecognizer, WORKING_MAX_SIDE } from './recognizer.js';
 export type { Recognizer, CallOptions, PhotoTimings } from './recognizer.js';
 export { DEFAULT_RECOGNIZER_OPTIONS, resolveRecognizerOptions } from './options.js';
 export type { RecognizerOptions, ResolvedRecognizerOptions } from './options.js';
-export { resultsToCsv, CSV_HEADER } from './csv.js';
+export { resultsToCsv, csvRows, CSV_HEADER, CSV_HEADER_LINE } from './csv.js';
 export { annotatePhoto } from '../vision/annotate.js';
 export type { Annotation } from '../vision/annotate.js';
 export { decodeImage, DEFAULT_MAX_PIXELS } from '../vision/image.js';

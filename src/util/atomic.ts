@@ -2,6 +2,8 @@
 // temporary name next to the target, then rename over it. Only regular files are replaced so:
 // `/dev/stdout`, a pipe or a terminal is written in place (renaming over it would replace the
 // device link with a regular file).
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -93,4 +95,41 @@ export function isOtherLiveProcess(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'; // running, but another user's
   }
+}
+
+/** A file written piece by piece that appears under its name only when complete (`commit`). */
+export interface AtomicFileWriter {
+  /** Appends `text`, waiting when the disk is behind (so that memory stays bounded). */
+  write(text: string): Promise<void>;
+  /** Flushes, closes and renames the file into place. */
+  commit(): Promise<void>;
+  /** Closes and deletes the temporary file (after a failure). */
+  abort(): Promise<void>;
+}
+
+/** Opens `path` for writing through a temporary file and a rename, like `writeFileAtomic` for output too large to hold in memory. */
+export async function openAtomicFile(path: string): Promise<AtomicFileWriter> {
+  const target = await regularTarget(path); // undefined: a device or pipe, written in place
+  const tmp = target === undefined ? path : `${target}.tmp-${process.pid}`;
+  if (target !== undefined) await mkdir(dirname(target), { recursive: true });
+  const stream = createWriteStream(tmp, { flags: 'w' });
+  await once(stream, 'open');
+  let failure: Error | undefined;
+  stream.on('error', (error) => { failure = error; });
+  const closed = (): Promise<void> => new Promise((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return {
+    async write(text) {
+      if (failure) throw failure;
+      if (!stream.write(text)) await once(stream, 'drain');
+    },
+    async commit() {
+      if (failure) throw failure;
+      await closed();
+      if (target !== undefined) await rename(tmp, target);
+    },
+    async abort() {
+      await closed().catch(() => undefined);
+      if (target !== undefined) await rm(tmp, { force: true });
+    },
+  };
 }

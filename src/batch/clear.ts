@@ -1,0 +1,41 @@
+// `batch clear`: deletes a batch's results and counters, and its jobs still waiting on the queue.
+// A job that a worker holds at that moment finishes, but its results are not written (the write
+// script finds no batch).
+import { connectRedis } from './connection.js';
+import { parseJobData } from './jobs.js';
+import { checkBatchName } from './keys.js';
+import { openQueue } from './queue.js';
+import { deleteBatchKeys } from './store.js';
+
+/** Deletes batch `name`; resolves to whether it existed and how many queued jobs were removed. */
+export async function clearBatch(name: string, options: { redis: string }): Promise<{ existed: boolean; jobs: number }> {
+  checkBatchName(name);
+  const redis = await connectRedis(options.redis);
+  const queue = openQueue(options.redis);
+  try {
+    const existed = await deleteBatchKeys(redis, name);
+    let jobs = 0;
+    const states = ['wait', 'delayed', 'prioritized', 'failed'] as const;
+    const page = 1000;
+    for (const state of states) {
+      // Pages move as jobs are removed: restart from the top after a page that removed something.
+      for (let start = 0; ;) {
+        const found = await queue.getJobs([state], start, start + page - 1);
+        if (found.length === 0) break;
+        let removed = 0;
+        for (const job of found) {
+          if (job && parseJobData(job.data)?.batch === name) {
+            // taken by a worker meanwhile: it will find no batch and write nothing
+            if (await job.remove().then(() => true, () => false)) removed++;
+          }
+        }
+        jobs += removed;
+        if (removed === 0) start += page;
+      }
+    }
+    return { existed, jobs };
+  } finally {
+    await queue.close();
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,135 @@
+// `batch worker`: takes jobs of any batch from the shared queue, recognizes their photos with the
+// library's recognizer (the same code path as `predict`) and stores one result per photo. A job
+// is held under a lock that the worker renews; if the worker dies, BullMQ's stalled-job check hands
+// the job to another worker. Processing is at least once, the writes are idempotent, so each photo
+// has exactly one result.
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import { badArgument } from '../errors.js';
+import { loadRecognizer } from '../predict/recognizer.js';
+import type { Recognizer } from '../predict/recognizer.js';
+import { connectRedis, durableOptions } from './connection.js';
+import { BATCH_DEFAULTS } from './defaults.js';
+import { parseJobData } from './jobs.js';
+import type { BatchJobData } from './jobs.js';
+import { QUEUE_NAME, QUEUE_PREFIX } from './keys.js';
+import { openQueue } from './queue.js';
+import { reapFailedJobs } from './reaper.js';
+import { encodeResult } from './record.js';
+import { batchExists, writeResults } from './store.js';
+
+export interface BatchWorkerOptions {
+  /** Redis URL: redis://host:port, rediss://…, unix:///path/to/redis.sock */
+  redis: string;
+  /** jobs at once (default BATCH_DEFAULTS.concurrency) */
+  concurrency?: number;
+  /** the classifier's model folder (default: the shipped model) */
+  model?: string;
+  /** a recognizer already loaded (other settings than the defaults, or a stand-in that measures the queue alone); not disposed by `close` */
+  recognizer?: Pick<Recognizer, 'recognizeEach' | 'dispose'>;
+  /** ms a job stays locked without a heartbeat (default BATCH_DEFAULTS.lockDuration); tests shorten it */
+  lockDuration?: number;
+  /** ms between checks for jobs of dead workers (default BATCH_DEFAULTS.stalledInterval) */
+  stalledInterval?: number;
+  /** where progress lines and connection troubles go (default: nowhere) */
+  log?: (line: string) => void;
+}
+
+/** A running worker. */
+export interface BatchWorker {
+  /** Stops taking jobs, waits for the jobs in hand to finish and stores their results, then disconnects. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects (UNAVAILABLE within seconds if Redis does not answer), loads the recognizer and starts
+ * taking jobs.
+ * @example
+ *   const worker = await startBatchWorker({ redis: 'redis://queue-host:6379', log: console.error });
+ *   process.once('SIGTERM', () => worker.close());
+ */
+export async function startBatchWorker(options: BatchWorkerOptions): Promise<BatchWorker> {
+  const concurrency = positive('--concurrency', options.concurrency ?? BATCH_DEFAULTS.concurrency);
+  const lockDuration = positive('--lock-duration', options.lockDuration ?? BATCH_DEFAULTS.lockDuration);
+  const stalledInterval = positive('--stalled-interval', options.stalledInterval ?? BATCH_DEFAULTS.stalledInterval);
+  const log = options.log ?? (() => undefined);
+  const redis = await connectRedis(options.redis, { durable: true });
+  let recognizer: Pick<Recognizer, 'recognizeEach' | 'dispose'>;
+  try {
+    recognizer = options.recognizer ?? (await loadRecognizer({ model: options.model }));
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+
+  const processJob = async (job: Job<BatchJobData>): Promise<string> => {
+    const data = parseJobData(job.data);
+    if (data === undefined || job.id === undefined) throw new UnrecoverableError(`job ${job.id}: not a batch job of this emoscope version`);
+    if (!(await batchExists(redis, data.batch))) return 'batch cleared';
+    const started = Date.now();
+    const records: [string, string][] = [];
+    let unreadable = 0;
+    for await (const result of recognizer.recognizeEach(data.files.map(([, path]) => path))) {
+      records.push([data.files[records.length]![0], encodeResult(result)]);
+      if (result.error !== undefined) {
+        unreadable++;
+        log(`${data.batch}: ${result.error}`);
+      }
+    }
+    await writeResults(redis, data.batch, job.id, records);
+    log(`${data.batch}: ${records.length} photo${records.length === 1 ? '' : 's'}${unreadable ? ` (${unreadable} unreadable)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return 'done';
+  };
+
+  const worker = new Worker<BatchJobData, string>(QUEUE_NAME, processJob, {
+    connection: durableOptions(options.redis),
+    prefix: QUEUE_PREFIX,
+    concurrency,
+    lockDuration,
+    stalledInterval,
+    maxStalledCount: BATCH_DEFAULTS.maxStalledCount,
+    removeOnComplete: { count: 0 },
+    autorun: false,
+  });
+  let lastTrouble = 0;
+  const trouble = (error: Error): void => {
+    if (Date.now() - lastTrouble < 5_000) return; // an outage raises an error per retry: say it every few seconds
+    lastTrouble = Date.now();
+    log(`Redis: ${error.message} (retrying)`);
+  };
+  worker.on('error', trouble);
+  redis.on('error', trouble);
+  worker.on('failed', (job, error) => {
+    if (job) log(`job ${job.id}: ${error.message}${job.attemptsMade < (job.opts.attempts ?? 1) ? ' (will be retried)' : ''}`);
+  });
+
+  const queue = openQueue(options.redis);
+  queue.on('error', trouble);
+  const reap = (): void => {
+    reapFailedJobs(queue, redis).catch(trouble);
+  };
+  const reaper = setInterval(reap, stalledInterval);
+  reap();
+  const running = worker.run();
+  running.catch((error: Error) => log(`worker stopped: ${error.message}`));
+
+  let closing: Promise<void> | undefined;
+  return {
+    close() {
+      closing ??= (async () => {
+        clearInterval(reaper);
+        await worker.close();
+        await running.catch(() => undefined);
+        await queue.close();
+        if (!options.recognizer) recognizer.dispose();
+        await redis.quit().catch(() => redis.disconnect());
+      })();
+      return closing;
+    },
+  };
+}
+
+function positive(flag: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw badArgument(flag, 'a whole number of at least 1', value);
+  return value;
+}

@@ -1,0 +1,87 @@
+// `emoscope batch …` as a user runs it against a real redis-server: submit prints how many files
+// were new, status --json has exactly the documented fields, results writes predict's JSON and CSV
+// files, clear removes the batch, and a bad or unreachable --redis is a clear error with exit code 1.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startBatchWorker } from '../src/batch/worker.js';
+import { CSV_HEADER_LINE, csvRows } from '../src/predict/csv.js';
+import type { PhotoResult } from '../src/types.js';
+import { CLI, tempDir } from './helpers/paths.js';
+import { startRedis } from './helpers/redis.js';
+import type { TestRedis } from './helpers/redis.js';
+import { saveTinyModel } from './predict-fixtures.js';
+import { finished, photoFolder, waitForStatus } from './batch-fixtures.js';
+
+const run = promisify(execFile);
+
+async function emoscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 60_000 }); // a hang fails instead of blocking the suite
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let redis: TestRedis;
+let model: string;
+before(async () => {
+  [redis, model] = await Promise.all([startRedis(), saveTinyModel()]);
+});
+after(async () => {
+  await redis?.stop();
+});
+
+test('submit (twice), status --json, results --json --csv, status when finished, clear', { timeout: 300_000 }, async () => {
+  const { dir, good, bad } = await photoFolder(3, { bad: true });
+  const submit = await emoscope(['batch', 'submit', dir, '--redis', redis.url, '--name', 'cli', '--chunk', '2']);
+  assert.equal(submit.code, 0, submit.stderr);
+  assert.match(submit.stdout, /^cli: 6 new files of 6 \(0 submitted before\), in 3 jobs$/m);
+  const again = await emoscope(['batch', 'submit', dir, '--redis', redis.url, '--name', 'cli']);
+  assert.match(again.stdout, /^cli: 0 new files of 6 \(6 submitted before\), in 0 jobs$/m);
+
+  const status = await emoscope(['batch', 'status', 'cli', '--redis', redis.url, '--json']);
+  assert.deepEqual(JSON.parse(status.stdout), { total: 6, done: 0, failed: 0, waiting: 6, active: 0, rate: 0 });
+
+  const worker = await startBatchWorker({ redis: redis.url, model });
+  try {
+    await waitForStatus('cli', redis.url, finished);
+  } finally {
+    await worker.close();
+  }
+  const out = await tempDir();
+  const results = await emoscope(['batch', 'results', 'cli', '--redis', redis.url, '--json', join(out, 'r.json'), '--csv', join(out, 'r.csv')]);
+  assert.equal(results.code, 0, results.stderr);
+  assert.equal(results.stdout, '');
+  const json = JSON.parse(await readFile(join(out, 'r.json'), 'utf8')) as PhotoResult[];
+  assert.deepEqual(json.map((r) => r.file).sort(), [...good, ...bad].sort());
+  assert.deepEqual(json.filter((r) => r.error).map((r) => [r.file, typeof r.error, r.errorCode !== undefined]).sort(), bad.map((f) => [f, 'string', true]).sort());
+  assert.equal(await readFile(join(out, 'r.csv'), 'utf8'), CSV_HEADER_LINE + json.map(csvRows).join(''));
+
+  const done = await emoscope(['batch', 'status', 'cli', '--redis', redis.url]);
+  assert.match(done.stdout, /cli: 6 files — 3 done, 3 failed, 0 waiting, 0 active/);
+  assert.match(done.stdout, /finished/);
+
+  const clear = await emoscope(['batch', 'clear', 'cli', '--redis', redis.url]);
+  assert.equal(clear.code, 0);
+  const gone = await emoscope(['batch', 'results', 'cli', '--redis', redis.url]);
+  assert.equal(gone.code, 1);
+  assert.match(gone.stderr, /No batch named "cli"/);
+});
+
+test('a malformed --redis URL and an unreachable server: exit 1 with a message naming them, not a hang', { timeout: 120_000 }, async () => {
+  const dir = await tempDir();
+  const [malformed, unreachable] = await Promise.all([
+    emoscope(['batch', 'status', 'x', '--redis', 'localhost:6379']),
+    emoscope(['batch', 'worker', '--redis', `unix://${dir}/no-redis.sock`, '--model', model]),
+  ]);
+  assert.equal(malformed.code, 1);
+  assert.match(malformed.stderr, /Expected a Redis URL .* for --redis but received "localhost:6379"/);
+  assert.equal(unreachable.code, 1);
+  assert.match(unreachable.stderr, new RegExp(`Redis at unix://${dir}/no-redis.sock cannot be reached`));
+});
