@@ -8,6 +8,7 @@ import { registerRefreshBn } from './refresh-bn.js';
 import { registerData } from './data.js';
 import { registerPredict } from './predict.js';
 import { registerReport } from './report.js';
+import { registerVideo } from './video.js';
 
 /** Adds one command (or a group) to the program; `setExitCode` lets a command end with a non-zero code without throwing. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -21,4 +22,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerData,
   registerPredict,
   registerReport,
+  registerVideo,
 ];

@@ -1,6 +1,8 @@
 // Parsers for numeric CLI options (each names the flag and says what was expected), and the flags several commands share.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
+import { TTA_MODES } from '../model/inference.js';
+import { DEFAULT_RECOGNIZER_OPTIONS } from '../predict/options.js';
 
 /** A whole number ≥ `min`, for commander's option parser argument. */
 export function intOption(flag: string, min = 0): (value: string) => number {
@@ -39,4 +41,18 @@ export function addDataSelectionOptions(command: Command): Command {
     .option('--val-fraction <x>', 'class folders: fraction held out for validation (default 0.1)', numberOption('--val-fraction', 0, 1))
     .option('--test-fraction <x>', 'class folders: fraction held out for testing (default 0.1)', numberOption('--test-fraction', 0, 1))
     .option('--seed <n>', 'seed of class-folder splits and of --limit (default 42)', intOption('--seed', 0));
+}
+
+/** --min-face-score of every command that finds faces (predict, video). */
+export function minFaceScoreOption(): Option {
+  return new Option('--min-face-score <n>', 'keep faces the detector scores at least n, 0 to 1')
+    .argParser(numberOption('--min-face-score', 0, 1.000001))
+    .default(DEFAULT_RECOGNIZER_OPTIONS.minFaceScore);
+}
+
+/** --tta of every command that classifies faces found in pictures (predict, video). */
+export function ttaOption(): Option {
+  return new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)')
+    .choices([...TTA_MODES])
+    .default(DEFAULT_RECOGNIZER_OPTIONS.tta);
 }

@@ -2,12 +2,9 @@
 // --json), CSV (--csv), and annotated photos with a confidence chart per face (--out).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { Option } from 'commander';
 import { EmoscopeError } from '../errors.js';
-import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 import { loadRecognizer } from '../predict/recognizer.js';
-import { DEFAULT_RECOGNIZER_OPTIONS } from '../predict/options.js';
 import { resultsToCsv } from '../predict/csv.js';
 import { annotatePhoto } from '../vision/annotate.js';
 import { listImageFiles } from '../vision/files.js';
@@ -16,7 +13,7 @@ import { renderPng } from '../report/render.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { PhotoResult } from '../types.js';
 import type { RegisterCommand } from './commands.js';
-import { MODEL_HELP, numberOption } from './options.js';
+import { MODEL_HELP, minFaceScoreOption, ttaOption } from './options.js';
 
 interface PredictFlags {
   model?: string;
@@ -39,14 +36,9 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
     .option('--csv <file>', 'also write one CSV row per face')
     .option('--out <dir>', 'write an annotated copy of each photo and a confidence chart per face')
     .option('--largest-face', 'keep only the largest face of each photo')
-    .option(
-      '--min-face-score <n>',
-      'keep faces the detector scores at least n, 0 to 1',
-      numberOption('--min-face-score', 0, 1.000001),
-      DEFAULT_RECOGNIZER_OPTIONS.minFaceScore,
-    )
+    .addOption(minFaceScoreOption())
     .option('--tiles', 'also search tiles of each photo, for crowds of small faces (slower, more false faces)')
-    .addOption(new Option('--tta <mode>', 'test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)').choices([...TTA_MODES]).default(DEFAULT_RECOGNIZER_OPTIONS.tta))
+    .addOption(ttaOption())
     .action(async (inputs: string[], flags: PredictFlags) => {
       const { files, empty } = await listImageFiles(inputs);
       for (const dir of empty) process.stderr.write(`emoscope: ${dir}: no image files in this folder\n`);
@@ -96,7 +88,7 @@ async function writeVisuals(out: string, stem: string, result: PhotoResult): Pro
 }
 
 /** The file's name without extension, made unique among the photos of this run (photo, photo-2, …). */
-function uniqueStem(file: string, used: Set<string>): string {
+export function uniqueStem(file: string, used: Set<string>): string {
   const base = basename(file, extname(file));
   let stem = base;
   for (let n = 2; used.has(stem); n++) stem = `${base}-${n}`;

@@ -2,6 +2,7 @@
 // probabilities), plus one row per photo that failed, so that no input is silently missing.
 import { EMOTIONS } from '../types.js';
 import type { PhotoResult } from '../types.js';
+import { csvLine } from '../util/csv.js';
 
 export const CSV_HEADER = ['file', 'face', 'x', 'y', 'width', 'height', 'score', 'emotion', ...EMOTIONS, 'error'];
 
@@ -17,10 +18,5 @@ export function resultsToCsv(results: readonly PhotoResult[]): string {
       rows.push([r.file, i + 1, f.box.x, f.box.y, f.box.width, f.box.height, f.score, f.emotion, ...EMOTIONS.map((e) => f.scores[e]), '']);
     });
   }
-  return rows.map((row) => row.map(cell).join(',')).join('\n') + '\n';
-}
-
-function cell(value: unknown): string {
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return rows.map(csvLine).join('');
 }
