@@ -16,6 +16,12 @@ export interface VideoOptions {
   sceneCut?: number;
   /** analysed frames a track may go without its face before it ends */
   maxMissed?: number;
+  /**
+   * threads of the native convolution kernels while the video is analysed (restored afterwards);
+   * 0 leaves the setting alone. Default 1: ffmpeg decodes on the other core, and a face detector
+   * at batch 1 gains little from a second thread while it loses much when the cores are busy.
+   */
+  threads?: number;
 }
 
 export type ResolvedVideoOptions = Required<VideoOptions>;
@@ -32,6 +38,7 @@ export const DEFAULT_VIDEO_OPTIONS: ResolvedVideoOptions = {
   ahead: 4,
   sceneCut: 20,
   maxMissed: DEFAULT_TRACKER_OPTIONS.maxMissed,
+  threads: 1,
 };
 
 /** Merges `options` over the defaults and checks every value. */
@@ -51,5 +58,6 @@ export function resolveVideoOptions(options: VideoOptions = {}): ResolvedVideoOp
   if (!Number.isInteger(o.ahead) || o.ahead < 1) throw badArgument('ahead', 'a positive integer', o.ahead);
   if (typeof o.sceneCut !== 'number' || !(o.sceneCut > 0)) throw badArgument('sceneCut', 'a positive number', o.sceneCut);
   if (!Number.isInteger(o.maxMissed) || o.maxMissed < 0) throw badArgument('maxMissed', 'a whole number of frames', o.maxMissed);
+  if (!Number.isInteger(o.threads) || o.threads < 0) throw badArgument('threads', 'a whole number, 0 to leave the setting alone', o.threads);
   return o;
 }

@@ -60,7 +60,10 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   if (code !== 0) throw new EmoscopeError('BAD_VIDEO', `${path}: not a video ffmpeg can read (${lastLines(stderr, 1) || `ffprobe exited with ${code}`})`);
   const json = JSON.parse(stdout) as ProbeJson;
   const stream = json.streams?.[0];
-  if (stream === undefined || !stream.width || !stream.height) throw new EmoscopeError('BAD_VIDEO', `${path}: no video stream (expected a video, found ${json.format?.format_name ?? 'an unknown format'})`);
+  if (stream === undefined || !stream.width || !stream.height) {
+    const empty = positive(json.format?.duration) === 0;
+    throw new EmoscopeError('BAD_VIDEO', `${path}: no video stream (${empty ? 'a video of zero length' : `an audio-only file? format ${json.format?.format_name ?? 'unknown'}`}), expected a video with frames`);
+  }
   if (STILL_IMAGE_FORMAT.test(json.format?.format_name ?? '')) {
     throw new EmoscopeError('BAD_VIDEO', `${path}: a still image (${json.format!.format_name}), not a video; use "emoscope predict" for photos`);
   }

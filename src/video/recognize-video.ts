@@ -2,6 +2,7 @@
 // recognizer's own photo path (detector → crops → classifier), faces followed by track.ts,
 // probabilities smoothed per track (smooth.ts), tracks summarized as they go (summary.ts).
 // Everything is yielded as it is known, so memory stays flat however long the video is.
+import { nativeAddon } from '../engine/native.js';
 import { EmoscopeError } from '../errors.js';
 import type { PhotoResult } from '../types.js';
 import type { RawImage } from '../vision/image.js';
@@ -55,6 +56,9 @@ export async function* recognizeVideo(recognizer: FrameRecognizer, path: string,
   let cut = false;
   let lastSpan = -Infinity;
   let failure: unknown;
+  const addon = o.threads > 0 ? nativeAddon() : undefined;
+  const threadsBefore = addon?.setThreads(0); // 0 reads the setting without changing it
+  addon?.setThreads(o.threads);
   try {
     for await (const { index, time, image } of decodeFrames(path, info, { ahead: o.ahead })) {
       // A cut between two analysed frames counts even if sampling skipped the frame it happened on.
@@ -89,6 +93,8 @@ export async function* recognizeVideo(recognizer: FrameRecognizer, path: string,
     }
   } catch (error) {
     failure = error; // the tracks so far are still summarized below, then the error is thrown
+  } finally {
+    if (threadsBefore !== undefined) addon!.setThreads(threadsBefore);
   }
   for (const id of [...states.keys()].sort((a, b) => a - b)) yield ended(id);
   if (failure !== undefined) throw failure;
