@@ -61,3 +61,6 @@ export { initEngine } from './engine/backend.js';
 
 // Photos
 export * from './predict/index.js';
+
+// Videos (recognizer.recognizeVideo)
+export * from './video/index.js';

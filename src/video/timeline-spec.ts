@@ -31,7 +31,7 @@ export function timelineSpec(track: TrackSummary, timeline: readonly TimelinePoi
   const points = timeline.flatMap((p) => EMOTIONS.map((emotion) => ({ time: p.time, emotion, probability: p.scores[emotion] })));
   // A one-frame track still gets a readable axis.
   const domain = track.end > track.start ? [track.start, track.end] : [track.start - 0.5, track.start + 0.5];
-  const x = { field: 'time', type: 'quantitative', title: 'seconds', scale: { domain, nice: false } } as const;
+  const x = { field: 'time', type: 'quantitative', title: 'seconds', scale: { domain, nice: false }, axis: { tickCount: 8, labelOverlap: true, labelFlush: true } } as const;
   const color = {
     field: 'emotion',
     type: 'nominal',
