@@ -11,7 +11,7 @@
 // --sample-fps 5, as a video and as JPEGs (the export's time included). Both pipelines run the
 // classifier's native kernels on one thread (the video's default: ffmpeg decodes on the other core).
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,19 @@ interface Row {
   realTime: number;
   rssAt10Mb: number;
   rssAtEndMb: number;
+  /** CPU time per analysed frame: this process (all its threads) and its children (ffmpeg) */
+  cpuMsPerFrame: number;
+  ffmpegCpuMsPerFrame: number;
+}
+
+/** CPU seconds of the finished children of this process (ffmpeg), from /proc (0 where there is none). */
+function childrenCpuSeconds(): number {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100; // cutime + cstime, in clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
 }
 
 /** Makes (or reuses) the benchmark clip; returns its path. */
@@ -97,6 +110,8 @@ async function runChild(config: Config, clip: string): Promise<Row> {
   let tracks = 0;
   let exportSeconds = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  const childrenStart = childrenCpuSeconds();
   if (config.startsWith('video')) {
     for await (const e of recognizer.recognizeVideo(clip, { sampleFps: config === 'video-5fps' ? SAMPLE_FPS : 0 })) {
       if (e.type === 'frame') {
@@ -125,6 +140,8 @@ async function runChild(config: Config, clip: string): Promise<Row> {
     }
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const childrenCpu = childrenCpuSeconds() - childrenStart;
   const videoSeconds = Number(args.seconds);
   recognizer.dispose();
   return {
@@ -135,6 +152,8 @@ async function runChild(config: Config, clip: string): Promise<Row> {
     realTime: round(videoSeconds / seconds, 2),
     rssAt10Mb: Math.round(rssAt10 / 2 ** 20),
     rssAtEndMb: Math.round(rssPeak / 2 ** 20),
+    cpuMsPerFrame: round((cpu.user + cpu.system) / 1000 / frames, 1),
+    ffmpegCpuMsPerFrame: round((childrenCpu * 1000) / frames, 1),
   };
 }
 
@@ -159,9 +178,9 @@ async function main(): Promise<void> {
     process.stderr.write(`${config}: ${row.frames} frames in ${row.seconds} s\n`);
   }
   const lines = [
-    '| pipeline | frames analysed | faces | seconds (JPEG export) | frames/s | × real time | peak RSS at 10 s | peak RSS at end |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${label(r.config)} | ${r.frames} | ${r.faces} | ${r.seconds}${r.exportSeconds ? ` (${r.exportSeconds})` : ''} | ${r.framesPerSecond} | ${r.realTime} | ${r.rssAt10Mb} MB | ${r.rssAtEndMb} MB |`),
+    '| pipeline | frames analysed | faces | seconds (JPEG export) | frames/s | × real time | CPU ms/frame: emoscope + ffmpeg | peak RSS at 10 s | peak RSS at end |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${label(r.config)} | ${r.frames} | ${r.faces} | ${r.seconds}${r.exportSeconds ? ` (${r.exportSeconds})` : ''} | ${r.framesPerSecond} | ${r.realTime} | ${r.cpuMsPerFrame} + ${r.ffmpegCpuMsPerFrame} | ${r.rssAt10Mb} MB | ${r.rssAtEndMb} MB |`),
   ];
   const ratio = (v: Config, p: Config) => round(rows.find((r) => r.config === p)!.seconds / rows.find((r) => r.config === v)!.seconds, 2);
   lines.push('', `video ÷ JPEG frames, time: every frame ${ratio('video-all', 'photos-all')}× faster, ${SAMPLE_FPS} fps ${ratio('video-5fps', 'photos-5fps')}× faster; load average ${load} → ${loadavg()[0]!.toFixed(1)}`);

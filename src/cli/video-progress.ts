@@ -7,7 +7,7 @@ export interface VideoProgress {
   start(file: string, total: number): void;
   /** `done` frames analysed, the last at `time` seconds of video. */
   update(done: number, time: number): void;
-  /** The video is done (or failed: `error`). */
+  /** The video is done (or failed: `error`); nothing if it never started (not a video). */
   stop(summary: { frames: number; tracks: number; time: number; error?: string }): void;
 }
 
@@ -41,8 +41,10 @@ export function videoProgress(stream: NodeJS.WriteStream = process.stderr): Vide
     stop({ frames, tracks, time, error }) {
       bar?.stop();
       bar = undefined;
+      if (name === '') return;
       const seconds = (Date.now() - started) / 1000;
       stream.write(`${name}: ${frames} frame${frames === 1 ? '' : 's'} analysed, ${tracks} track${tracks === 1 ? '' : 's'}, ${seconds.toFixed(1)} s (${speed(time).toFixed(2)}× real time)${error ? '; stopped by an error' : ''}\n`);
+      name = '';
     },
   };
 }

@@ -65,7 +65,7 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
             onStart: (total) => progress.start(file, total),
             onFrame: (done, time) => progress.update(done, time),
           }, flags.sampleFps ?? 0);
-          if (outcome.frames > 0 || !outcome.error) progress.stop({ frames: outcome.frames, tracks: outcome.tracks.length, time: outcome.time, error: outcome.error?.message });
+          progress.stop({ frames: outcome.frames, tracks: outcome.tracks.length, time: outcome.time, error: outcome.error?.message });
           if (outcome.error) {
             process.stderr.write(`emoscope: ${outcome.error.message}\n`);
             setExitCode(1);

@@ -24,7 +24,8 @@ export interface FrameRecognizer {
 interface TrackState {
   smoother: EmotionSmoother;
   summary: TrackSummarizer;
-  last: VideoFace;
+  /** the track's face in the last analysed frame it was seen in (drawn on skipped frames) */
+  last?: VideoFace;
 }
 
 /**
@@ -81,13 +82,14 @@ export async function* recognizeVideo(recognizer: FrameRecognizer, path: string,
         const track = update.ids[i]!;
         let state = states.get(track);
         if (state === undefined) {
-          state = { smoother: new EmotionSmoother(o.smooth), summary: new TrackSummarizer(track), last: undefined as unknown as VideoFace };
+          state = { smoother: new EmotionSmoother(o.smooth), summary: new TrackSummarizer(track) };
           states.set(track, state);
         }
         const scores = state.smoother.update(face.scores, time);
         state.summary.add(time, scores);
-        state.last = { track, box: face.box, score: face.score, emotion: topEmotion(scores), scores };
-        return state.last;
+        const last: VideoFace = { track, box: face.box, score: face.score, emotion: topEmotion(scores), scores };
+        state.last = last;
+        return last;
       });
       yield { type: 'frame', frame: { index, time, faces }, ...(o.images ? { image } : {}) };
     }
