@@ -12,6 +12,7 @@ import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { registerVersion } from './version.js';
 import { registerBatch } from './batch.js';
+import { registerVideo } from './video.js';
 
 /** Adds one command (or a group) to the program; `setExitCode` lets a command end with a non-zero code without throwing. */
 export type RegisterCommand = (program: Command, setExitCode: (code: number) => void) => void;
@@ -29,4 +30,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerServe,
   registerVersion,
   registerBatch,
+  registerVideo,
 ];

@@ -3,6 +3,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { TTA_MODES } from '../choices.js';
 import type { Command } from 'commander';
 import { LOAD_DEFAULTS } from '../data/load.js';
+import { DEFAULT_RECOGNIZER_OPTIONS } from '../predict/options.js';
 
 /** A whole number ≥ `min`, for commander's option parser argument. */
 export function intOption(flag: string, min = 0): (value: string) => number {
@@ -31,7 +32,7 @@ export function numberOption(flag: string, min: number, max = Infinity): (value:
 export function ttaOption(context = ''): Option {
   return new Option('--tta <mode>', `${context}test-time augmentation: flip averages each face with its mirror image, crops 10 views (4 shifts of 2 px and the face, each mirrored)`)
     .choices([...TTA_MODES])
-    .default(TTA_MODES[0]);
+    .default(DEFAULT_RECOGNIZER_OPTIONS.tta);
 }
 
 /** Help of the --model flag of every command that uses a trained model. */
@@ -48,4 +49,11 @@ export function addDataSelectionOptions(command: Command): Command {
     .option('--val-fraction <x>', `class folders: fraction held out for validation (default ${LOAD_DEFAULTS.valFraction})`, numberOption('--val-fraction', 0, 1))
     .option('--test-fraction <x>', `class folders: fraction held out for testing (default ${LOAD_DEFAULTS.testFraction})`, numberOption('--test-fraction', 0, 1))
     .option('--seed <n>', `seed of class-folder splits and of --limit (default ${LOAD_DEFAULTS.seed})`, intOption('--seed', 0));
+}
+
+/** --min-face-score of every command that finds faces (predict, video). */
+export function minFaceScoreOption(): Option {
+  return new Option('--min-face-score <n>', 'keep faces the detector scores at least n, 0 to 1')
+    .argParser(numberOption('--min-face-score', 0, 1.000001))
+    .default(DEFAULT_RECOGNIZER_OPTIONS.minFaceScore);
 }

@@ -5,7 +5,6 @@
 import { EmoscopeError } from '../errors.js';
 import type { Tta } from '../model/inference.js';
 import { loadRecognizer } from '../predict/recognizer.js';
-import { DEFAULT_RECOGNIZER_OPTIONS } from '../predict/options.js';
 import { resultsToCsv } from '../predict/csv.js';
 import { listImageFiles } from '../vision/files.js';
 import { checkNotAnInput, checkOutput, realPaths } from '../util/check-output.js';
@@ -13,7 +12,7 @@ import type { PhotoResult } from '../types.js';
 import { planAnnotatedNames, writeAnnotated } from './annotated.js';
 import type { AnnotatedFiles } from './annotated.js';
 import type { RegisterCommand } from './commands.js';
-import { MODEL_HELP, numberOption, ttaOption } from './options.js';
+import { MODEL_HELP, minFaceScoreOption, ttaOption } from './options.js';
 import { STDOUT, openLineSink, stdoutUse, writeOutput } from './output.js';
 import { photoProgress } from './photo-progress.js';
 import { formatResultsTable, printable } from './table.js';
@@ -45,15 +44,10 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
     .option('--jsonl [file]', 'write one JSON line per photo as each is done, to this file or stdout (- or no value)')
     .option('--out <dir>', 'write an annotated copy of each photo and a confidence chart per face (<name>.<hash>.jpg, <name>.<hash>.face<N>.png)')
     .option('--largest-face', 'keep only the largest face of each photo')
-    .option(
-      '--min-face-score <n>',
-      'keep faces the detector scores at least n, 0 to 1',
-      numberOption('--min-face-score', 0, 1.000001),
-      DEFAULT_RECOGNIZER_OPTIONS.minFaceScore,
-    )
+    .addOption(minFaceScoreOption())
     .option('--tiles', 'also search tiles of each photo, for crowds of small faces (slower, more false faces)')
     .option('--no-face-check', 'keep every detection scored high enough, even with landmarks unlike a face\'s or tiny in the photo')
-    .addOption(ttaOption().default(DEFAULT_RECOGNIZER_OPTIONS.tta))
+    .addOption(ttaOption())
     .action(async (inputs: string[], flags: PredictFlags) => {
       const jsonl = flags.jsonl === true ? STDOUT : flags.jsonl;
       const outputs = { json: flags.json, csv: flags.csv, jsonl };

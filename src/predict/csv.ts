@@ -2,6 +2,7 @@
 // probabilities), plus one row per photo that failed, so that no input is silently missing.
 import { EMOTIONS } from '../types.js';
 import type { PhotoResult } from '../types.js';
+import { csvLine } from '../util/csv.js';
 
 export const CSV_HEADER = ['file', 'face', 'x', 'y', 'width', 'height', 'score', 'emotion', ...EMOTIONS, 'error'];
 
@@ -11,7 +12,7 @@ export function resultsToCsv(results: readonly PhotoResult[]): string {
 }
 
 /** The header line, for writers that add rows as results come (`batch results`). */
-export const CSV_HEADER_LINE = `${CSV_HEADER.map(cell).join(',')}\n`;
+export const CSV_HEADER_LINE = csvLine(CSV_HEADER);
 
 /** The lines of one photo: a row per face, or one row with the error; nothing for a photo without faces. */
 export function csvRows(r: PhotoResult): string {
@@ -23,10 +24,5 @@ export function csvRows(r: PhotoResult): string {
       rows.push([r.file, i + 1, f.box.x, f.box.y, f.box.width, f.box.height, f.score, f.emotion, ...EMOTIONS.map((e) => f.scores[e]), '']);
     });
   }
-  return rows.map((row) => `${row.map(cell).join(',')}\n`).join('');
-}
-
-function cell(value: unknown): string {
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return rows.map(csvLine).join('');
 }

@@ -16,6 +16,9 @@ import { DETECTORS } from '../vision/detectors.js';
 import { sharpResizeGray } from '../vision/face-crop.js';
 import { inputName, openPhoto } from '../vision/image.js';
 import type { ImageInput, Photo } from '../vision/image.js';
+import { recognizeVideo } from '../video/recognize-video.js';
+import type { VideoOptions } from '../video/options.js';
+import type { VideoEvent } from '../video/types.js';
 import { resolveRecognizerOptions } from './options.js';
 import type { RecognizerOptions, ResolvedRecognizerOptions } from './options.js';
 
@@ -50,6 +53,12 @@ export interface Recognizer {
    * next file read while a photo is searched: for folders of photos, with output as it comes.
    */
   recognizeEach(inputs: Iterable<ImageInput>): AsyncGenerator<PhotoResult>;
+  /**
+   * Emotions over time in a video file (decoded by ffmpeg), frame by frame and per person: yields
+   * the video's size, each analysed frame's faces with their track ids, then each track's summary.
+   * See src/video/recognize-video.ts.
+   */
+  recognizeVideo(path: string, options?: VideoOptions): AsyncGenerator<VideoEvent>;
   /** Emotions of faces already cropped: `count` faces of size×size gray bytes, one after another. */
   classify(pixels: Uint8Array, count: number): EmotionScores[];
   /** Frees the models' weights. */
@@ -124,11 +133,12 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     return results;
   }
 
-  return {
+  const recognizer: Recognizer = {
     meta,
     options: o,
     recognize,
     recognizeEach,
+    recognizeVideo: (path, options) => recognizeVideo(recognizer, path, options),
     classify,
     dispose() {
       detector.dispose();
@@ -136,6 +146,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
       model.dispose();
     },
   };
+  return recognizer;
 }
 
 /** The codes that belong to one photo (the others stop the whole call). */

@@ -11,6 +11,8 @@ import { CHART_FONT, ensureChartFonts } from '../charts/fonts.js';
 export interface Annotation {
   box: Box;
   label: string;
+  /** the box's colour; default: the next of ANNOTATION_COLORS */
+  colour?: string;
 }
 
 /** JPEG bytes of the upright photo with every annotation drawn on it. */
@@ -18,11 +20,19 @@ export async function annotatePhoto(input: ImageInput, annotations: readonly Ann
   ensureChartFonts(); // the bundled DejaVu Sans, so labels render on a machine without fonts
   const { image } = await decodeImage(input, { maxPixels });
   const { width, height } = image;
+  return sharp(image.data, { raw: { width, height, channels: 3 } })
+    .composite([{ input: Buffer.from(annotationSvg(width, height, annotations)), top: 0, left: 0 }])
+    .jpeg({ quality: 88 })
+    .toBuffer();
+}
+
+/** An SVG overlay of `width`×`height` with a box and a label per annotation (for sharp's composite). */
+export function annotationSvg(width: number, height: number, annotations: readonly Annotation[]): string {
   // Line width and text size follow the photo's size, so labels read the same on 400 and 4000 px.
   const stroke = Math.max(2, Math.round(Math.max(width, height) / 300));
   const font = Math.max(12, Math.round(Math.max(width, height) / 45));
   const shapes = annotations.map((a, i) => {
-    const colour = PALETTE[i % PALETTE.length]!;
+    const colour = a.colour ?? ANNOTATION_COLORS[i % ANNOTATION_COLORS.length]!;
     const { x, y, width: w, height: h } = a.box;
     const labelW = Math.round(font * 0.6 * a.label.length + font * 0.6);
     const labelH = Math.round(font * 1.35);
@@ -34,14 +44,11 @@ export async function annotatePhoto(input: ImageInput, annotations: readonly Ann
       `<text x="${lx + font * 0.3}" y="${ly + font * 1.05}" font-family="${CHART_FONT}" font-size="${font}" fill="#ffffff">${escapeXml(a.label)}</text>`,
     ].join('');
   });
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes.join('')}</svg>`;
-  return sharp(image.data, { raw: { width, height, channels: 3 } })
-    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
-    .jpeg({ quality: 88 })
-    .toBuffer();
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes.join('')}</svg>`;
 }
 
-const PALETTE = FACE_COLOURS;
+/** Colour-blind-safe colours (Okabe–Ito, src/vision/palette.ts), one per face in turn. */
+export const ANNOTATION_COLORS = FACE_COLOURS;
 
 function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);

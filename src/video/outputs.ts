@@ -1,0 +1,88 @@
+// One video's events written to the outputs as they come: a JSON entry (frames streamed, tracks
+// at the end), CSV rows, and with an output folder the annotated copy (`<stem>.annotated.mp4`)
+// and a timeline chart per track (`<stem>.track<N>.png` and `.svg`). The CLI calls this per file.
+import { basename, join } from 'node:path';
+import { isEmoscopeError } from '../errors.js';
+import { writeChart } from '../charts/render.js';
+import { openAnnotatedVideo } from './annotate-video.js';
+import type { AnnotatedVideoWriter } from './annotate-video.js';
+import type { VideoCsvWriter } from './csv-output.js';
+import type { VideoJsonWriter } from './json-output.js';
+import { timelineSpec } from './timeline-spec.js';
+import type { TrackSummary, VideoEvent } from './types.js';
+
+export interface VideoTargets {
+  json: VideoJsonWriter;
+  csv?: VideoCsvWriter;
+  /** folder for the annotated video and the charts */
+  out?: string;
+  /** file name stem of this video's pictures in `out` */
+  stem: string;
+  /** called after each analysed frame: frames so far, the frame's time */
+  onFrame?: (frames: number, time: number) => void;
+  /** called with the video's estimated number of analysed frames once it is opened */
+  onStart?: (estimatedFrames: number) => void;
+}
+
+/** What happened to one video. */
+export interface VideoOutcome {
+  frames: number;
+  tracks: TrackSummary[];
+  /** time of the last analysed frame */
+  time: number;
+  /** the error that stopped the video (an EmoscopeError: BAD_VIDEO, NOT_FOUND, UNAVAILABLE, BAD_OUTPUT) */
+  error?: Error;
+}
+
+/**
+ * Consumes `events` (from `recognizeVideo(file, { images: Boolean(out) })`) into the targets. A
+ * video's own failure is recorded in its entry and returned; anything else (a bug) is thrown.
+ */
+export async function writeVideoOutputs(file: string, events: AsyncIterable<VideoEvent>, targets: VideoTargets, sampleFps = 0): Promise<VideoOutcome> {
+  const outcome: VideoOutcome = { frames: 0, tracks: [], time: 0 };
+  let annotated: AnnotatedVideoWriter | undefined;
+  try {
+    for await (const event of events) {
+      switch (event.type) {
+        case 'video': {
+          const { info } = event;
+          await targets.json.video(file, info);
+          targets.onStart?.(sampleFps > 0 && info.duration > 0 ? Math.ceil(Math.min(info.estimatedFrames || Infinity, info.duration * sampleFps)) : info.estimatedFrames);
+          if (targets.out) annotated = await openAnnotatedVideo(join(targets.out, `${targets.stem}.annotated.mp4`), info);
+          break;
+        }
+        case 'frame':
+          outcome.frames++;
+          outcome.time = event.frame.time;
+          await targets.json.frame(event.frame);
+          await targets.csv?.frame(file, event.frame);
+          if (annotated && event.image) await annotated.write(event.image, event.frame.faces);
+          targets.onFrame?.(outcome.frames, event.frame.time);
+          break;
+        case 'skipped':
+          if (annotated) await annotated.write(event.image, event.faces);
+          break;
+        case 'track':
+          outcome.tracks.push(event.track);
+          if (targets.out) {
+            const spec = timelineSpec(event.track, event.timeline, { title: `${basename(file)}: track ${event.track.track}` });
+            await writeChart(spec, join(targets.out, `${targets.stem}.track${event.track.track}`));
+          }
+          break;
+      }
+    }
+  } catch (error) {
+    if (!isEmoscopeError(error)) throw error;
+    outcome.error = error;
+  }
+  try {
+    await annotated?.close(); // the frames that decoded make a playable video even when the rest broke
+  } catch (error) {
+    if (!isEmoscopeError(error)) throw error;
+    outcome.error ??= error;
+  }
+  outcome.tracks.sort((a, b) => a.track - b.track);
+  await targets.json.endVideo(file, outcome.tracks, outcome.error);
+  if (outcome.error) await targets.csv?.error(file, outcome.error);
+  return outcome;
+}

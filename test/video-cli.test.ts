@@ -1,0 +1,126 @@
+// `emoscope video` as a user runs it: the JSON's exact shape (stdout or --json), one CSV row per
+// face per analysed frame, the annotated video with every frame, a timeline chart per track; a
+// bad file reported in its entry while the others go on (exit 1); no ffmpeg on the PATH.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { CLI, tempDir } from './helpers/paths.js';
+import { saveTinyModel } from './predict-fixtures.js';
+import { VIDEO_CSV_HEADER } from '../src/video/csv-output.js';
+import type { VideoResult } from '../src/video/types.js';
+import { ffprobeFrames, makeClips } from './video-fixtures.js';
+import type { Clips } from './video-fixtures.js';
+
+const run = promisify(execFile);
+
+async function emoscope(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 26, env: env ?? process.env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let model: string;
+let clips: Clips;
+before(async () => {
+  [model, clips] = await Promise.all([saveTinyModel(), makeClips()]);
+});
+
+test('two videos and a text file: exact JSON shape, CSV rows, annotated video with every frame, a chart per track, exit 1', async () => {
+  const dir = await tempDir();
+  const out = join(dir, 'out');
+  const csvPath = join(dir, 'faces.csv');
+  const { code, stdout, stderr } = await emoscope(['video', clips.scenes, clips.text, clips.rotated, '--model', model, '--csv', csvPath, '--out', out, '--sample-fps', '5']);
+  assert.equal(code, 1, stderr);
+  const results = JSON.parse(stdout) as VideoResult[];
+  assert.deepEqual(results.map((r) => r.file), [clips.scenes, clips.text, clips.rotated]);
+  const [scenes, text, rotated] = results as [VideoResult, VideoResult, VideoResult];
+  assert.deepEqual(Object.keys(scenes), ['file', 'width', 'height', 'fps', 'duration', 'frames', 'tracks']);
+  assert.deepEqual([scenes.width, scenes.height, scenes.fps, scenes.duration], [320, 224, 10, 3]);
+  assert.deepEqual(Object.keys(scenes.frames[0]!), ['index', 'time', 'faces']);
+  assert.deepEqual(Object.keys(scenes.frames[0]!.faces[0]!), ['track', 'box', 'score', 'emotion', 'scores']);
+  assert.deepEqual(Object.keys(scenes.tracks[0]!), ['track', 'start', 'end', 'emotion', 'scores', 'segments']);
+  assert.deepEqual(Object.keys(scenes.tracks[0]!.segments[0]!), ['start', 'end', 'emotion']);
+  assert.equal(scenes.frames.length, 15);
+  assert.deepEqual(scenes.tracks.map((t) => t.track), [1, 2, 3]);
+  assert.deepEqual([rotated.width, rotated.height, rotated.frames.length, rotated.tracks.length], [320, 224, 15, 3]);
+  // the rotated clip's boxes are where the upright clip's are
+  rotated.frames[0]!.faces.forEach((f, i) => assert.ok(Math.abs(f.box.x - scenes.frames[0]!.faces[i]!.box.x) <= 6 && Math.abs(f.box.y - scenes.frames[0]!.faces[i]!.box.y) <= 6, JSON.stringify([f.box, scenes.frames[0]!.faces[i]!.box])));
+  assert.equal(text.errorCode, 'BAD_VIDEO');
+  assert.match(text.error!, /notes\.mp4: not a video ffmpeg can read/);
+  assert.deepEqual([text.frames, text.tracks, text.width], [[], [], 0]);
+  assert.match(stderr, /notes\.mp4: not a video/);
+
+  const csv = (await readFile(csvPath, 'utf8')).trim().split('\n');
+  assert.equal(csv[0], VIDEO_CSV_HEADER.join(','));
+  const faces = [scenes, rotated].flatMap((r) => r.frames.flatMap((f) => f.faces));
+  assert.equal(csv.length, 1 + faces.length + 1, 'header, a row per face per analysed frame, the text file\'s error');
+  const row = csv[1]!.split(',');
+  const first = scenes.frames[0]!;
+  assert.deepEqual(row.slice(0, 10), [clips.scenes, String(first.index), String(first.time), String(first.faces[0]!.track), ...Object.values(first.faces[0]!.box).map(String), String(first.faces[0]!.score), first.faces[0]!.emotion]);
+  assert.match(csv.find((l) => l.includes('notes.mp4'))!, /not a video/);
+
+  const files = (await readdir(out)).sort();
+  assert.deepEqual(files, [
+    'rotated.annotated.mp4', 'rotated.track1.png', 'rotated.track1.svg', 'rotated.track2.png', 'rotated.track2.svg', 'rotated.track3.png', 'rotated.track3.svg',
+    'scenes.annotated.mp4', 'scenes.track1.png', 'scenes.track1.svg', 'scenes.track2.png', 'scenes.track2.svg', 'scenes.track3.png', 'scenes.track3.svg',
+  ]);
+  const annotated = await ffprobeFrames(join(out, 'scenes.annotated.mp4'));
+  assert.equal(annotated.count, 30, 'every frame, not only the analysed ones');
+  const chart = await sharp(join(out, 'scenes.track1.png')).metadata();
+  assert.equal(chart.format, 'png');
+  assert.match(await readFile(join(out, 'scenes.track1.svg'), 'utf8'), /^<svg/);
+});
+
+test('--json writes the file, stdout stays empty; every frame by default, at its real time (variable frame rate)', async () => {
+  const dir = await tempDir();
+  const json = join(dir, 'results', 'video.json');
+  const { code, stdout } = await emoscope(['video', clips.vfr, '--model', model, '--json', json, '--smooth', '0']);
+  assert.equal(code, 0);
+  assert.equal(stdout, '');
+  const [result] = JSON.parse(await readFile(json, 'utf8')) as VideoResult[];
+  const expected = await ffprobeFrames(clips.vfr);
+  assert.deepEqual(result!.frames.map((f) => f.time), expected.times, 'every frame at its real time');
+  assert.equal(result!.frames.length, expected.count);
+});
+
+test('a truncated video keeps the frames that decoded and reports BAD_VIDEO; an empty file and a zero-length video are errors too', async () => {
+  const { code, stdout, stderr } = await emoscope(['video', clips.truncated, clips.empty, clips.zero, '--model', model]);
+  assert.equal(code, 1);
+  const [truncated, empty, zero] = JSON.parse(stdout) as VideoResult[];
+  assert.ok(truncated!.frames.length > 0 && truncated!.tracks.length > 0);
+  assert.equal(truncated!.errorCode, 'BAD_VIDEO');
+  assert.match(truncated!.error!, /damaged or truncated video: \d+ frames decoded/);
+  assert.equal(empty!.errorCode, 'BAD_VIDEO');
+  assert.match(empty!.error!, /empty file/);
+  assert.equal(zero!.errorCode, 'BAD_VIDEO');
+  assert.match(zero!.error!, /zero length/);
+  assert.match(stderr, /truncated\.mkv: damaged or truncated/);
+});
+
+test('without ffmpeg on the PATH: UNAVAILABLE for each file, the message names the Debian package', async () => {
+  const dir = await tempDir();
+  const { code, stdout, stderr } = await emoscope(['video', clips.scenes, '--model', model, '--json', join(dir, 'r.json')], { ...process.env, PATH: dirname(dir) + '/nowhere' });
+  assert.equal(code, 1);
+  assert.equal(stdout, '');
+  const [result] = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as VideoResult[];
+  assert.equal(result!.errorCode, 'UNAVAILABLE');
+  assert.match(result!.error!, /ffprobe was not found on the PATH.*install the Debian package "ffmpeg"/);
+  assert.match(stderr, /apt-get install -y ffmpeg/);
+});
+
+test('bad flags and unwritable outputs fail before any work', async () => {
+  const bad = await emoscope(['video', clips.scenes, '--sample-fps', '0']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--sample-fps/);
+  const unwritable = await emoscope(['video', clips.scenes, '--model', model, '--json', `${clips.empty}/x.json`]);
+  assert.equal(unwritable.code, 1);
+  assert.match(unwritable.stderr, /x\.json: cannot be written/);
+});
