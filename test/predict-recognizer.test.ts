@@ -14,6 +14,7 @@ import { EMOTIONS } from '../src/types.js';
 import type { PhotoResult } from '../src/types.js';
 import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
 import { tempDir } from './helpers/paths.js';
+import { ERROR_CATALOGUE } from '../src/errors.js';
 
 let modelDir: string;
 let recognizer: Recognizer;
@@ -26,7 +27,8 @@ after(() => recognizer.dispose());
 
 function assertPhotoShape(result: PhotoResult): void {
   const keys = Object.keys(result).sort();
-  assert.deepEqual(keys, result.error === undefined ? ['faces', 'file', 'height', 'width'] : ['error', 'faces', 'file', 'height', 'width']);
+  assert.deepEqual(keys, result.error === undefined ? ['faces', 'file', 'height', 'width'] : ['error', 'errorCode', 'faces', 'file', 'height', 'width']);
+  if (result.error !== undefined) assert.ok(result.errorCode! in ERROR_CATALOGUE, `errorCode ${result.errorCode} is a code of the catalogue`);
   for (const face of result.faces) {
     assert.deepEqual(Object.keys(face).sort(), ['box', 'emotion', 'score', 'scores']);
     assert.deepEqual(Object.keys(face.box).sort(), ['height', 'width', 'x', 'y']);
@@ -107,6 +109,7 @@ test('bad inputs get an error each and the good photos between them are still pr
     assert.match(errors[3]!, /cut\.jpg: damaged or truncated/);
     assert.match(errors[4]!, /<buffer 4>: image larger than the limit of 300000 pixels/);
     assert.match(errors[5]!, /missing\.jpg: no such file/);
+    assert.deepEqual([0, 2, 3, 4, 5].map((i) => results[i]!.errorCode), ['UNSUPPORTED_IMAGE', 'BAD_IMAGE', 'BAD_IMAGE', 'IMAGE_TOO_LARGE', 'NOT_FOUND']);
     assert.equal(results[1]!.faces.length, 2);
     assert.equal(results[6]!.faces.length, 1);
     for (const i of [0, 2, 3, 4, 5]) assert.deepEqual([results[i]!.width, results[i]!.height, results[i]!.faces], [0, 0, []]);
