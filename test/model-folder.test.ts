@@ -3,8 +3,8 @@
 // recovered, and a folder with another label set is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initEngine } from '../src/engine/backend.js';
@@ -58,7 +58,7 @@ test("TF.js's HTTP loader, as a browser uses it, reads the folder as it is", asy
   assert.deepEqual(Array.from((loaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()));
 });
 
-test('a crash between the two renames of a save is recovered on load', async () => {
+test('a crash between the two renames of a save: the model still loads, from the folder moved aside, and the reader renames or deletes nothing', async () => {
   await initEngine();
   const dir = join(await tempDir(), 'model');
   await saveModelFolder(dir, buildTiny(), meta);
@@ -68,6 +68,9 @@ test('a crash between the two renames of a save is recovered on load', async () 
   await writeFile(join(`${dir}.tmp-12345`, 'model.json'), '{"half": ');
   const loaded = await loadModelFolder(dir);
   assert.equal(loaded.meta.architecture, 'tiny');
+  assert.equal(loaded.dir, dir);
+  loaded.model.dispose();
+  assert.deepEqual((await readdir(dirname(dir))).sort(), ['model.old-12345', 'model.tmp-12345'], 'the reader changed the folder');
 });
 
 test('a model with another label set is refused with both label lists in the message', async () => {

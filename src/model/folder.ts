@@ -2,7 +2,8 @@
 // browser as it is, plus `emoscope.json` (labels, preprocessing, architecture, training, metrics).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { parseModelMeta } from './meta.js';
 import type { ModelMeta } from './meta.js';
@@ -63,15 +64,36 @@ export async function saveDerivedModel(dir: string, model: tfl.LayersModel, sour
 
 /** Reads only the `emoscope.json` of a model folder. Reads, never writes: a folder being replaced by its writer is left alone. */
 export async function readModelMeta(dir: string): Promise<ModelMeta> {
+  return readMetaOf(await readableFolder(dir), dir);
+}
+
+async function readMetaOf(source: string, dir: string): Promise<ModelMeta> {
   try {
-    await checkFolderFile(dir, MODEL_JSON, { code: 'BAD_MODEL' });
+    await checkFolderFile(source, MODEL_JSON, { code: 'BAD_MODEL' });
   } catch (error) {
     if (error instanceof EmoscopeError && error.code === 'NOT_FOUND') {
       throw new EmoscopeError('NOT_FOUND', `No model at ${printable(dir)}: expected a folder with ${MODEL_JSON}, ${WEIGHTS_BIN} and ${META_JSON}`);
     }
     throw error;
   }
-  return parseModelMeta(await readFolderJson(dir, META_JSON, { code: 'BAD_MODEL' }), join(dir, META_JSON));
+  return parseModelMeta(await readFolderJson(source, META_JSON, { code: 'BAD_MODEL' }), join(source, META_JSON));
+}
+
+/**
+ * The folder to read `dir` from: itself, or, when a writer died (or is) between moving the old
+ * folder aside and renaming the new one in, the `<dir>.old-<pid>` it moved aside. Nothing is
+ * renamed or deleted here: that is the next writer's job (`recoverFolder`).
+ */
+async function readableFolder(dir: string): Promise<string> {
+  if (await isFile(join(dir, MODEL_JSON))) return dir;
+  const parent = dirname(dir);
+  const olds = (await readdir(parent).catch(() => [] as string[])).filter((e) => e.startsWith(`${basename(dir)}.old-`)).sort();
+  for (const old of olds) if (await isFile(join(parent, old, MODEL_JSON))) return join(parent, old);
+  return dir;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
 }
 
 /**
@@ -80,14 +102,15 @@ export async function readModelMeta(dir: string): Promise<ModelMeta> {
  * shapes take: anything else is BAD_MODEL naming the file.
  */
 export async function loadModelFolder(dir: string): Promise<LoadedModel> {
-  const meta = await readModelMeta(dir);
-  const modelJson = (await readFolderJson(dir, MODEL_JSON, { code: 'BAD_MODEL' })) as tf.io.ModelJSON;
-  if (typeof modelJson !== 'object' || modelJson === null) throw new EmoscopeError('BAD_MODEL', `${printable(join(dir, MODEL_JSON))}: expected a JSON object`);
-  const { specs, data } = await readManifestWeights(dir, modelJson.weightsManifest ?? [], join(dir, MODEL_JSON));
+  const source = await readableFolder(dir);
+  const meta = await readMetaOf(source, dir);
+  const modelJson = (await readFolderJson(source, MODEL_JSON, { code: 'BAD_MODEL' })) as tf.io.ModelJSON;
+  if (typeof modelJson !== 'object' || modelJson === null) throw new EmoscopeError('BAD_MODEL', `${printable(join(source, MODEL_JSON))}: expected a JSON object`);
+  const { specs, data } = await readManifestWeights(source, modelJson.weightsManifest ?? [], join(source, MODEL_JSON));
   try {
     const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData: data }));
     return { model, meta, dir };
   } catch (error) {
-    throw new EmoscopeError('BAD_MODEL', `${printable(join(dir, MODEL_JSON))}: not a TF.js layers model that loads (${(error as Error).message})`, { cause: error });
+    throw new EmoscopeError('BAD_MODEL', `${printable(join(source, MODEL_JSON))}: not a TF.js layers model that loads (${(error as Error).message})`, { cause: error });
   }
 }
