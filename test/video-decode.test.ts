@@ -6,6 +6,8 @@ import { probeVideo } from '../src/video/probe.js';
 import { decodeFrames } from '../src/video/decode.js';
 import type { DecodedFrame } from '../src/video/decode.js';
 import { EmoscopeError } from '../src/errors.js';
+import { frameSignature, signatureDistance } from '../src/video/scene.js';
+import { DEFAULT_VIDEO_OPTIONS } from '../src/video/options.js';
 import { SCENE_FRAMES, ffprobeFrames, makeClips } from './video-fixtures.js';
 
 async function decodeAll(path: string): Promise<{ frames: Omit<DecodedFrame, 'image'>[]; error?: unknown; sizes: Set<string> }> {
@@ -90,4 +92,20 @@ test('stopping early stops ffmpeg: a consumer that breaks off gets no more frame
     if (seen === 3) break;
   }
   assert.equal(seen, 3);
+});
+
+test('scene cuts: consecutive frames of the panning scene differ by far less than the threshold, the cut by more', async () => {
+  const clips = await makeClips();
+  const info = await probeVideo(clips.scenes);
+  const distances: number[] = [];
+  let previous: Float32Array | undefined;
+  for await (const { image } of decodeFrames(clips.scenes, info)) {
+    const signature = frameSignature(image);
+    if (previous) distances.push(signatureDistance(previous, signature));
+    previous = signature;
+  }
+  const cut = SCENE_FRAMES.first - 1; // distance between frame 19 and frame 20
+  const over = distances.flatMap((d, i) => (d > DEFAULT_VIDEO_OPTIONS.sceneCut ? [i] : []));
+  assert.deepEqual(over, [cut], distances.map((d) => d.toFixed(1)).join(' '));
+  assert.ok(Math.max(...distances.filter((_, i) => i !== cut)) < DEFAULT_VIDEO_OPTIONS.sceneCut / 4);
 });
