@@ -6,8 +6,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** File names of the slow tests: the npm-package install, CLI subprocesses, training, worker threads. */
-const SLOW = /(package-install|cli|train|recipe|workers)/;
+/** File names of the slow tests: the npm-package install, CLI subprocesses, training, worker threads, the API over sockets. */
+const SLOW = /(package-install|cli|train|recipe|workers|serve-load)/;
 
 const dir = fileURLToPath(new URL('../dist/test/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.test.js') && !SLOW.test(f)).sort();

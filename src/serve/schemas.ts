@@ -2,7 +2,7 @@
 // server) and make the OpenAPI document (/docs/json), from one place.
 import { ERROR_CATALOGUE } from '../errors.js';
 import { DEFAULT_RECOGNIZER_OPTIONS } from '../predict/options.js';
-import { TTA_MODES } from '../model/inference.js';
+import { TTA_MODES } from '../choices.js';
 import { EMOTIONS } from '../types.js';
 
 /** The answer of every failure. */
