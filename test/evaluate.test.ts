@@ -44,7 +44,8 @@ test('emoscope evaluate --json writes the documented fields and prints the table
   const jsonPath = join(await tempDir(), 'eval.json');
   const { stdout } = await run(process.execPath, [CLI, 'evaluate', '--model', dir, '--data', FER_FOLDERS, '--split', 'val', '--json', jsonPath]);
   const report = JSON.parse(await readFile(jsonPath, 'utf8'));
-  assert.deepEqual(Object.keys(report).sort(), ['accuracy', 'confusionMatrix', 'labels', 'n', 'perClass']);
+  assert.deepEqual(Object.keys(report).sort(), ['accuracy', 'confusionMatrix', 'ece', 'labels', 'n', 'perClass', 'reliability']);
+  assert.ok(report.ece >= 0 && report.ece <= 1 && report.reliability.length === 15);
   assert.deepEqual(report.labels, ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral']);
   assert.deepEqual(Object.keys(report.perClass.angry).sort(), ['f1', 'precision', 'recall', 'support']);
   assert.match(stdout, new RegExp(`accuracy ${report.accuracy.toFixed(3)} on ${report.n} faces`));
