@@ -13,6 +13,7 @@ import { copyFile, open, readFile, readdir, readlink, unlink } from 'node:fs/pro
 import type { FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { submitBatch } from '../src/batch/submit.js';
 import { startBatchWorker } from '../src/batch/worker.js';
 import { batchResults } from '../src/batch/results.js';
@@ -130,29 +131,47 @@ let b: WorkerProcess;
 let c: WorkerProcess;
 
 /**
- * The three tests below hold a worker "in the middle of a job" with a named pipe among the photos.
+ * The frozen-worker test held a worker "in the middle of a job" with a named pipe among the photos.
  * Since photos are read only when they are regular files (a FIFO or /dev/zero is refused at once,
- * test/guard-inputs.test.ts), a worker no longer blocks on the pipe, so they cannot run as written;
- * they need another way to hold a job (e.g. a photo slow to decode and the job's state polled).
+ * test/guard-inputs.test.ts), a worker no longer blocks on the pipe, so it cannot run as written;
+ * it needs another way to hold a job that also tells which worker holds it (the SIGKILL and SIGTERM
+ * tests use a photo slow to decode and poll the batch's state).
  */
 const NEEDS_NEW_GATE = 'the named-pipe gate is refused as a non-regular file since the input hardening; to be rewritten';
 
-test('SIGKILL in the middle of a job: the job goes to one of two workers racing for it, each file has one result', { timeout: 300_000, skip: NEEDS_NEW_GATE }, async () => {
+/**
+ * A photo slow to decode (49 megapixels of PNG: every row inflated, whatever the thumbnail's size),
+ * so that a job holding it stays in a worker's hands long enough to be seen there.
+ */
+async function makeSlowPhoto(path: string): Promise<void> {
+  await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#808080' } }).png({ compressionLevel: 1 }).toFile(path);
+}
+
+/** Polls `name`'s status every 10 ms until a job is active (in a worker's hands). */
+async function untilActive(name: string, deadline = 240_000): Promise<number> {
+  const end = Date.now() + deadline;
+  for (;;) {
+    const status = await batchStatus(name, { redis: redis.url });
+    if (status.active > 0) return status.active;
+    if (Date.now() > end) throw new Error(`no job of ${name} became active; last status ${JSON.stringify(status)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('SIGKILL in the middle of a job: the job goes to one of two workers racing for it, each file has one result', { timeout: 300_000 }, async () => {
   const { dir, good } = await photoFolder(5);
-  const gate = join(dir, 'gate.jpg');
-  makeGate(gate);
+  const slow = join(dir, 'a-slow.png');
+  await makeSlowPhoto(slow);
   const a = spawnWorker();
-  await submitBatch([gate, dir], { redis: redis.url, name: 'killed', chunk: 3 });
-  const pipe = await readerArrives(gate);
-  assert.equal((await batchStatus('killed', { redis: redis.url })).active, 3, 'the first job is in a worker\'s hands');
+  await submitBatch([slow, dir], { redis: redis.url, name: 'killed', chunk: 3 });
+  assert.equal(await untilActive('killed'), 3, 'the first job is in a worker\'s hands');
   a.proc.kill('SIGKILL');
   assert.equal(await a.exit.catch(() => null), null);
-  await pipe.close();
-  await openGate(gate);
+  assert.doesNotMatch(a.stderr(), /killed: 3 photos/, 'the job was still in hand when the worker died');
   b = spawnWorker();
   c = spawnWorker();
   await waitForStatus('killed', redis.url, finished);
-  await assertExactlyOnce('killed', [gate, ...good]);
+  await assertExactlyOnce('killed', [slow, ...good]);
   assert.match(b.stderr() + c.stderr(), /killed: 3 photos/, 'the dead worker\'s job was done by another');
 });
 
@@ -175,24 +194,20 @@ test('a worker frozen past its lock loses the job to another; resumed, it finish
   await assertExactlyOnce('frozen', [gate, ...good]);
 });
 
-test('SIGTERM finishes the job in hand, stores its results and exits 0', { timeout: 300_000, skip: NEEDS_NEW_GATE }, async () => {
+test('SIGTERM finishes the job in hand, stores its results and exits 0', { timeout: 300_000 }, async () => {
   const { dir, good } = await photoFolder(2);
-  const gate = join(dir, 'gate.jpg');
-  makeGate(gate);
-  await submitBatch([gate, dir], { redis: redis.url, name: 'stopped', chunk: 3 });
-  const pipe = await readerArrives(gate);
-  const busy = await holderOf(gate, [b, c]);
-  const idle = busy === b ? c : b;
-  busy.proc.kill('SIGTERM');
-  await busy.line(/SIGTERM: finishing/);
-  await pipe.write(await readFile(SINGLE));
-  await pipe.close();
-  const code = await Promise.race([busy.exit, new Promise((r) => setTimeout(r, 240_000, 'still running')).then((v) => v)]);
-  assert.equal(code, 0, busy.stderr());
-  assert.match(busy.stderr(), /stopped: 3 photos/);
-  await assertExactlyOnce('stopped', [gate, ...good]);
-  idle.proc.kill('SIGTERM');
-  assert.equal(await idle.exit, 0);
+  const slow = join(dir, 'a-slow.png');
+  await makeSlowPhoto(slow);
+  await submitBatch([slow, dir], { redis: redis.url, name: 'stopped', chunk: 3 });
+  assert.equal(await untilActive('stopped'), 3, 'the job is in a worker\'s hands');
+  b.proc.kill('SIGTERM');
+  c.proc.kill('SIGTERM');
+  const codes = await Promise.race([Promise.all([b.exit, c.exit]), new Promise((r) => setTimeout(r, 240_000, 'still running'))]);
+  assert.deepEqual(codes, [0, 0], b.stderr() + c.stderr());
+  const busy = [b, c].find((w) => /stopped: 3 photos/.test(w.stderr()));
+  assert.ok(busy, 'one of them did the job');
+  assert.match(busy.stderr(), /SIGTERM: finishing[\s\S]*stopped: 3 photos/, 'the job was finished after SIGTERM arrived');
+  await assertExactlyOnce('stopped', [slow, ...good]);
 });
 
 test('Redis restarted during a run (append-only file on): the worker reconnects and the batch finishes, each file once', { timeout: 300_000 }, async () => {
