@@ -56,10 +56,11 @@ function face(change: Partial<Record<'rightEye' | 'leftEye' | 'nose' | 'mouth', 
   };
 }
 
-test('a frontal face passes; eyes too close, a tilted eye line, a mouth not below the eyes, a nose past the mouth and a tiny box do not', () => {
+test('a frontal face passes, turned by 90° too; eyes too close, a mouth not below the eyes, a nose past the mouth and a tiny box do not', () => {
   assert.equal(checkFace(face(), 1000), null);
   assert.equal(checkFace(face({ rightEye: [140, 135], leftEye: [156, 135] }), 1000), 'eye-distance'); // 0.16 of the box, like blurred patches
-  assert.equal(checkFace(face({ rightEye: [156, 141], leftEye: [120, 120] }), 1000), 'roll'); // eye line at -150°: a face upside down
+  // the same face turned 90° clockwise: (x, y) → (200 − y + 100, x) around the box, as in a photo without its EXIF turn
+  assert.equal(checkFace(face({ rightEye: [165, 129], leftEye: [165, 171], nose: [140, 150], mouth: [120, 150] }), 1000), null);
   assert.equal(checkFace(face({ mouth: [150, 140] }), 1000), 'mouth'); // mouth 5 px under the eye line
   assert.equal(checkFace(face({ nose: [150, 178] }), 1000), 'nose'); // nose tip 43 of the mouth's 45 px down
   assert.equal(checkFace(face({}, 60), 1000), 'size'); // 6 % of the photo's longer side

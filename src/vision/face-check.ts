@@ -12,12 +12,6 @@ export interface FaceCheckBounds {
   /** distance between the eyes: 0.34–0.67 on real faces; below ~0.29 the face is turned past ~45° or is no face */
   minEyeDistance: number;
   maxEyeDistance: number;
-  /**
-   * tilt of the eye line, degrees: real upright faces ≤ 20°, but a photo taken sideways without
-   * rotation metadata holds faces at 90°, so only faces turned further than that are refused (on the
-   * deepface photos the eye-distance and size rules already reject every non-face the tilt would)
-   */
-  maxRoll: number;
   /** the nose tip's drop below the eye line as a share of the mouth's: 0.37–0.65 on real faces */
   maxNoseShare: number;
   /** the mouth's drop below the eye line, in eye distances: 0.9–1.3 on real faces */
@@ -34,7 +28,6 @@ export interface FaceCheckBounds {
 export const FACE_CHECK_BOUNDS: FaceCheckBounds = {
   minEyeDistance: 0.29,
   maxEyeDistance: 0.8,
-  maxRoll: 120,
   maxNoseShare: 0.72,
   minMouthDrop: 0.6,
   maxMouthDrop: 1.8,
@@ -42,7 +35,7 @@ export const FACE_CHECK_BOUNDS: FaceCheckBounds = {
 };
 
 /** Why a detection was not taken for a face, or null when it was. */
-export type FaceCheckFailure = 'landmarks' | 'eye-distance' | 'roll' | 'nose' | 'mouth' | 'size';
+export type FaceCheckFailure = 'landmarks' | 'eye-distance' | 'nose' | 'mouth' | 'size';
 
 /**
  * Checks one detection. `viewSide` is the longer side of the region the detector searched at its
@@ -59,7 +52,8 @@ export function checkFace(d: Detection, viewSide: number, bounds: FaceCheckBound
   const ey = leftEye[1] - rightEye[1];
   const eyes = Math.hypot(ex, ey);
   if (eyes < bounds.minEyeDistance * side || eyes > bounds.maxEyeDistance * side) return 'eye-distance';
-  if (Math.abs((Math.atan2(ey, ex) * 180) / Math.PI) > bounds.maxRoll) return 'roll';
+  // No rule on the eye line's tilt: a photo turned by 90° (no EXIF orientation) has sideways faces, and
+  // every rule here is measured in the face's own frame, so they hold at any tilt.
   // Drops measured perpendicular to the eye line (downwards in the face's own frame).
   const mx = (rightEye[0] + leftEye[0]) / 2;
   const my = (rightEye[1] + leftEye[1]) / 2;
