@@ -11,5 +11,5 @@ const SLOW = /(package-install|cli|train|recipe|workers|serve-load)/;
 
 const dir = fileURLToPath(new URL('../dist/test/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.test.js') && !SLOW.test(f)).sort();
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files.map((f) => join(dir, f))], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--test', '--test-force-exit', '--test-reporter=spec', ...files.map((f) => join(dir, f))], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
