@@ -6,6 +6,8 @@
 // worker machines one Redis can feed.
 //
 //   npm run bench:batch -- [--count 2000] [--workers 1,2] [--chunk 32] [--photos dir] [--model dir] [--json file]
+import { startRedis } from '../test/helpers/redis.js';
+import type { TestRedis } from '../test/helpers/redis.js';
 import { spawn, execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -64,26 +66,6 @@ async function makePhotos(dir: string): Promise<void> {
     if (i % 500 === 0) await mkdir(sub);
     await copyFile(join(small, `${names[i % names.length]}.jpg`), join(sub, `${String(i).padStart(6, '0')}.jpg`));
   }
-}
-
-async function startRedis(dir: string): Promise<{ proc: ChildProcess; url: string; client: Redis }> {
-  const socket = join(dir, 'redis.sock');
-  const proc = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; ; i++) {
-    const probe = new Redis({ path: socket, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      break;
-    } catch {
-      probe.disconnect();
-      if (i > 100) throw new Error('redis-server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return { proc, url: `unix://${socket}`, client: new Redis({ path: socket }) };
 }
 
 function info(text: string, field: string): number {
@@ -230,11 +212,11 @@ function round(x: number, digits: number): number {
 
 const dir = await mkdtemp(join(tmpdir(), 'emoscope-bench-batch-'));
 const load0 = loadavg();
-let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
+let redis: TestRedis | undefined;
 try {
   process.stderr.write(`making ${COUNT} photos at 640 px in ${dir} …\n`);
   await makePhotos(dir);
-  redis = await startRedis(dir);
+  redis = await startRedis(); // a redis-server of its own on a Unix socket, as the tests start it
   const results: RunResult[] = [];
   for (const workers of WORKER_COUNTS) {
     process.stderr.write(`${workers} worker(s) …\n`);
@@ -263,11 +245,6 @@ try {
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (shared: timings are noisy).`);
   if (args.json) await writeFile(resolve(args.json), `${JSON.stringify({ count: COUNT, chunk: CHUNK, redis: version, loadStart: load0, loadEnd: loadavg(), results, queueOnly: queue }, null, 2)}\n`);
 } finally {
-  redis?.client.disconnect();
-  if (redis) {
-    const exited = once(redis.proc, 'exit');
-    redis.proc.kill('SIGTERM');
-    await exited;
-  }
+  await redis?.stop();
   await rm(dir, { recursive: true, force: true });
 }
