@@ -5,8 +5,8 @@
 // what `emoscope predict` says. A playing video is the webcam loop's hot path: its current frame is
 // taken once as a VideoFrame (WebCodecs), copied out as RGBA (byte-identical to drawing it on a
 // canvas and reading it back, ~50× faster: getImageData of 640×480 costs ~9 ms), and the detector's
-// thumbnail is scaled by the browser from that same frame (~2 ms instead of ~16 ms for the port);
-// face crops stay sharp's. Where VideoFrame cannot copy to RGBA, a video takes the canvas path.
+// thumbnail is scaled by the browser from that copy (put on a canvas, drawn smaller: ~1 ms instead of
+// ~16 ms for the port; drawing a fresh video frame on a canvas costs ~12 ms here); face crops stay sharp's. Where VideoFrame cannot copy to RGBA, a video takes the canvas path.
 // Canvases and buffers are reused between frames.
 import { EmoscopeError } from '../errors.js';
 import { fitInside, rgbaToRgb } from '../vision/pixels.js';
@@ -109,12 +109,6 @@ export function framePhoto(source: FrameSource, surfaces: Surfaces, name: string
   };
 }
 
-/** A captured frame: the Photo, and release() to free what it holds (call it when done with the photo). */
-export interface Capture {
-  photo: Photo;
-  release(): void;
-}
-
 /** Whether VideoFrame.copyTo converts to RGBA in this browser; found on first use. */
 let videoFrameCopies: boolean | undefined = typeof VideoFrame === 'function' ? undefined : false;
 let rgbaBuffer = new Uint8Array(0);
@@ -123,16 +117,16 @@ let rgbaBuffer = new Uint8Array(0);
  * The source as a Photo, like framePhoto; a playing video takes the VideoFrame path (see the header)
  * when this browser has it and the frame is at most `maxSide` on its longer side.
  */
-export async function capturePhoto(source: FrameSource, surfaces: Surfaces, name: string, maxSide: number): Promise<Capture> {
+export async function capturePhoto(source: FrameSource, surfaces: Surfaces, name: string, maxSide: number): Promise<Photo> {
   if (videoFrameCopies !== false && typeof HTMLVideoElement !== 'undefined' && source instanceof HTMLVideoElement && source.readyState >= 2) {
-    const captured = await videoFramePhoto(source, surfaces, name, maxSide);
-    if (captured) return captured;
+    const photo = await videoFramePhoto(source, surfaces, name, maxSide);
+    if (photo) return photo;
   }
-  return { photo: framePhoto(source, surfaces, name, maxSide), release() {} };
+  return framePhoto(source, surfaces, name, maxSide);
 }
 
 /** The video's current frame through WebCodecs, or undefined where that path does not apply. */
-async function videoFramePhoto(video: HTMLVideoElement, surfaces: Surfaces, name: string, maxSide: number): Promise<Capture | undefined> {
+async function videoFramePhoto(video: HTMLVideoElement, surfaces: Surfaces, name: string, maxSide: number): Promise<Photo | undefined> {
   let frame: VideoFrame;
   try {
     frame = new VideoFrame(video);
@@ -142,23 +136,23 @@ async function videoFramePhoto(video: HTMLVideoElement, surfaces: Surfaces, name
   const width = frame.displayWidth;
   const height = frame.displayHeight;
   const rect = frame.visibleRect;
-  // rotated, scaled (non-square pixels) or huge frames: the canvas path handles them
-  if (!rect || rect.width !== width || rect.height !== height || Math.max(width, height) > maxSide || (frame as { rotation?: number }).rotation) {
-    frame.close();
-    return undefined;
-  }
-  if (rgbaBuffer.length !== width * height * 4) rgbaBuffer = new Uint8Array(width * height * 4);
   try {
-    await frame.copyTo(rgbaBuffer, { format: 'RGBA' } as VideoFrameCopyToOptions);
-    videoFrameCopies = true;
-  } catch {
-    frame.close();
-    videoFrameCopies = false; // an older WebCodecs: copyTo without format conversion
-    return undefined;
+    // rotated, scaled (non-square pixels) or huge frames: the canvas path handles them
+    if (!rect || rect.width !== width || rect.height !== height || Math.max(width, height) > maxSide || (frame as { rotation?: number }).rotation) return undefined;
+    if (rgbaBuffer.length !== width * height * 4) rgbaBuffer = new Uint8Array(width * height * 4);
+    try {
+      await frame.copyTo(rgbaBuffer, { format: 'RGBA' } as VideoFrameCopyToOptions);
+      videoFrameCopies = true;
+    } catch {
+      videoFrameCopies = false; // an older WebCodecs: copyTo without format conversion
+      return undefined;
+    }
+  } finally {
+    frame.close(); // its RGBA copy is all that is kept
   }
   const rgba = rgbaBuffer;
   let pixels: RgbImage | undefined;
-  const photo: Photo = {
+  return {
     name,
     width,
     height,
@@ -168,13 +162,13 @@ async function videoFramePhoto(video: HTMLVideoElement, surfaces: Surfaces, name
     },
     async thumbnail(side) {
       const size = fitInside(width, height, side);
-      if (size.width === width && size.height === height) return this.pixels();
-      const ctx = surfaces.get('thumbnail', size.width, size.height);
-      ctx.drawImage(frame, 0, 0, width, height, 0, 0, size.width, size.height);
-      return rgbaToRgb(ctx.getImageData(0, 0, size.width, size.height).data, size.width, size.height);
+      const full = surfaces.get('frame', width, height);
+      full.putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), width, height), 0, 0);
+      const small = surfaces.get('thumbnail', size.width, size.height);
+      small.drawImage(full.canvas, 0, 0, width, height, 0, 0, size.width, size.height);
+      return rgbaToRgb(small.getImageData(0, 0, size.width, size.height).data, size.width, size.height);
     },
   };
-  return { photo, release: () => frame.close() };
 }
 
 /** ImageData on a canvas of its own, so that drawImage can scale it. */

@@ -92,21 +92,16 @@ export async function loadRecognizer(options: BrowserRecognizerOptions = {}): Pr
   async function analyze(input: FrameSource, file: string, t?: PhotoTimings): Promise<PhotoResult> {
     const start = performance.now();
     if (t) Object.assign(t, { decode: 0, detect: 0, classify: 0, total: 0 });
-    let captured;
+    let photo;
     try {
-      captured = await capturePhoto(input, surfaces, file, WORKING_MAX_SIDE);
+      photo = await capturePhoto(input, surfaces, file, WORKING_MAX_SIDE);
     } catch (error) {
       if (error instanceof EmoscopeError && error.code === 'BAD_IMAGE') return { file, width: 0, height: 0, faces: [], error: error.message, errorCode: error.code };
       throw error;
     }
-    const { photo } = captured;
-    try {
-      const faces = await analyzePhoto(photo, pipeline, o, t, start);
-      if (t) t.total = performance.now() - start;
-      return { file, width: photo.width, height: photo.height, faces };
-    } finally {
-      captured.release();
-    }
+    const faces = await analyzePhoto(photo, pipeline, o, t, start);
+    if (t) t.total = performance.now() - start;
+    return { file, width: photo.width, height: photo.height, faces };
   }
 
   return {
