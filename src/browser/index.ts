@@ -12,6 +12,8 @@ export type { BrowserRecognizer, BrowserRecognizerOptions } from './recognizer.j
 export { BROWSER_BACKENDS, backendSupport } from './backend.js';
 export type { BrowserBackend, BackendSupport } from './backend.js';
 export type { FrameSource } from './frame.js';
+export type { PhotoTimings } from '../pipeline/analyze.js';
+export { CROSS_ORIGIN_ISOLATION_HEADERS } from './isolation.js';
 export { EMOTIONS } from '../types.js';
 export type { Emotion, EmotionScores, Box, FaceResult, PhotoResult } from '../types.js';
 export { EmoscopeError } from '../errors.js';

@@ -1,7 +1,7 @@
 // The webcam on the page: opening it (with a message a person can act on when it cannot be), and two
 // loops, as Human's demo runs them: detection as fast as the recognizer allows (one analysis per
 // new camera frame), drawing at the screen's rate from the smoothed tracks (tracker.ts).
-import type { BrowserRecognizer, PhotoResult } from '../browser/index.js';
+import type { BrowserRecognizer, PhotoResult, PhotoTimings } from '../browser/index.js';
 import { drawFaces, fitCanvas } from './draw.js';
 import { FaceTracker } from './tracker.js';
 
@@ -44,6 +44,58 @@ function cameraError(error: unknown): CameraError {
   return new CameraError('other', `The camera could not be started (${(error as Error).message ?? name}). You can still choose a photo.`);
 }
 
+/**
+ * Which camera frame the video shows: counts the frames it presents (requestVideoFrameCallback,
+ * always registered), so that the loop starts on a frame that arrived while it was busy at once
+ * instead of waiting for the next one (which would round its rate down to 30, 15, 10 … fps).
+ */
+export class FrameClock {
+  private presented = 0;
+  private taken = -1;
+  private waiting: (() => void) | undefined;
+  private stopped = false;
+  private readonly announced: boolean;
+
+  constructor(private readonly video: HTMLVideoElement) {
+    this.announced = 'requestVideoFrameCallback' in video;
+    if (this.announced) this.listen();
+  }
+
+  private listen(): void {
+    this.video.requestVideoFrameCallback(() => {
+      if (this.stopped) return;
+      this.presented += 1;
+      this.waiting?.();
+      this.listen();
+    });
+  }
+
+  /** Resolves when the video shows a frame not taken yet (at once if one came meanwhile), and takes it. */
+  async fresh(): Promise<void> {
+    if (!this.announced) {
+      await new Promise((resolve) => setTimeout(resolve, 0)); // no frame announcements: every turn is a frame
+      return;
+    }
+    if (this.presented === this.taken) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 100); // a stalled camera still lets the loop see `running`
+        function done(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.waiting = done;
+      });
+      this.waiting = undefined;
+    }
+    this.taken = this.presented;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.waiting?.();
+  }
+}
+
 /** Analysed frames per second over the last two seconds. */
 class FpsMeter {
   private times: number[] = [];
@@ -59,9 +111,17 @@ class FpsMeter {
   }
 }
 
+/** Milliseconds spent in each step, summed over the frames analysed since start. */
+export interface StageTotals {
+  capture: number;
+  detect: number;
+  classify: number;
+  total: number;
+}
+
 export interface LoopHooks {
   /** after each analysed frame; `frames` counts them since start */
-  onResult(result: PhotoResult, frames: number, fps: number): void;
+  onResult(result: PhotoResult, frames: number, fps: number, stages: Readonly<StageTotals>): void;
 }
 
 /** The detection and drawing loops over a playing `video`, drawing on `overlay`. */
@@ -70,6 +130,7 @@ export class CameraLoop {
   private frames = 0;
   private readonly tracker = new FaceTracker();
   private readonly meter = new FpsMeter();
+  private readonly stages: StageTotals = { capture: 0, detect: 0, classify: 0, total: 0 };
 
   constructor(
     private readonly recognizer: BrowserRecognizer,
@@ -93,32 +154,29 @@ export class CameraLoop {
   }
 
   private async detect(): Promise<void> {
-    while (this.running) {
-      await this.nextFrame();
-      if (!this.running) break;
-      const result = await this.recognizer.recognize(this.video);
-      if (!this.running) break;
-      const now = performance.now();
-      if (result.error === undefined) {
-        this.tracker.update(result.faces, now);
-        this.meter.tick(now);
-        this.frames += 1;
+    const frames = new FrameClock(this.video);
+    try {
+      while (this.running) {
+        await frames.fresh();
+        if (!this.running) break;
+        const t: PhotoTimings = { decode: 0, detect: 0, classify: 0, total: 0 };
+        const result = await this.recognizer.recognize(this.video, { timings: t });
+        if (!this.running) break;
+        const now = performance.now();
+        if (result.error === undefined) {
+          this.stages.capture += t.decode;
+          this.stages.detect += t.detect;
+          this.stages.classify += t.classify;
+          this.stages.total += t.total;
+          this.tracker.update(result.faces, now);
+          this.meter.tick(now);
+          this.frames += 1;
+        }
+        this.hooks.onResult(result, this.frames, this.meter.fps, this.stages);
       }
-      this.hooks.onResult(result, this.frames, this.meter.fps);
+    } finally {
+      frames.stop();
     }
-  }
-
-  /** Resolves at the next camera frame (or after 100 ms where frames are not announced). */
-  private nextFrame(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, 100);
-      if ('requestVideoFrameCallback' in this.video) {
-        this.video.requestVideoFrameCallback(() => { clearTimeout(timer); resolve(); });
-      } else {
-        clearTimeout(timer);
-        setTimeout(resolve, 0);
-      }
-    });
   }
 
   private readonly draw = (now: number): void => {
