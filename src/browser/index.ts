@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 export { loadRecognizer, BROWSER_DEFAULTS } from './recognizer.js';
 export type { BrowserRecognizer, BrowserRecognizerOptions } from './recognizer.js';
-export { BROWSER_BACKENDS, backendSupport } from './backend.js';
+export { BROWSER_BACKENDS, backendSupport, wasmThreads } from './backend.js';
 export type { BrowserBackend, BackendSupport } from './backend.js';
 export type { FrameSource } from './frame.js';
 export type { PhotoTimings } from '../pipeline/analyze.js';
