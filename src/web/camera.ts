@@ -149,6 +149,7 @@ export class CameraLoop {
   stop(): void {
     this.running = false;
     this.tracker.clear();
+    this.drawnSize = '';
     const ctx = this.overlay.getContext('2d');
     ctx?.clearRect(0, 0, this.overlay.width, this.overlay.height);
   }
@@ -179,10 +180,19 @@ export class CameraLoop {
     }
   }
 
+  private drawnSize = '';
+
   private readonly draw = (now: number): void => {
     if (!this.running) return;
     const width = this.video.clientWidth;
     const height = this.video.clientHeight;
+    // nothing new since the last frame drawn (a still scene between analyses): the main thread is left to the recognizer
+    const size = `${width}x${height}x${this.video.videoWidth}`;
+    if (size === this.drawnSize && this.tracker.unchanged(now)) {
+      requestAnimationFrame(this.draw);
+      return;
+    }
+    this.drawnSize = size;
     const ctx = fitCanvas(this.overlay, width, height);
     ctx.clearRect(0, 0, width, height);
     if (this.video.videoWidth > 0) {
