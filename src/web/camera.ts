@@ -45,13 +45,16 @@ function cameraError(error: unknown): CameraError {
 }
 
 /**
- * Which camera frame the video shows: counts the frames it presents (requestVideoFrameCallback,
- * always registered), so that the loop starts on a frame that arrived while it was busy at once
- * instead of waiting for the next one (which would round its rate down to 30, 15, 10 … fps).
+ * Which camera frame the video shows, so that the loop starts at once on a frame that arrived while
+ * it was busy instead of waiting for the next one (which would round its rate down to 30, 15, 10 …
+ * fps). A frame is known by its timestamp (a WebCodecs VideoFrame of the video, ~0.05 ms), which is
+ * current even while the main thread is busy; where VideoFrame is missing, by counting the frames
+ * requestVideoFrameCallback announces (those callbacks only run between tasks, so up to a screen
+ * refresh late).
  */
 export class FrameClock {
   private presented = 0;
-  private taken = -1;
+  private taken: number | undefined;
   private waiting: (() => void) | undefined;
   private stopped = false;
   private readonly announced: boolean;
@@ -70,24 +73,49 @@ export class FrameClock {
     });
   }
 
+  /** The shown frame's timestamp, else the count of announced frames. */
+  private current(): number {
+    if (typeof VideoFrame === 'function' && this.video.readyState >= 2) {
+      try {
+        const frame = new VideoFrame(this.video);
+        const stamp = frame.timestamp;
+        frame.close();
+        return stamp;
+      } catch {
+        // no frame to take: count announcements instead
+      }
+    }
+    return this.presented;
+  }
+
+  /** The next announced frame, or 100 ms (a stalled camera still lets the loop see `running`). */
+  private announcement(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 100);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiting = done;
+    }).finally(() => {
+      this.waiting = undefined;
+    });
+  }
+
   /** Resolves when the video shows a frame not taken yet (at once if one came meanwhile), and takes it. */
   async fresh(): Promise<void> {
-    if (!this.announced) {
-      await new Promise((resolve) => setTimeout(resolve, 0)); // no frame announcements: every turn is a frame
+    if (!this.announced && typeof VideoFrame !== 'function') {
+      await new Promise((resolve) => setTimeout(resolve, 0)); // no way to tell frames apart: every turn is a frame
       return;
     }
-    if (this.presented === this.taken) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, 100); // a stalled camera still lets the loop see `running`
-        function done(): void {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.waiting = done;
-      });
-      this.waiting = undefined;
+    while (!this.stopped) {
+      const frame = this.current();
+      if (frame !== this.taken) {
+        this.taken = frame;
+        return;
+      }
+      await (this.announced ? this.announcement() : new Promise((resolve) => setTimeout(resolve, 5)));
     }
-    this.taken = this.presented;
   }
 
   stop(): void {
