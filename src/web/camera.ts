@@ -102,8 +102,13 @@ export class FrameClock {
     });
   }
 
-  /** Resolves when the video shows a frame not taken yet (at once if one came meanwhile), and takes it. */
+  /**
+   * Resolves when the video shows a frame not taken yet (at once if one came meanwhile), and takes it.
+   * Always after a task boundary: the recognizer's awaits may all settle as microtasks, and a loop
+   * that never yields a task would starve the page's drawing, input and rendering.
+   */
   async fresh(): Promise<void> {
+    await nextTask();
     if (!this.announced && typeof VideoFrame !== 'function') {
       await new Promise((resolve) => setTimeout(resolve, 0)); // no way to tell frames apart: every turn is a frame
       return;
@@ -122,6 +127,18 @@ export class FrameClock {
     this.stopped = true;
     this.waiting?.();
   }
+}
+
+/** A promise settled in a new task (a message to itself: unlike setTimeout, not clamped to 4 ms when nested). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(undefined);
+  });
 }
 
 /** Analysed frames per second over the last two seconds. */
