@@ -3,11 +3,12 @@
 // whose pixels are read back; its thumbnail and face crops are resized by vision/resample.ts, sharp's
 // algorithm in TypeScript, not by drawImage: its filter moves a face's scores by up to 0.06 away from
 // what `emoscope predict` says. A playing video is the webcam loop's hot path: its current frame is
-// taken once as a VideoFrame (WebCodecs), copied out as RGBA (byte-identical to drawing it on a
-// canvas and reading it back: ~1–2 ms for a new 640×480 frame against ~10 ms, getImageData being the slow part), and the detector's
-// thumbnail is scaled by the browser from that copy (put on a canvas, drawn smaller: ~1 ms instead of
-// ~16 ms for the port; drawing a fresh video frame on a canvas costs ~12 ms here); face crops stay sharp's. Where VideoFrame cannot copy to RGBA, a video takes the canvas path.
-// Canvases and buffers are reused between frames.
+// taken once as a VideoFrame (WebCodecs) and copied out as RGBA (byte-identical to drawing it on a
+// canvas and reading it back: ~1–2 ms for a new 640×480 frame against ~10 ms, getImageData being the
+// slow part); the detector's thumbnail is scaled by the browser from that copy (put on a canvas,
+// drawn smaller: ~1 ms instead of ~16 ms for the port; drawing a fresh video frame on a canvas costs
+// ~12 ms here); face crops stay sharp's. Where VideoFrame cannot copy to RGBA, a video takes the
+// canvas path. Canvases and buffers are reused between frames.
 import { EmoscopeError } from '../errors.js';
 import { fitInside, rgbaToRgb } from '../vision/pixels.js';
 import { resizeBytes } from '../vision/resample.js';
