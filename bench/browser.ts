@@ -3,9 +3,14 @@
 // result; @vladmandic/human's BlazeFace + emotion model on the same fake camera in the same run
 // (its own page, same origin, every frame analysed: no skipped frames, no cache).
 //
-//   npm run bench:browser -- [--photos ../shared/photos/deepface] [--seconds 20] [--json bench-browser.json]
+//   npm run bench:browser -- [--photos ../shared/photos/deepface] [--seconds 20] [--rounds 1] [--json bench-browser.json] [--no-pause]
 //
 // The fake camera plays a still photo (ffmpeg → .y4m at 30 fps), so the camera caps both at 30 fps.
+// Both pages take a camera frame that arrived while they were busy at once (no wait for the next
+// one), and both are served cross-origin isolated, so both run TF.js's multi-threaded wasm. The
+// emoscope page also reports its ms per frame in each step (capture, detect, classify). On a busy
+// machine, --rounds 3 repeats the four measurements, alternating which system goes first. The training
+// job named by /work/notes/training.pid, if any, is paused during the run unless --no-pause.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
@@ -23,9 +28,19 @@ const { values: args } = parseArgs({
     photos: { type: 'string', default: join(ROOT, '..', 'shared', 'photos', 'deepface') },
     seconds: { type: 'string', default: '20' },
     json: { type: 'string' },
+    'no-pause': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const SECONDS = Number(args.seconds);
+const ROUNDS = Number(args.rounds);
+if (!Number.isSafeInteger(ROUNDS) || ROUNDS < 1) throw new Error(`--rounds: expected a whole number ≥ 1 but received ${args.rounds}`);
+
+/** The middle item by `key` (the lower middle for an even count). */
+function medianBy<T>(items: T[], key: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
 /** One face, and six single-face portraits tiled 3×2 (each about 213×240 px). */
 const ONE = 'img1.jpg';
 const SIX = ['img1.jpg', 'img2.jpg', 'img4.jpg', 'img5.jpg', 'img6.jpg', 'img7.jpg'];
@@ -33,9 +48,22 @@ const SIX = ['img1.jpg', 'img2.jpg', 'img4.jpg', 'img5.jpg', 'img6.jpg', 'img7.j
 interface Measure {
   system: 'emoscope' | 'human';
   scene: string;
+  /** 0-based; rounds alternate which system goes first */
+  round: number;
   faces: number;
   fps: number;
   firstResultMs: number;
+  /** emoscope only: mean ms per analysed frame in each step */
+  stagesMs?: { capture: number; detect: number; classify: number; total: number };
+}
+
+interface PageState {
+  frames: number;
+  faces: number;
+  firstResultMs: number;
+  error?: string;
+  /** summed ms per step since the start: capture, detect, classify, total */
+  stages?: number[];
 }
 
 /** A 640×480 .y4m of six photos in a 3×2 grid. */
@@ -52,7 +80,9 @@ async function mosaicVideo(photos: string[], dir: string): Promise<string> {
 }
 
 /** Frames per second over SECONDS after the first result, and the page's own time to it. */
-async function measure(page: Page, read: () => Promise<{ frames: number; faces: number; firstResultMs: number; error?: string }>): Promise<{ fps: number; faces: number; firstResultMs: number }> {
+type Measured = Omit<Measure, 'system' | 'scene' | 'round'>;
+
+async function measure(page: Page, read: () => Promise<PageState>): Promise<Measured> {
   const deadline = Date.now() + 180_000;
   let state = await read();
   while (state.frames < 3 && Date.now() < deadline) {
@@ -62,13 +92,19 @@ async function measure(page: Page, read: () => Promise<{ frames: number; faces: 
   }
   if (state.frames < 3) throw new Error('no result within 3 minutes');
   const t0 = Date.now();
-  const f0 = state.frames;
+  const start = state;
   await page.waitForTimeout(SECONDS * 1000);
   state = await read();
-  return { fps: ((state.frames - f0) * 1000) / (Date.now() - t0), faces: state.faces, firstResultMs: state.firstResultMs };
+  const frames = state.frames - start.frames;
+  const m: Measured = { fps: (frames * 1000) / (Date.now() - t0), faces: state.faces, firstResultMs: state.firstResultMs };
+  if (state.stages && start.stages && frames > 0) {
+    const [capture, detect, classify, total] = state.stages.map((ms, i) => Math.round((10 * (ms - start.stages![i]!)) / frames) / 10);
+    m.stagesMs = { capture: capture!, detect: detect!, classify: classify!, total: total! };
+  }
+  return m;
 }
 
-async function emoscopePage(page: Page, origin: string): Promise<{ fps: number; faces: number; firstResultMs: number }> {
+async function emoscopePage(page: Page, origin: string): Promise<Measured> {
   await page.goto(`${origin}/?camera=1&backend=wasm`);
   return measure(page, async () => page.evaluate(() => {
     const fps = document.querySelector<HTMLElement>('[data-testid="fps"]')!;
@@ -79,11 +115,12 @@ async function emoscopePage(page: Page, origin: string): Promise<{ fps: number; 
       faces: text ? (JSON.parse(text) as { faces: unknown[] }).faces.length : 0,
       firstResultMs: Number(result.dataset.firstResultMs ?? 0),
       error: document.querySelector('[data-testid="message"]:not([hidden])')?.textContent ?? '',
+      stages: fps.dataset.stagesMs ? fps.dataset.stagesMs.split(' ').map(Number) : undefined,
     };
   }));
 }
 
-async function humanPage(page: Page, origin: string): Promise<{ fps: number; faces: number; firstResultMs: number }> {
+async function humanPage(page: Page, origin: string): Promise<Measured> {
   await page.goto(`${origin}/browser-human.html`);
   return measure(page, async () => page.evaluate(() => (window as unknown as { bench: { frames: number; faces: number; firstResultMs: number; error: string } }).bench ?? { frames: 0, faces: 0, firstResultMs: 0 }));
 }
@@ -91,7 +128,7 @@ async function humanPage(page: Page, origin: string): Promise<{ fps: number; fac
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'emoscope-bench-browser-'));
   const trainingPid = join('/work', 'notes', 'training.pid');
-  const paused = existsSync(trainingPid) ? readFileSync(trainingPid, 'utf8').trim() : undefined;
+  const paused = !args['no-pause'] && existsSync(trainingPid) ? readFileSync(trainingPid, 'utf8').trim() : undefined;
   if (paused) process.kill(Number(paused), 'SIGSTOP');
   const results: Measure[] = [];
   try {
@@ -105,19 +142,23 @@ async function main(): Promise<void> {
       ['six faces', await mosaicVideo(SIX.map((p) => join(args.photos!, p)), dir)],
     ];
     try {
-      for (const [scene, video] of scenes) {
-        for (const system of ['emoscope', 'human'] as const) {
-          const browser = await launchChromium({ fakeVideo: video });
-          try {
-            const page = await browser.context.newPage();
-            const foreign: string[] = [];
-            page.on('request', (r) => { if (!r.url().startsWith(server.origin) && !/^(data|blob):/.test(r.url())) foreign.push(r.url()); });
-            const m = system === 'emoscope' ? await emoscopePage(page, server.origin) : await humanPage(page, server.origin);
-            if (foreign.length > 0) throw new Error(`${system} asked another origin for ${foreign.join(', ')}`);
-            results.push({ system, scene, ...m });
-            process.stderr.write(`${scene}, ${system}: ${m.fps.toFixed(1)} fps, ${m.faces} faces, first result after ${m.firstResultMs} ms\n`);
-          } finally {
-            await browser.close();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [scene, video] of scenes) {
+          // alternating which goes first, so that a change of load hits both alike
+          for (const system of round % 2 === 0 ? ['emoscope', 'human'] as const : ['human', 'emoscope'] as const) {
+            const browser = await launchChromium({ fakeVideo: video });
+            try {
+              const page = await browser.context.newPage();
+              const foreign: string[] = [];
+              page.on('request', (r) => { if (!r.url().startsWith(server.origin) && !/^(data|blob):/.test(r.url())) foreign.push(r.url()); });
+              const m = system === 'emoscope' ? await emoscopePage(page, server.origin) : await humanPage(page, server.origin);
+              if (foreign.length > 0) throw new Error(`${system} asked another origin for ${foreign.join(', ')}`);
+              results.push({ system, scene, ...m, round });
+              const stages = m.stagesMs ? `; ms per frame: capture ${m.stagesMs.capture}, detect ${m.stagesMs.detect}, classify ${m.stagesMs.classify}, total ${m.stagesMs.total}` : '';
+              process.stderr.write(`round ${round + 1}, ${scene}, ${system}: ${m.fps.toFixed(1)} fps, ${m.faces} faces, first result after ${m.firstResultMs} ms${stages}\n`);
+            } finally {
+              await browser.close();
+            }
           }
         }
       }
@@ -129,15 +170,23 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
 
+  // the median round of each (by fps), and the median of the rounds' ratios
   const rows = ['one face', 'six faces'].map((scene) => {
-    const e = results.find((r) => r.scene === scene && r.system === 'emoscope')!;
-    const h = results.find((r) => r.scene === scene && r.system === 'human')!;
-    return `| ${scene} | ${e.faces} / ${h.faces} | ${e.fps.toFixed(1)} | ${h.fps.toFixed(1)} | ${(e.fps / h.fps).toFixed(2)}× | ${e.firstResultMs} / ${h.firstResultMs} |`;
+    const of = (system: Measure['system']) => results.filter((r) => r.scene === scene && r.system === system);
+    const e = medianBy(of('emoscope'), (r) => r.fps);
+    const h = medianBy(of('human'), (r) => r.fps);
+    const ratios = of('emoscope').map((r) => r.fps / of('human').find((x) => x.round === r.round)!.fps);
+    const ratio = medianBy(ratios, (x) => x);
+    const s = e.stagesMs;
+    const stages = s ? `${s.capture} / ${s.detect} / ${s.classify} / ${s.total}` : '–';
+    const spread = ROUNDS > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : '';
+    return `| ${scene} | ${e.faces} / ${h.faces} | ${e.fps.toFixed(1)} | ${h.fps.toFixed(1)} | ${ratio.toFixed(2)}×${spread} | ${e.firstResultMs} / ${h.firstResultMs} | ${stages} |`;
   });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${loadavg()[0]!.toFixed(1)} at the end`;
-  console.log(`Webcam loop in headless Chromium, wasm backend, 640×480 fake camera at 30 fps, ${SECONDS} s per measurement (${machine})\n`);
-  console.log('| scene | faces (emoscope / Human) | emoscope fps | Human fps | emoscope ÷ Human | first result, ms (emoscope / Human) |');
-  console.log('|---|---|---|---|---|---|');
+  const rounds = ROUNDS > 1 ? `, median of ${ROUNDS} alternating rounds (ratio: median of the rounds' ratios, their range in brackets)` : '';
+  console.log(`Webcam loop in headless Chromium, wasm backend, 640×480 fake camera at 30 fps, ${SECONDS} s per measurement${rounds} (${machine})\n`);
+  console.log('| scene | faces (emoscope / Human) | emoscope fps | Human fps | emoscope ÷ Human | first result, ms (emoscope / Human) | emoscope ms per frame: capture / detect / classify / total |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
   if (args.json) await writeFileAtomic(args.json, `${JSON.stringify({ machine, seconds: SECONDS, results }, null, 2)}\n`);
 }

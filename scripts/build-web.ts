@@ -1,11 +1,13 @@
 // `npm run build:web`: the browser module and the page as a static folder (dist/web/) that any static
 // host can serve: index.html, style.css, app.js (the page), emoscope.js (the browser module, also the
-// package's `emoscope/browser`), the TF.js .wasm files and the models. Bundled with esbuild; the
+// package's `emoscope/browser`), the TF.js .wasm files, the models, and _headers (the cross-origin
+// isolation headers the host should send, for the wasm backend's threads). Bundled with esbuild; the
 // bundle's inputs are checked so that nothing Node-only (fs, sharp, the native engine) gets in.
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../src/browser/isolation.js';
 import { replaceFolderAtomic } from '../src/util/atomic.js';
 
 /** The repository's root, from dist/scripts/ (compiled). */
@@ -68,12 +70,22 @@ export async function buildWeb(dir = WEB_DIR, options: { minify?: boolean } = {}
       metafiles.push(result.metafile!);
     }
     for (const [to, from] of Object.entries(STATIC_FILES)) await copyInto(join(ROOT, from), join(tmp, to));
+    await writeFile(join(tmp, '_headers'), headersFile());
     for (const name of await readdir(join(ROOT, DETECTOR_DIR))) await copyInto(join(ROOT, DETECTOR_DIR, name), join(tmp, DETECTOR_DIR, name));
     for (const name of (await readdir(join(ROOT, WASM_DIR))).filter((n) => n.endsWith('.wasm'))) {
       await copyInto(join(ROOT, WASM_DIR, name), join(tmp, 'wasm', name));
     }
   });
   return { dir, metafiles };
+}
+
+/**
+ * The folder's `_headers` (the format of Netlify and Cloudflare Pages; other hosts take the same two
+ * headers in their own settings): every file cross-origin isolated, so that the wasm backend may use threads.
+ */
+export function headersFile(): string {
+  const lines = Object.entries(CROSS_ORIGIN_ISOLATION_HEADERS).map(([name, value]) => `  ${name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase())}: ${value}`);
+  return `/*\n${lines.join('\n')}\n`;
 }
 
 /** A module of the repository that only runs in Node. */

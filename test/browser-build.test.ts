@@ -15,6 +15,9 @@ test('build:web lays out index.html, app.js, emoscope.js, the .wasm files and bo
       assert.ok((await stat(join(dir, file))).size > 0, file);
     }
     assert.ok((await readdir(join(dir, 'wasm'))).includes('tfjs-backend-wasm-simd.wasm'));
+    assert.ok((await readdir(join(dir, 'wasm'))).includes('tfjs-backend-wasm-threaded-simd.wasm'), 'the multi-threaded build');
+    const headers = await readFile(join(dir, '_headers'), 'utf8');
+    assert.match(headers, /^\/\*\n {2}Cross-Origin-Opener-Policy: same-origin\n {2}Cross-Origin-Embedder-Policy: require-corp\n$/, 'the host is told to isolate the page');
     const inputs = metafiles.flatMap((m) => Object.keys(m.inputs));
     assert.ok(inputs.includes('src/pipeline/analyze.ts'), 'the page runs the shared pipeline');
     assert.ok(inputs.includes('src/vision/blazeface-core.ts'));

@@ -131,6 +131,14 @@ test('a chosen photo gives the faces and emotions the Node recognizer gives for 
   assert.equal(await page.getAttribute('[data-testid="stage"]', 'data-mode'), 'photo');
 });
 
+test('served cross-origin isolated, the wasm backend loads its multi-threaded build', async () => {
+  await page.goto(`${server.origin}/`);
+  await page.waitForFunction(() => document.body.dataset.backend !== undefined, undefined, { timeout: 120_000 });
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
+  assert.equal(await page.getAttribute('body', 'data-backend'), 'wasm');
+  assert.ok(requests.some((url) => url.endsWith('/wasm/tfjs-backend-wasm-threaded-simd.wasm')), 'threaded-simd .wasm asked for');
+});
+
 test('no page error, and every request went to the page\'s own origin (the models and .wasm files too)', () => {
   assert.deepEqual(pageErrors, []);
   const foreign = requests.filter((url) => !url.startsWith(`${server.origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:'));

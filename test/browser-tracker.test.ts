@@ -60,3 +60,22 @@ test('drawn boxes glide toward the detection instead of jumping', () => {
   assert.ok(x > 100 && x < 120, `x ${x}`);
   assert.ok(Math.abs(tracker.draw(450)[0]!.box.x - 120) < 0.1);
 });
+
+test('once its boxes have settled, the tracker says a redraw would show nothing new, until the next frame or a face is due to go', () => {
+  const tracker = new FaceTracker();
+  tracker.update([face(200, { happy: 0.9, neutral: 0.1 })], 0);
+  assert.equal(tracker.unchanged(0), false, 'never drawn');
+  tracker.draw(0);
+  assert.equal(tracker.unchanged(16), true, 'drawn where detected, nothing since');
+  tracker.update([face(230, { happy: 0.9, neutral: 0.1 })], 20);
+  assert.equal(tracker.unchanged(33), false, 'a new frame was analysed');
+  tracker.draw(33);
+  assert.equal(tracker.unchanged(50), false, 'the box is still gliding toward x = 230');
+  for (let t = 50; t <= 290; t += 16) tracker.draw(t);
+  tracker.update([face(230, { happy: 0.9, neutral: 0.1 })], 300); // the face stays where it was
+  for (let t = 306; t <= 500; t += 16) tracker.draw(t);
+  assert.equal(tracker.unchanged(510), true, 'settled');
+  assert.equal(tracker.unchanged(720), false, 'the face is due to be dropped (not seen for 420 ms)');
+  assert.equal(tracker.draw(720).length, 0);
+  assert.equal(tracker.unchanged(740), true, 'nothing to draw, and nothing was drawn');
+});

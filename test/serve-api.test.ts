@@ -219,6 +219,9 @@ test('GET / serves the browser page when it is built, and otherwise points to /d
   const page = await broken.inject('/');
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /<title>emoscope page<\/title>/);
+  // cross-origin isolated, so that the page's wasm backend may run on threads
+  assert.equal(page.headers['cross-origin-opener-policy'], 'same-origin');
+  assert.equal(page.headers['cross-origin-embedder-policy'], 'require-corp');
   const pointer = (await app.inject('/')).json() as { docs: string };
   assert.equal(pointer.docs, '/docs');
 });

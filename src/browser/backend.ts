@@ -4,12 +4,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { EmoscopeError } from '../errors.js';
 
 /** The backends the browser build registers. */
 export const BROWSER_BACKENDS = ['wasm', 'webgl', 'cpu'] as const;
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
+
+/**
+ * The threads the wasm backend runs the models on; 0 when another backend is in force. More than 1
+ * only on a cross-origin isolated page (browser/isolation.ts): TF.js then takes half the cores
+ * (measured: 1 on 2 cores, 2 when the browser reports 4; its setThreadsCount does not raise that).
+ */
+export function wasmThreads(): number {
+  return tf.getBackend() === 'wasm' ? getThreadsCount() : 0;
+}
 
 /** What this browser can run, found without side effects. */
 export interface BackendSupport {

@@ -9,9 +9,11 @@ import * as tf from '@tensorflow/tfjs-core';
 
 export { loadRecognizer, BROWSER_DEFAULTS } from './recognizer.js';
 export type { BrowserRecognizer, BrowserRecognizerOptions } from './recognizer.js';
-export { BROWSER_BACKENDS, backendSupport } from './backend.js';
+export { BROWSER_BACKENDS, backendSupport, wasmThreads } from './backend.js';
 export type { BrowserBackend, BackendSupport } from './backend.js';
 export type { FrameSource } from './frame.js';
+export type { PhotoTimings } from '../pipeline/analyze.js';
+export { CROSS_ORIGIN_ISOLATION_HEADERS } from './isolation.js';
 export { EMOTIONS } from '../types.js';
 export type { Emotion, EmotionScores, Box, FaceResult, PhotoResult } from '../types.js';
 export { EmoscopeError } from '../errors.js';

@@ -4,14 +4,14 @@
 import { EmoscopeError } from '../errors.js';
 import type { ModelMeta } from '../model/meta.js';
 import { analyzePhoto } from '../pipeline/analyze.js';
-import type { FacePipeline } from '../pipeline/analyze.js';
+import type { FacePipeline, PhotoTimings } from '../pipeline/analyze.js';
 import { faceClassifier } from '../pipeline/classify.js';
 import { PIPELINE_DEFAULTS, WORKING_MAX_SIDE, checkPipelineOptions, mergeOptions } from '../pipeline/options.js';
 import type { PipelineOptions } from '../pipeline/options.js';
 import type { PhotoResult } from '../types.js';
 import { BROWSER_BACKENDS, setUpBackend } from './backend.js';
 import type { BrowserBackend } from './backend.js';
-import { Surfaces, framePhoto, resizeGray, resizeRgb, sourceName } from './frame.js';
+import { Surfaces, capturePhoto, resizeGray, resizeRgb, sourceName } from './frame.js';
 import type { FrameSource } from './frame.js';
 import { fetchBlazeFace, fetchModelFolder } from './load.js';
 
@@ -58,7 +58,8 @@ export interface BrowserRecognizer {
    *   // { file: '<video>', width: 640, height: 480, faces: [{ box: { x: 245, y: 130, width: 160, height: 160 },
    *   //   score: 0.93, emotion: 'happy', scores: { angry: 0.01, …, happy: 0.91, … } }] }
    */
-  recognize(input: FrameSource, options?: { file?: string }): Promise<PhotoResult>;
+  recognize(input: FrameSource, options?: { file?: string; timings?: PhotoTimings }): Promise<PhotoResult>;
+  // `timings`, when given, is filled in: decode (taking the frame's pixels), detect, classify, total, in ms
   /** Frees the models' weights. */
   dispose(): void;
 }
@@ -89,15 +90,20 @@ export async function loadRecognizer(options: BrowserRecognizerOptions = {}): Pr
   const pipeline: FacePipeline = { detector, classifier, resizeGray };
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function analyze(input: FrameSource, file: string): Promise<PhotoResult> {
+  async function analyze(input: FrameSource, file: string, t?: PhotoTimings): Promise<PhotoResult> {
+    const start = performance.now();
+    if (t) Object.assign(t, { decode: 0, detect: 0, classify: 0, total: 0 });
     let photo;
     try {
-      photo = framePhoto(input, surfaces, file, WORKING_MAX_SIDE);
+      photo = await capturePhoto(input, surfaces, file, WORKING_MAX_SIDE);
     } catch (error) {
       if (error instanceof EmoscopeError && error.code === 'BAD_IMAGE') return { file, width: 0, height: 0, faces: [], error: error.message, errorCode: error.code };
       throw error;
     }
-    const faces = await analyzePhoto(photo, pipeline, o);
+    const captured = performance.now() - start;
+    const faces = await analyzePhoto(photo, pipeline, o, t, start);
+    // `decode` is the capture here: taking the frame's pixels (analyzePhoto's own mark comes late in a browser)
+    if (t) Object.assign(t, { decode: captured, total: performance.now() - start });
     return { file, width: photo.width, height: photo.height, faces };
   }
 
@@ -106,7 +112,7 @@ export async function loadRecognizer(options: BrowserRecognizerOptions = {}): Pr
     meta,
     options: o,
     recognize(input, call = {}) {
-      const result = queue.then(() => analyze(input, call.file ?? sourceName(input)));
+      const result = queue.then(() => analyze(input, call.file ?? sourceName(input), call.timings));
       queue = result.catch(() => undefined);
       return result;
     },

@@ -56,10 +56,24 @@ export function fitInside(width: number, height: number, side: number): { width:
   return { width: Math.max(1, Math.min(side, Math.round(width * scale))), height: Math.max(1, Math.min(side, Math.round(height * scale))) };
 }
 
+/** Whether this machine stores numbers little-endian (every browser's and Node's platform in practice). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** RGB bytes of RGBA pixels (alpha dropped: canvas pixels of a photo or a video frame are opaque). */
 export function rgbaToRgb(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): RgbImage {
   const n = width * height;
   const data = new Uint8Array(n * 3);
+  if (LITTLE_ENDIAN && rgba.byteOffset % 4 === 0) {
+    // a pixel per 32-bit read: several times faster than byte by byte on a 640×480 frame
+    const pixels = new Uint32Array(rgba.buffer, rgba.byteOffset, n);
+    for (let i = 0, j = 0; i < n; i++, j += 3) {
+      const p = pixels[i]!;
+      data[j] = p;
+      data[j + 1] = p >> 8;
+      data[j + 2] = p >> 16;
+    }
+    return { data, width, height };
+  }
   for (let i = 0, j = 0; i < n; i++, j += 3) {
     const s = i * 4;
     data[j] = rgba[s]!;

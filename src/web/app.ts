@@ -3,7 +3,7 @@
 // it), drawn with boxes, labels and score bars. For checks and developers, the latest result is the
 // JSON text of [data-testid=result] and the analysed frames per second the text of [data-testid=fps].
 // `?backend=wasm|webgl|cpu` picks TF.js's backend (default: automatic).
-import { backendSupport, loadRecognizer } from '../browser/index.js';
+import { backendSupport, loadRecognizer, wasmThreads } from '../browser/index.js';
 import type { BrowserBackend, BrowserRecognizer, PhotoResult } from '../browser/index.js';
 import { CameraError, CameraLoop, openCamera } from './camera.js';
 import { drawFaces, fitCanvas } from './draw.js';
@@ -43,6 +43,12 @@ function showResult(result: PhotoResult): void {
   }
 }
 
+/** "Ready · wasm, 2 threads": the backend in force, and its threads when it has several. */
+function readyText(r: BrowserRecognizer): string {
+  const threads = wasmThreads();
+  return `Ready · ${r.backend}${threads > 1 ? `, ${threads} threads` : ''}`;
+}
+
 const ready: Promise<BrowserRecognizer> = (async () => {
   const support = backendSupport();
   if (!support.wasm) {
@@ -52,7 +58,7 @@ const ready: Promise<BrowserRecognizer> = (async () => {
   status.textContent = 'Loading the models…';
   const backend = (params.get('backend') ?? 'auto') as BrowserBackend | 'auto';
   recognizer = await loadRecognizer({ backend });
-  status.textContent = `Ready · ${recognizer.backend}`;
+  status.textContent = readyText(recognizer);
   document.body.dataset.backend = recognizer.backend;
   return recognizer;
 })();
@@ -70,10 +76,12 @@ async function startCamera(): Promise<void> {
     showMode('camera');
     say('');
     const loop = new CameraLoop(r, video, overlay, {
-      onResult(result, frames, fps) {
+      onResult(result, frames, fps, stages) {
         showResult(result);
         fpsText.textContent = fps.toFixed(1);
         fpsText.dataset.frames = String(frames);
+        // for the benchmark: ms per step summed over the analysed frames (capture, detect, classify, total)
+        fpsText.dataset.stagesMs = [stages.capture, stages.detect, stages.classify, stages.total].map((ms) => ms.toFixed(1)).join(' ');
       },
     });
     camera = { loop, stream };
@@ -115,7 +123,7 @@ async function analyseFile(file: File): Promise<void> {
     status.textContent = `Analysing ${file.name}…`;
     const r = await ready;
     const result = await r.recognize(image, { file: file.name });
-    status.textContent = `Ready · ${r.backend}`;
+    status.textContent = readyText(r);
     say(result.faces.length === 0 ? `${file.name}: no face found` : '', 'info');
     shownPhoto = { image, result };
     showMode('photo');

@@ -1,7 +1,7 @@
 // The webcam on the page: opening it (with a message a person can act on when it cannot be), and two
 // loops, as Human's demo runs them: detection as fast as the recognizer allows (one analysis per
 // new camera frame), drawing at the screen's rate from the smoothed tracks (tracker.ts).
-import type { BrowserRecognizer, PhotoResult } from '../browser/index.js';
+import type { BrowserRecognizer, PhotoResult, PhotoTimings } from '../browser/index.js';
 import { drawFaces, fitCanvas } from './draw.js';
 import { FaceTracker } from './tracker.js';
 
@@ -44,6 +44,103 @@ function cameraError(error: unknown): CameraError {
   return new CameraError('other', `The camera could not be started (${(error as Error).message ?? name}). You can still choose a photo.`);
 }
 
+/**
+ * Which camera frame the video shows, so that the loop starts at once on a frame that arrived while
+ * it was busy instead of waiting for the next one (which would round its rate down to 30, 15, 10 …
+ * fps). A frame is known by its timestamp (a WebCodecs VideoFrame of the video, ~0.05 ms), which is
+ * current even while the main thread is busy; where VideoFrame is missing, by counting the frames
+ * requestVideoFrameCallback announces (those callbacks only run between tasks, so up to a screen
+ * refresh late).
+ */
+export class FrameClock {
+  private presented = 0;
+  private taken: number | undefined;
+  private waiting: (() => void) | undefined;
+  private stopped = false;
+  private readonly announced: boolean;
+
+  constructor(private readonly video: HTMLVideoElement) {
+    this.announced = 'requestVideoFrameCallback' in video;
+    if (this.announced) this.listen();
+  }
+
+  private listen(): void {
+    this.video.requestVideoFrameCallback(() => {
+      if (this.stopped) return;
+      this.presented += 1;
+      this.waiting?.();
+      this.listen();
+    });
+  }
+
+  /** The shown frame's timestamp, else the count of announced frames. */
+  private current(): number {
+    if (typeof VideoFrame === 'function' && this.video.readyState >= 2) {
+      try {
+        const frame = new VideoFrame(this.video);
+        const stamp = frame.timestamp;
+        frame.close();
+        return stamp;
+      } catch {
+        // no frame to take: count announcements instead
+      }
+    }
+    return this.presented;
+  }
+
+  /** The next announced frame, or 100 ms (a stalled camera still lets the loop see `running`). */
+  private announcement(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 100);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiting = done;
+    }).finally(() => {
+      this.waiting = undefined;
+    });
+  }
+
+  /**
+   * Resolves when the video shows a frame not taken yet (at once if one came meanwhile), and takes it.
+   * Always after a task boundary: the recognizer's awaits may all settle as microtasks, and a loop
+   * that never yields a task would starve the page's drawing, input and rendering.
+   */
+  async fresh(): Promise<void> {
+    await nextTask();
+    if (!this.announced && typeof VideoFrame !== 'function') {
+      await new Promise((resolve) => setTimeout(resolve, 0)); // no way to tell frames apart: every turn is a frame
+      return;
+    }
+    while (!this.stopped) {
+      const frame = this.current();
+      if (frame !== this.taken) {
+        this.taken = frame;
+        return;
+      }
+      await (this.announced ? this.announcement() : new Promise((resolve) => setTimeout(resolve, 5)));
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.waiting?.();
+  }
+}
+
+/** A promise settled in a new task (a message to itself: unlike setTimeout, not clamped to 4 ms when nested). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(undefined);
+  });
+}
+
 /** Analysed frames per second over the last two seconds. */
 class FpsMeter {
   private times: number[] = [];
@@ -59,9 +156,17 @@ class FpsMeter {
   }
 }
 
+/** Milliseconds spent in each step, summed over the frames analysed since start. */
+export interface StageTotals {
+  capture: number;
+  detect: number;
+  classify: number;
+  total: number;
+}
+
 export interface LoopHooks {
   /** after each analysed frame; `frames` counts them since start */
-  onResult(result: PhotoResult, frames: number, fps: number): void;
+  onResult(result: PhotoResult, frames: number, fps: number, stages: Readonly<StageTotals>): void;
 }
 
 /** The detection and drawing loops over a playing `video`, drawing on `overlay`. */
@@ -70,6 +175,7 @@ export class CameraLoop {
   private frames = 0;
   private readonly tracker = new FaceTracker();
   private readonly meter = new FpsMeter();
+  private readonly stages: StageTotals = { capture: 0, detect: 0, classify: 0, total: 0 };
 
   constructor(
     private readonly recognizer: BrowserRecognizer,
@@ -88,43 +194,50 @@ export class CameraLoop {
   stop(): void {
     this.running = false;
     this.tracker.clear();
+    this.drawnSize = '';
     const ctx = this.overlay.getContext('2d');
     ctx?.clearRect(0, 0, this.overlay.width, this.overlay.height);
   }
 
   private async detect(): Promise<void> {
-    while (this.running) {
-      await this.nextFrame();
-      if (!this.running) break;
-      const result = await this.recognizer.recognize(this.video);
-      if (!this.running) break;
-      const now = performance.now();
-      if (result.error === undefined) {
-        this.tracker.update(result.faces, now);
-        this.meter.tick(now);
-        this.frames += 1;
+    const frames = new FrameClock(this.video);
+    try {
+      while (this.running) {
+        await frames.fresh();
+        if (!this.running) break;
+        const t: PhotoTimings = { decode: 0, detect: 0, classify: 0, total: 0 };
+        const result = await this.recognizer.recognize(this.video, { timings: t });
+        if (!this.running) break;
+        const now = performance.now();
+        if (result.error === undefined) {
+          this.stages.capture += t.decode;
+          this.stages.detect += t.detect;
+          this.stages.classify += t.classify;
+          this.stages.total += t.total;
+          this.tracker.update(result.faces, now);
+          this.meter.tick(now);
+          this.frames += 1;
+        }
+        this.hooks.onResult(result, this.frames, this.meter.fps, this.stages);
       }
-      this.hooks.onResult(result, this.frames, this.meter.fps);
+    } finally {
+      frames.stop();
     }
   }
 
-  /** Resolves at the next camera frame (or after 100 ms where frames are not announced). */
-  private nextFrame(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, 100);
-      if ('requestVideoFrameCallback' in this.video) {
-        this.video.requestVideoFrameCallback(() => { clearTimeout(timer); resolve(); });
-      } else {
-        clearTimeout(timer);
-        setTimeout(resolve, 0);
-      }
-    });
-  }
+  private drawnSize = '';
 
   private readonly draw = (now: number): void => {
     if (!this.running) return;
     const width = this.video.clientWidth;
     const height = this.video.clientHeight;
+    // nothing new since the last frame drawn (a still scene between analyses): the main thread is left to the recognizer
+    const size = `${width}x${height}x${this.video.videoWidth}`;
+    if (size === this.drawnSize && this.tracker.unchanged(now)) {
+      requestAnimationFrame(this.draw);
+      return;
+    }
+    this.drawnSize = size;
     const ctx = fitCanvas(this.overlay, width, height);
     ctx.clearRect(0, 0, width, height);
     if (this.video.videoWidth > 0) {

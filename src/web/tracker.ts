@@ -46,6 +46,9 @@ export class FaceTracker {
   private tracks: Track[] = [];
   private nextId = 0;
   private drawnAt: number | undefined;
+  /** frames taken (update calls), and how many of them the last draw had seen */
+  private updates = 0;
+  private drawnUpdates = -1;
   private readonly o: TrackerOptions;
 
   constructor(options: Partial<TrackerOptions> = {}) {
@@ -78,15 +81,27 @@ export class FaceTracker {
       if (!usedFaces.has(i)) this.tracks.push({ id: this.nextId++, shown: { ...f.box }, target: { ...f.box }, scores: { ...f.scores }, emotion: f.emotion, seen: now });
     });
     this.tracks = this.tracks.filter((t) => now - t.seen <= this.o.keepMs);
+    this.updates += 1;
+  }
+
+  /**
+   * Whether draw(now) would show what the last draw showed: no frame analysed since, every drawn box
+   * at its detection (within a quarter of a pixel), no face due to be dropped. The page skips redrawing then.
+   */
+  unchanged(now: number): boolean {
+    if (this.drawnUpdates !== this.updates) return false;
+    return this.tracks.every((t) => now - t.seen <= this.o.keepMs
+      && (['x', 'y', 'width', 'height'] as const).every((key) => Math.abs(t.target[key] - t.shown[key]) < 0.25));
   }
 
   /** The faces to draw at time `now` (ms): boxes moved toward their detections since the last call. */
   draw(now: number): TrackedFace[] {
     const dt = this.drawnAt === undefined ? 0 : Math.max(0, now - this.drawnAt);
     this.drawnAt = now;
+    this.drawnUpdates = this.updates;
     const k = 1 - Math.exp(-dt / this.o.boxMs);
+    this.tracks = this.tracks.filter((t) => now - t.seen <= this.o.keepMs);
     return this.tracks
-      .filter((t) => now - t.seen <= this.o.keepMs)
       .map((t) => {
         for (const key of ['x', 'y', 'width', 'height'] as const) t.shown[key] += (t.target[key] - t.shown[key]) * k;
         return { id: t.id, box: { ...t.shown }, scores: { ...t.scores }, emotion: t.emotion, confidence: t.scores[t.emotion] };
@@ -97,5 +112,6 @@ export class FaceTracker {
   clear(): void {
     this.tracks = [];
     this.drawnAt = undefined;
+    this.drawnUpdates = -1;
   }
 }

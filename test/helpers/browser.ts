@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../src/browser/isolation.js';
 
 const run = promisify(execFile);
 
@@ -23,9 +24,13 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `root` at `/` and each of `mounts` (URL prefix → folder) on 127.0.0.1, a free port. */
-export async function serveStatic(root: string, mounts: Record<string, string> = {}): Promise<StaticServer> {
+/**
+ * Serves `root` at `/` and each of `mounts` (URL prefix → folder) on 127.0.0.1, a free port, with the
+ * cross-origin isolation headers (as `emoscope serve` sends them) unless `isolated` is false.
+ */
+export async function serveStatic(root: string, mounts: Record<string, string> = {}, isolated = true): Promise<StaticServer> {
   const app = Fastify({ logger: false });
+  if (isolated) app.addHook('onSend', async (_request, reply) => { void reply.headers(CROSS_ORIGIN_ISOLATION_HEADERS); });
   await app.register(fastifyStatic, { root, prefix: '/' });
   for (const [prefix, dir] of Object.entries(mounts)) {
     await app.register(fastifyStatic, { root: dir, prefix, decorateReply: false });
