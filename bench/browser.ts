@@ -3,14 +3,15 @@
 // result; @vladmandic/human's BlazeFace + emotion model on the same fake camera in the same run
 // (its own page, same origin, every frame analysed: no skipped frames, no cache).
 //
-//   npm run bench:browser -- [--photos ../shared/photos/deepface] [--seconds 20] [--rounds 1] [--json bench-browser.json] [--no-pause]
+//   npm run bench:browser -- [--photos ../shared/photos/deepface] [--seconds 20] [--rounds 1] [--json bench-browser.json] [--pause-pid <file>]
 //
 // The fake camera plays a still photo (ffmpeg → .y4m at 30 fps), so the camera caps both at 30 fps.
 // Both pages take a camera frame that arrived while they were busy at once (no wait for the next
 // one), and both are served cross-origin isolated, so both run TF.js's multi-threaded wasm. The
 // emoscope page also reports its ms per frame in each step (capture, detect, classify). On a busy
-// machine, --rounds 3 repeats the four measurements, alternating which system goes first. The training
-// job named by /work/notes/training.pid, if any, is paused during the run unless --no-pause.
+// machine, --rounds 3 repeats the four measurements, alternating which system goes first. With
+// --pause-pid <file>, the process whose id the file holds (a training run) is stopped (SIGSTOP) for
+// the run and continued afterwards.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
@@ -28,7 +29,7 @@ const { values: args } = parseArgs({
     photos: { type: 'string', default: join(ROOT, '..', 'shared', 'photos', 'deepface') },
     seconds: { type: 'string', default: '20' },
     json: { type: 'string' },
-    'no-pause': { type: 'boolean', default: false },
+    'pause-pid': { type: 'string' },
     rounds: { type: 'string', default: '1' },
   },
 });
@@ -127,8 +128,8 @@ async function humanPage(page: Page, origin: string): Promise<Measured> {
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'emoscope-bench-browser-'));
-  const trainingPid = join('/work', 'notes', 'training.pid');
-  const paused = !args['no-pause'] && existsSync(trainingPid) ? readFileSync(trainingPid, 'utf8').trim() : undefined;
+  const pidFile = args['pause-pid'];
+  const paused = pidFile !== undefined && existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : undefined;
   if (paused) process.kill(Number(paused), 'SIGSTOP');
   const results: Measure[] = [];
   try {
