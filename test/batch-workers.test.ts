@@ -235,3 +235,17 @@ test('Redis gone for good while a worker stops: close() fails with UNAVAILABLE n
     await lost.stop();
   }
 });
+
+test('an idle worker stopped while Redis is down stops at once (no connection left waiting to reconnect), with nothing to store', { timeout: 120_000 }, async () => {
+  const down = await startRedis();
+  try {
+    const recognizer = { async *recognizeEach(): AsyncGenerator<PhotoResult> { /* never given a job */ }, dispose: () => undefined };
+    const worker = await startBatchWorker({ redis: down.url, recognizer, stopTimeout: 30_000 });
+    await down.shutdown();
+    await new Promise((r) => setTimeout(r, 300)); // BullMQ's connections now wait to reconnect
+    const outcome = await Promise.race([worker.close().then(() => 'stopped'), new Promise((r) => setTimeout(r, 20_000, 'still stopping').unref())]);
+    assert.equal(outcome, 'stopped');
+  } finally {
+    await down.stop();
+  }
+});
