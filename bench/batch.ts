@@ -3,7 +3,8 @@
 // (the CLI's `batch worker`) in the same run. Reports files/s and the scaling ratio, Redis commands
 // per file (INFO commandstats, Lua scripts' inner commands included), Redis CPU per file (INFO cpu),
 // and memory per stored result (MEMORY USAGE) — the numbers from which README works out how many
-// worker machines one Redis can feed.
+// worker machines one Redis can feed. `emoscope predict` on the same folder in the same run is the
+// one-process reference: each worker count's files/s is also given as a ratio of predict's.
 //
 //   npm run bench:batch -- [--count 2000] [--workers 1,2] [--chunk 32] [--photos dir] [--model dir] [--json file]
 import { startRedis } from '../test/helpers/redis.js';
@@ -205,6 +206,26 @@ async function queueOnly(url: string, client: Redis, files: number): Promise<Que
   };
 }
 
+/** Seconds `emoscope predict` takes over `inputs` (the CLI, from start to exit, results written as JSON). */
+async function predictSeconds(inputs: string[], out: string): Promise<number> {
+  const model = args.model ? ['--model', args.model] : [];
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [CLI, 'predict', ...inputs, ...model, '--json', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const [code] = await once(proc, 'exit');
+  if (code !== 0) throw new Error(`emoscope predict exited with ${code}`);
+  return (performance.now() - t0) / 1000;
+}
+
+/**
+ * `emoscope predict` over the whole folder, its start-up (loading the models, measured as predict on
+ * one photo) taken off, as the workers' start-up is: files per second of one process.
+ */
+async function predictRun(photos: string, one: string, files: number): Promise<{ seconds: number; startupSeconds: number; filesPerSecond: number }> {
+  const startupSeconds = await predictSeconds([one], join(dir, 'predict-one.json'));
+  const seconds = (await predictSeconds([photos], join(dir, 'predict.json'))) - startupSeconds;
+  return { seconds: round(seconds, 1), startupSeconds: round(startupSeconds, 1), filesPerSecond: round(files / seconds, 2) };
+}
+
 function round(x: number, digits: number): number {
   const k = 10 ** digits;
   return Math.round(x * k) / k;
@@ -222,16 +243,19 @@ try {
     process.stderr.write(`${workers} worker(s) …\n`);
     results.push(await run(workers, join(dir, 'photos'), redis.url, redis.client));
   }
+  process.stderr.write('emoscope predict on the same folder …\n');
+  const predict = await predictRun(join(dir, 'photos'), join(dir, 'photos', '0', '000000.jpg'), results[0]!.files);
   process.stderr.write('the queue alone …\n');
   const queue = await queueOnly(redis.url, redis.client, Number(args['queue-files']));
   const base = results[0]!;
   const version = execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).trim().split(' ')[2];
   console.log(`Batch inference through Redis (${version}): ${COUNT} photos at 640 px, jobs of ${CHUNK}, redis-server on a Unix socket, no persistence`);
   console.log('');
-  console.log('| workers | files/s | vs 1 worker | Redis commands¹/file | script calls/file | Redis CPU µs/file | stored bytes/result | batch bytes/file² |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| workers | files/s | vs 1 worker | vs predict | Redis commands¹/file | script calls/file | Redis CPU µs/file | stored bytes/result | batch bytes/file² |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`| \`emoscope predict\` (one process, no Redis) | ${predict.filesPerSecond} | | 1.00× | | | | | |`);
   for (const r of results) {
-    console.log(`| ${r.workers} | ${r.filesPerSecond} | ${(r.filesPerSecond / base.filesPerSecond).toFixed(2)}× | ${r.commandsPerFile} | ${r.scriptCallsPerFile} | ${Math.round(r.redisCpuMsPerFile * 1000)} | ${r.resultBytesPerFile} | ${r.batchBytesPerFile} |`);
+    console.log(`| ${r.workers} | ${r.filesPerSecond} | ${(r.filesPerSecond / base.filesPerSecond).toFixed(2)}× | ${(r.filesPerSecond / predict.filesPerSecond).toFixed(2)}× | ${r.commandsPerFile} | ${r.scriptCallsPerFile} | ${Math.round(r.redisCpuMsPerFile * 1000)} | ${r.resultBytesPerFile} | ${r.batchBytesPerFile} |`);
   }
   console.log('');
   console.log('¹ INFO commandstats, the commands run inside Lua scripts (BullMQ\'s and ours) included. ² the results hash and the set of submitted files.');
@@ -240,10 +264,11 @@ try {
     `${queue.commandsPerFile} Redis commands/file, ${queue.redisCpuUsPerFile} µs of Redis CPU per file (Redis busy ${Math.round(queue.redisCpuShare * 100)} % of the time): ` +
     `one Redis core saturates at about ${Math.round(1e6 / queue.redisCpuUsPerFile)} files/s.`);
   console.log('');
+  console.log(`emoscope predict: ${predict.seconds} s for ${base.files} files after ${predict.startupSeconds} s of start-up (predict on one photo), taken off as the workers' start-up is.`);
   console.log(`Submit: ${COUNT} files in ${base.submitSeconds} s (${Math.round(COUNT / base.submitSeconds)} files/s).`);
   console.log(`Commands per file, most frequent (${base.workers} worker): ${Object.entries(base.topCommands).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (shared: timings are noisy).`);
-  if (args.json) await writeFile(resolve(args.json), `${JSON.stringify({ count: COUNT, chunk: CHUNK, redis: version, loadStart: load0, loadEnd: loadavg(), results, queueOnly: queue }, null, 2)}\n`);
+  if (args.json) await writeFile(resolve(args.json), `${JSON.stringify({ count: COUNT, chunk: CHUNK, redis: version, loadStart: load0, loadEnd: loadavg(), predict, results, queueOnly: queue }, null, 2)}\n`);
 } finally {
   await redis?.stop();
   await rm(dir, { recursive: true, force: true });

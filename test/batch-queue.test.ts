@@ -17,6 +17,7 @@ import { encodeResult } from '../src/batch/record.js';
 import { loadRecognizer } from '../src/predict/recognizer.js';
 import { CSV_HEADER_LINE, csvRows } from '../src/predict/csv.js';
 import { EmoscopeError } from '../src/errors.js';
+import { connectRedis, lostRedis } from '../src/batch/connection.js';
 import type { PhotoResult } from '../src/types.js';
 import { startRedis } from './helpers/redis.js';
 import type { TestRedis } from './helpers/redis.js';
@@ -123,6 +124,19 @@ test('an unreachable Redis is UNAVAILABLE naming it, for submit, status, results
   await assert.rejects(batchStatus('x', { redis: url }), unavailable);
   await assert.rejects(writeBatchResults('x', { redis: url, json: join(dir, 'r.json') }), unavailable);
   await assert.rejects(startBatchWorker({ redis: `unix://${dir}/no.sock`, model }), (e: unknown) => e instanceof EmoscopeError && e.code === 'UNAVAILABLE' && e.message.includes('no.sock'));
+});
+
+test('Redis lost after a one-shot command connected: its commands fail within seconds with UNAVAILABLE naming the server, not a wait for ever', { timeout: 60_000 }, async () => {
+  const gone = await startRedis();
+  const client = await connectRedis(gone.url);
+  try {
+    await gone.shutdown();
+    const error = await client.hgetall('emoscope:batch:x:meta').then(() => undefined, (e: unknown) => lostRedis(client, gone.url, e));
+    assert.ok(error instanceof EmoscopeError && error.code === 'UNAVAILABLE' && error.message.includes(gone.url), String(error));
+  } finally {
+    client.disconnect();
+    await gone.stop();
+  }
 });
 
 /** A TCP port on 127.0.0.1 with nothing listening. */

@@ -1,28 +1,31 @@
 // Batch workers as separate processes (the CLI), against a real redis-server: a worker killed with
 // SIGKILL in the middle of a job loses nothing and two workers race for its stalled job; a worker
-// frozen past its lock while another takes the job, then resumed, processes the job a second time
-// and still every file has one result; SIGTERM finishes the job in hand and exits 0; Redis
-// restarted during a run (append-only file on) is waited out. "In the middle of a job" is made
-// certain with a named pipe among the photos: a worker reading it blocks until the test writes.
+// frozen (SIGSTOP) past its lock while another takes the job, then resumed, processes the job a
+// second time and still every file has one result; SIGTERM finishes the job in hand and exits 0;
+// Redis restarted during a run (append-only file on) is waited out, and a worker stopping while
+// Redis is gone for good gives up within its stop timeout instead of hanging. "In the middle of a
+// job" is made certain with a photo slow to decode and by polling the batch's state (processes),
+// or with a stand-in recognizer that waits for the test (in-process worker).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFile, open, readFile, readdir, readlink, unlink } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
-import { constants } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { submitBatch } from '../src/batch/submit.js';
 import { startBatchWorker } from '../src/batch/worker.js';
 import { batchResults } from '../src/batch/results.js';
 import { batchStatus } from '../src/batch/status.js';
+import { connectRedis } from '../src/batch/connection.js';
+import { openQueue } from '../src/batch/queue.js';
+import { parseJobData } from '../src/batch/jobs.js';
+import { EmoscopeError } from '../src/errors.js';
 import type { PhotoResult } from '../src/types.js';
 import { CLI } from './helpers/paths.js';
 import { startRedis } from './helpers/redis.js';
 import type { TestRedis } from './helpers/redis.js';
-import { SINGLE, saveTinyModel } from './predict-fixtures.js';
+import { saveTinyModel } from './predict-fixtures.js';
 import { finished, photoFolder, waitForStatus } from './batch-fixtures.js';
 
 /** Short lock and stalled-check times, so that a dead worker's job moves on within seconds. */
@@ -40,14 +43,12 @@ interface WorkerProcess {
 let redis: TestRedis;
 let model: string;
 const workers: WorkerProcess[] = [];
-const gates: FileHandle[] = [];
 
 before(async () => {
   [redis, model] = await Promise.all([startRedis(), saveTinyModel()]);
 });
 after(async () => {
   for (const w of workers) if (w.proc.exitCode === null) w.proc.kill('SIGKILL');
-  for (const g of gates) await g.close().catch(() => undefined);
   await redis?.stop();
 });
 
@@ -76,43 +77,6 @@ function spawnWorker(): WorkerProcess {
   return worker;
 }
 
-/** A named pipe at `path`: a worker that reads it blocks until the test writes and closes it. */
-function makeGate(path: string): void {
-  execFileSync('mkfifo', [path]);
-}
-
-/** Resolves once a reader (a worker in the middle of its job) has opened the pipe; the handle lets the test feed it. */
-async function readerArrives(gate: string, deadline = 240_000): Promise<FileHandle> {
-  const end = Date.now() + deadline;
-  for (;;) {
-    try {
-      const handle = await open(gate, constants.O_WRONLY | constants.O_NONBLOCK); // ENXIO while no reader has it open
-      gates.push(handle);
-      return handle;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > end) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
-/** Which of `candidates` has `path` open. */
-async function holderOf(path: string, candidates: WorkerProcess[]): Promise<WorkerProcess> {
-  for (const w of candidates) {
-    const fds = await readdir(`/proc/${w.pid}/fd`).catch(() => []);
-    for (const fd of fds) {
-      if ((await readlink(`/proc/${w.pid}/fd/${fd}`).catch(() => '')).startsWith(path)) return w;
-    }
-  }
-  throw new Error(`no worker has ${path} open`);
-}
-
-/** Replaces the pipe by a real photo, so that whoever takes the job next reads a file. */
-async function openGate(gate: string): Promise<void> {
-  await unlink(gate);
-  await copyFile(SINGLE, gate);
-}
-
 async function allResults(name: string): Promise<PhotoResult[]> {
   const out: PhotoResult[] = [];
   for await (const r of batchResults(name, { redis: redis.url })) out.push(r);
@@ -129,22 +93,6 @@ async function assertExactlyOnce(name: string, paths: string[]): Promise<void> {
 
 let b: WorkerProcess;
 let c: WorkerProcess;
-
-/**
- * The frozen-worker test held a worker "in the middle of a job" with a named pipe among the photos.
- * Since photos are read only when they are regular files (a FIFO or /dev/zero is refused at once,
- * test/guard-inputs.test.ts), a worker no longer blocks on the pipe, so it cannot run as written;
- * it needs another way to hold a job that also tells which worker holds it (the SIGKILL and SIGTERM
- * tests use a photo slow to decode and poll the batch's state).
- */
-/**
- * Passed in two full runs, then hung once in a clean clone on an idle machine: the batch finished
- * (8 of 8 results, done 8) but the test never returned (Redis not yet restarted). Skipped until the
- * hang is understood, so that CI does not depend on it.
- */
-const RESTART_HANGS = 'hung once in a clean clone after the batch had finished; under investigation';
-
-const NEEDS_NEW_GATE = 'the named-pipe gate is refused as a non-regular file since the input hardening; to be rewritten';
 
 /**
  * A photo slow to decode (49 megapixels of PNG: every row inflated, whatever the thumbnail's size),
@@ -165,6 +113,21 @@ async function untilActive(name: string, deadline = 240_000): Promise<number> {
   }
 }
 
+/** The pid of the worker holding `name`'s active job (BullMQ stores the worker's name, host:pid, on the job it holds). */
+async function holderPid(name: string): Promise<number> {
+  const client = await connectRedis(redis.url);
+  const queue = openQueue(client);
+  try {
+    const job = (await queue.getJobs(['active'])).find((j) => parseJobData(j?.data)?.batch === name);
+    const pid = Number(job?.processedBy?.split(':').pop());
+    assert.ok(Number.isInteger(pid), `the active job of ${name} names its worker: ${job?.processedBy}`);
+    return pid;
+  } finally {
+    await queue.close();
+    client.disconnect();
+  }
+}
+
 test('SIGKILL in the middle of a job: the job goes to one of two workers racing for it, each file has one result', { timeout: 300_000 }, async () => {
   const { dir, good } = await photoFolder(5);
   const slow = join(dir, 'a-slow.png');
@@ -182,23 +145,25 @@ test('SIGKILL in the middle of a job: the job goes to one of two workers racing 
   assert.match(b.stderr() + c.stderr(), /killed: 3 photos/, 'the dead worker\'s job was done by another');
 });
 
-test('a worker frozen past its lock loses the job to another; resumed, it finishes it too: still one result per file, counts exact', { timeout: 300_000, skip: NEEDS_NEW_GATE }, async () => {
+test('a worker frozen past its lock loses the job to another; resumed, it finishes it too: still one result per file, counts exact', { timeout: 300_000 }, async () => {
   const { dir, good } = await photoFolder(2);
-  const gate = join(dir, 'gate.jpg');
-  makeGate(gate);
-  await submitBatch([gate, dir], { redis: redis.url, name: 'frozen', chunk: 3 });
-  const pipe = await readerArrives(gate);
-  const frozen = await holderOf(gate, [b, c]);
+  const slow = join(dir, 'a-slow.png');
+  await makeSlowPhoto(slow);
+  await submitBatch([slow, dir], { redis: redis.url, name: 'frozen', chunk: 3 });
+  assert.equal(await untilActive('frozen'), 3, 'the job is in a worker\'s hands');
+  const pid = await holderPid('frozen');
+  const frozen = [b, c].find((w) => w.pid === pid);
+  assert.ok(frozen, `the job is held by one of the two workers (pid ${pid})`);
   const other = frozen === b ? c : b;
   frozen.proc.kill('SIGSTOP');
-  await openGate(gate); // the pipe stays open in the frozen worker; the other reads the photo
-  await other.line(/frozen: 3 photos/);
-  await waitForStatus('frozen', redis.url, finished);
-  await pipe.write(await readFile(SINGLE));
-  await pipe.close();
-  frozen.proc.kill('SIGCONT');
+  try {
+    await other.line(/frozen: 3 photos/); // its lock expired: the stalled-job check gave the job to the other
+    await waitForStatus('frozen', redis.url, finished);
+  } finally {
+    frozen.proc.kill('SIGCONT');
+  }
   await frozen.line(/frozen: 3 photos/); // the same job, processed a second time
-  await assertExactlyOnce('frozen', [gate, ...good]);
+  await assertExactlyOnce('frozen', [slow, ...good]);
 });
 
 test('SIGTERM finishes the job in hand, stores its results and exits 0', { timeout: 300_000 }, async () => {
@@ -209,7 +174,7 @@ test('SIGTERM finishes the job in hand, stores its results and exits 0', { timeo
   assert.equal(await untilActive('stopped'), 3, 'the job is in a worker\'s hands');
   b.proc.kill('SIGTERM');
   c.proc.kill('SIGTERM');
-  const codes = await Promise.race([Promise.all([b.exit, c.exit]), new Promise((r) => setTimeout(r, 240_000, 'still running'))]);
+  const codes = await Promise.race([Promise.all([b.exit, c.exit]), new Promise((r) => setTimeout(r, 240_000, 'still running').unref())]);
   assert.deepEqual(codes, [0, 0], b.stderr() + c.stderr());
   const busy = [b, c].find((w) => /stopped: 3 photos/.test(w.stderr()));
   assert.ok(busy, 'one of them did the job');
@@ -217,7 +182,7 @@ test('SIGTERM finishes the job in hand, stores its results and exits 0', { timeo
   await assertExactlyOnce('stopped', [slow, ...good]);
 });
 
-test('Redis restarted during a run (append-only file on): the worker reconnects and the batch finishes, each file once', { timeout: 300_000, skip: RESTART_HANGS }, async () => {
+test('Redis restarted during a run (append-only file on): the worker reconnects and the batch finishes, each file once', { timeout: 300_000 }, async () => {
   const durable = await startRedis({ appendonly: true });
   try {
     const { dir, good } = await photoFolder(8);
@@ -240,5 +205,47 @@ test('Redis restarted during a run (append-only file on): the worker reconnects 
     assert.ok(lines.some((l) => l.startsWith('Redis:')), `the outage was noticed: ${lines.join('\n')}`);
   } finally {
     await durable.stop();
+  }
+});
+
+test('Redis gone for good while a worker stops: close() fails with UNAVAILABLE naming the server within its stop timeout, not a hang', { timeout: 120_000 }, async () => {
+  const lost = await startRedis();
+  try {
+    const { dir } = await photoFolder(2);
+    await submitBatch([dir], { redis: lost.url, name: 'lost', chunk: 2 });
+    let entered!: () => void;
+    let release!: () => void;
+    const inJob = new Promise<void>((r) => { entered = r; });
+    const gate = new Promise<void>((r) => { release = r; });
+    const recognizer = {
+      async *recognizeEach(paths: readonly string[]): AsyncGenerator<PhotoResult> {
+        entered();
+        await gate; // the job stays in hand until the test lets it go
+        for (const file of paths) yield { file, width: 1, height: 1, faces: [] };
+      },
+      dispose: () => undefined,
+    };
+    const worker = await startBatchWorker({ redis: lost.url, recognizer, lockDuration: 8000, stalledInterval: 2000, stopTimeout: 1500 });
+    await inJob;
+    await lost.shutdown();
+    const closing = worker.close();
+    release();
+    await assert.rejects(closing, (error: unknown) => error instanceof EmoscopeError && error.code === 'UNAVAILABLE' && error.message.includes(lost.url) && /not stored/.test(error.message));
+  } finally {
+    await lost.stop();
+  }
+});
+
+test('an idle worker stopped while Redis is down stops at once (no connection left waiting to reconnect), with nothing to store', { timeout: 120_000 }, async () => {
+  const down = await startRedis();
+  try {
+    const recognizer = { async *recognizeEach(): AsyncGenerator<PhotoResult> { /* never given a job */ }, dispose: () => undefined };
+    const worker = await startBatchWorker({ redis: down.url, recognizer, stopTimeout: 30_000 });
+    await down.shutdown();
+    await new Promise((r) => setTimeout(r, 300)); // BullMQ's connections now wait to reconnect
+    const outcome = await Promise.race([worker.close().then(() => 'stopped'), new Promise((r) => setTimeout(r, 20_000, 'still stopping').unref())]);
+    assert.equal(outcome, 'stopped');
+  } finally {
+    await down.stop();
   }
 });

@@ -1,7 +1,7 @@
 // `batch clear`: deletes a batch's results and counters, and its jobs still waiting on the queue.
 // A job that a worker holds at that moment finishes, but its results are not written (the write
 // script finds no batch).
-import { connectRedis } from './connection.js';
+import { connectRedis, lostRedis } from './connection.js';
 import { parseJobData } from './jobs.js';
 import { checkBatchName } from './keys.js';
 import { openQueue } from './queue.js';
@@ -11,7 +11,7 @@ import { deleteBatchKeys } from './store.js';
 export async function clearBatch(name: string, options: { redis: string }): Promise<{ existed: boolean; jobs: number }> {
   checkBatchName(name);
   const redis = await connectRedis(options.redis);
-  const queue = openQueue(options.redis);
+  const queue = openQueue(redis);
   try {
     const existed = await deleteBatchKeys(redis, name);
     let jobs = 0;
@@ -34,8 +34,10 @@ export async function clearBatch(name: string, options: { redis: string }): Prom
       }
     }
     return { existed, jobs };
+  } catch (error) {
+    throw lostRedis(redis, options.redis, error);
   } finally {
-    await queue.close();
+    await queue.close().catch(() => undefined);
     redis.disconnect();
   }
 }

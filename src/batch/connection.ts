@@ -1,10 +1,10 @@
 // Connecting to Redis from a `--redis` URL: the URL is checked (BAD_ARGUMENT naming it), the first
 // answer is awaited under a deadline (UNAVAILABLE naming the server, within seconds instead of a
-// hang), and afterwards a lost connection is retried with backoff, so that a Redis restart costs
-// a worker a pause, not its life.
+// hang). Afterwards a worker's connection retries with backoff forever (a Redis restart costs it a
+// pause, not its life), while a one-shot command's gives up after a few seconds (UNAVAILABLE).
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
-import type { RedisOptions as QueueRedisOptions } from 'bullmq';
+import { closeHandler } from 'ioredis/built/redis/event_handler.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { BATCH_DEFAULTS } from './defaults.js';
 
@@ -60,27 +60,61 @@ export function reconnectDelay(times: number): number {
   return Math.min(100 * 2 ** Math.min(times, 10), 3_000);
 }
 
-/** Options for clients that may wait through an outage (workers, BullMQ): keep commands queued while reconnecting. */
-export function durableOptions(url: string): QueueRedisOptions {
-  return { ...redisOptions(url), connectTimeout: BATCH_DEFAULTS.connectTimeout, retryStrategy: reconnectDelay, maxRetriesPerRequest: null };
+/**
+ * ioredis's client with one fix. `disconnect()` while the client waits out a retry delay (status
+ * "reconnecting": Redis went away, no socket) clears ioredis's retry timer but never ends the
+ * client: no socket is left whose "close" would say so, so "end" never comes and the client stays
+ * "reconnecting" for ever. BullMQ's Worker.close() waits for that "end", so a worker stopped
+ * during or just after a Redis outage never finished closing. Here such a client ends the way
+ * ioredis ends one that never connected. Duplicates (BullMQ's own connections) are RedisClients
+ * too, and belong to the same family, so that all of them can be dropped at once.
+ */
+export class RedisClient extends Redis {
+  /** this client and every duplicate made from it (or from them) */
+  readonly family: Set<RedisClient>;
+
+  constructor(options: RedisOptions, family: Set<RedisClient> = new Set()) {
+    super(options);
+    this.family = family.add(this);
+  }
+
+  override disconnect(reconnect = false): void {
+    const stranded = !reconnect && this.status === 'reconnecting';
+    super.disconnect(reconnect);
+    if (stranded) closeHandler(this)(); // status "close" then "end", queued commands rejected
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): RedisClient {
+    return new RedisClient({ ...this.options, ...override }, this.family);
+  }
+
+  /** Drops this client and all its duplicates at once, without waiting for Redis (their pending commands are rejected). */
+  disconnectFamily(): void {
+    for (const client of this.family) client.disconnect();
+  }
 }
 
 /**
  * A connected client for `url`, its first PING answered. Throws BAD_ARGUMENT for a bad URL and
  * UNAVAILABLE (naming the server and the reason) when no answer comes within `deadline` ms.
- * `durable`: after connecting, commands wait through outages (workers) instead of failing after
- * a few retries (one-shot commands such as status).
+ * Afterwards, commands wait while the client reconnects: `durable` clients (workers and BullMQ's
+ * connections duplicated from them) reconnect for ever; the others (one-shot commands such as
+ * status) give up after BATCH_DEFAULTS.oneShotRetries attempts, a few seconds, and their pending
+ * commands fail (see `lostRedis`).
  */
-export async function connectRedis(url: string, options: { durable?: boolean; deadline?: number } = {}): Promise<Redis> {
+export async function connectRedis(url: string, options: { durable?: boolean; deadline?: number } = {}): Promise<RedisClient> {
   const base = redisOptions(url);
   let connected = false;
   let lastError: Error | undefined;
-  const client = new Redis({
+  const client = new RedisClient({
     ...base,
     lazyConnect: true,
     connectTimeout: BATCH_DEFAULTS.connectTimeout,
-    maxRetriesPerRequest: options.durable ? null : 3,
-    retryStrategy: (times) => (connected ? reconnectDelay(times) : null), // no retries before the first answer: fail fast
+    maxRetriesPerRequest: null, // BullMQ's blocking connections require it; the retry strategy bounds the wait instead
+    retryStrategy: (times) => {
+      if (!connected) return null; // no retries before the first answer: fail fast
+      return options.durable || times <= BATCH_DEFAULTS.oneShotRetries ? reconnectDelay(times) : null;
+    },
   });
   client.on('error', (error: Error) => {
     lastError = error;
@@ -103,4 +137,13 @@ export async function connectRedis(url: string, options: { durable?: boolean; de
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * `error` as thrown by a command on `client`: when the connection is what failed (the client is
+ * not ready any more), UNAVAILABLE naming the server; anything else unchanged.
+ */
+export function lostRedis(client: Redis, url: string, error: unknown): unknown {
+  if (error instanceof EmoscopeError || client.status === 'ready') return error;
+  return new EmoscopeError('UNAVAILABLE', `Redis at ${displayUrl(url)} was lost: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }

@@ -19,6 +19,10 @@ export const BATCH_DEFAULTS = {
   backoff: 1_000,
   /** ms to wait for the first answer from Redis before giving up with UNAVAILABLE */
   connectTimeout: 5_000,
+  /** reconnection attempts of a one-shot command (submit, status, results, clear) that lost Redis, about 3 s in all, before it fails with UNAVAILABLE; workers retry for ever */
+  oneShotRetries: 5,
+  /** ms a stopping worker waits for a lost Redis before it exits without storing the jobs in hand (they go to another worker once their lock expires) */
+  stopTimeout: 10_000,
 } as const;
 
 /** Faces kept per photo in a stored result (the highest detector scores): a result's size is bounded whatever the photo. */

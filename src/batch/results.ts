@@ -7,7 +7,7 @@ import { CSV_HEADER_LINE, csvRows } from '../predict/csv.js';
 import type { PhotoResult } from '../types.js';
 import { openAtomicFile } from '../util/atomic.js';
 import type { AtomicFileWriter } from '../util/atomic.js';
-import { connectRedis } from './connection.js';
+import { connectRedis, lostRedis } from './connection.js';
 import { JsonArrayWriter } from './json-stream.js';
 import { checkBatchName } from './keys.js';
 import { batchExists, scanResults } from './store.js';
@@ -24,6 +24,8 @@ export async function* batchResults(name: string, options: { redis: string }): A
   try {
     if (!(await batchExists(redis, name))) throw new EmoscopeError('NOT_FOUND', `No batch named "${name}" in Redis at ${options.redis} (submit it first, or it was cleared)`);
     yield* scanResults(redis, name);
+  } catch (error) {
+    throw lostRedis(redis, options.redis, error);
   } finally {
     redis.disconnect();
   }

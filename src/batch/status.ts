@@ -2,7 +2,7 @@
 // counts the photos in jobs being processed now (listing the queue's active jobs, as many as there
 // are workers); waiting is the rest.
 import { EmoscopeError } from '../errors.js';
-import { connectRedis } from './connection.js';
+import { connectRedis, lostRedis } from './connection.js';
 import { parseJobData } from './jobs.js';
 import { checkBatchName } from './keys.js';
 import { openQueue } from './queue.js';
@@ -33,7 +33,7 @@ export interface BatchStatus {
 export async function batchStatus(name: string, options: { redis: string }): Promise<BatchStatus> {
   checkBatchName(name);
   const redis = await connectRedis(options.redis);
-  const queue = openQueue(options.redis);
+  const queue = openQueue(redis);
   try {
     const counts = await storedCounts(redis, name);
     if (counts === undefined) throw new EmoscopeError('NOT_FOUND', `No batch named "${name}" in Redis at ${options.redis} (submit it first, or it was cleared)`);
@@ -45,8 +45,10 @@ export async function batchStatus(name: string, options: { redis: string }): Pro
     const open = Math.max(0, counts.total - counts.done - counts.failed);
     const active = Math.min(inHand, open); // a job taken again after a stall may hold files that already have results
     return { total: counts.total, done: counts.done, failed: counts.failed, waiting: open - active, active, rate: counts.rate };
+  } catch (error) {
+    throw lostRedis(redis, options.redis, error);
   } finally {
-    await queue.close();
+    await queue.close().catch(() => undefined);
     redis.disconnect();
   }
 }

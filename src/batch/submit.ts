@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { listImageFiles } from '../vision/files.js';
-import { connectRedis } from './connection.js';
+import { connectRedis, lostRedis } from './connection.js';
 import { BATCH_DEFAULTS } from './defaults.js';
 import { fileId, jobId, jobOptions } from './jobs.js';
 import type { JobFile } from './jobs.js';
@@ -51,7 +51,7 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
   if (paths.length === 0) throw new EmoscopeError('BAD_ARGUMENT', `No images to submit in ${inputs.join(', ')}`);
 
   const redis = await connectRedis(options.redis);
-  const queue = openQueue(options.redis);
+  const queue = openQueue(redis);
   const keys = batchKeys(name);
   let added = 0;
   let jobs = 0;
@@ -85,8 +85,10 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
     }
     await flush(true);
     return { files: paths.length, added, jobs, empty };
+  } catch (error) {
+    throw lostRedis(redis, options.redis, error);
   } finally {
-    await queue.close();
+    await queue.close().catch(() => undefined);
     redis.disconnect();
   }
 }

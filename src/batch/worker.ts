@@ -3,13 +3,15 @@
 // is held under a lock that the worker renews; if the worker dies, BullMQ's stalled-job check hands
 // the job to another worker. Processing is at least once, the writes are idempotent, so each photo
 // has exactly one result.
+import { hostname } from 'node:os';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import { badArgument } from '../errors.js';
+import { EmoscopeError, badArgument } from '../errors.js';
 import { loadRecognizer } from '../predict/recognizer.js';
 import type { Recognizer } from '../predict/recognizer.js';
-import { connectRedis, durableOptions } from './connection.js';
+import { connectRedis, displayUrl } from './connection.js';
 import { BATCH_DEFAULTS } from './defaults.js';
+import { watchRedis } from './heartbeat.js';
 import { parseJobData } from './jobs.js';
 import type { BatchJobData } from './jobs.js';
 import { QUEUE_NAME, QUEUE_PREFIX } from './keys.js';
@@ -31,13 +33,20 @@ export interface BatchWorkerOptions {
   lockDuration?: number;
   /** ms between checks for jobs of dead workers (default BATCH_DEFAULTS.stalledInterval) */
   stalledInterval?: number;
+  /** ms a stopping worker waits for a lost Redis (default BATCH_DEFAULTS.stopTimeout) */
+  stopTimeout?: number;
   /** where progress lines and connection troubles go (default: nowhere) */
   log?: (line: string) => void;
 }
 
 /** A running worker. */
 export interface BatchWorker {
-  /** Stops taking jobs, waits for the jobs in hand to finish and stores their results, then disconnects. */
+  /**
+   * Stops taking jobs, waits for the jobs in hand to finish and stores their results, then
+   * disconnects. If Redis stops answering meanwhile (for `stopTimeout` ms), drops the connections
+   * and rejects with UNAVAILABLE: the jobs in hand stay in the queue and go to another worker once
+   * their lock expires.
+   */
   close(): Promise<void>;
 }
 
@@ -52,6 +61,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
   const concurrency = positive('--concurrency', options.concurrency ?? BATCH_DEFAULTS.concurrency);
   const lockDuration = positive('--lock-duration', options.lockDuration ?? BATCH_DEFAULTS.lockDuration);
   const stalledInterval = positive('--stalled-interval', options.stalledInterval ?? BATCH_DEFAULTS.stalledInterval);
+  const stopTimeout = positive('stopTimeout', options.stopTimeout ?? BATCH_DEFAULTS.stopTimeout);
   const log = options.log ?? (() => undefined);
   const redis = await connectRedis(options.redis, { durable: true });
   let recognizer: Pick<Recognizer, 'recognizeEach' | 'dispose'>;
@@ -82,7 +92,8 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
   };
 
   const worker = new Worker<BatchJobData, string>(QUEUE_NAME, processJob, {
-    connection: durableOptions(options.redis),
+    connection: redis, // BullMQ makes its own connections as duplicates of this one (same retries, same family)
+    name: `${hostname()}:${process.pid}`, // stored on the jobs it holds (BullMQ's processedBy): who has a job
     prefix: QUEUE_PREFIX,
     concurrency,
     lockDuration,
@@ -103,7 +114,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
     if (job) log(`job ${job.id}: ${error.message}${job.attemptsMade < (job.opts.attempts ?? 1) ? ' (will be retried)' : ''}`);
   });
 
-  const queue = openQueue(options.redis);
+  const queue = openQueue(redis);
   queue.on('error', trouble);
   const reap = (): void => {
     reapFailedJobs(queue, redis).catch(trouble);
@@ -118,11 +129,20 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
     close() {
       closing ??= (async () => {
         clearInterval(reaper);
-        await worker.close();
-        await running.catch(() => undefined);
-        await queue.close();
+        const heartbeat = watchRedis(redis, stopTimeout);
+        const stopped = (async () => {
+          await worker.close();
+          await running.catch(() => undefined);
+          await queue.close();
+        })();
+        const outcome = await Promise.race([stopped.then(() => 'stopped' as const), heartbeat.silent.then(() => 'lost' as const)]);
+        heartbeat.stop();
         if (!options.recognizer) recognizer.dispose();
-        await redis.quit().catch(() => redis.disconnect());
+        redis.disconnectFamily(); // BullMQ has closed its own connections; when Redis is lost, this drops them too
+        if (outcome === 'lost') {
+          stopped.catch(() => undefined);
+          throw new EmoscopeError('UNAVAILABLE', `Redis at ${displayUrl(options.redis)} did not answer for ${stopTimeout / 1000} s while the worker was stopping: the jobs in hand were not stored; they go to another worker once their lock expires`);
+        }
       })();
       return closing;
     },
