@@ -89,6 +89,15 @@ test('--json writes the file, stdout stays empty; every frame by default, at its
   const expected = await ffprobeFrames(clips.vfr);
   assert.deepEqual(result!.frames.map((f) => f.time), expected.times, 'every frame at its real time');
   assert.equal(result!.frames.length, expected.count);
+
+  // --sample-fps 2: the first frame of each half second, with its index and time in the source video
+  const sampledJson = join(dir, 'sampled.json');
+  assert.equal((await emoscope(['video', clips.vfr, '--model', model, '--json', sampledJson, '--sample-fps', '2'])).code, 0);
+  const [sampled] = JSON.parse(await readFile(sampledJson, 'utf8')) as VideoResult[];
+  const spans = expected.times.map((t) => Math.floor(t * 2 + 1e-6));
+  const wanted = spans.flatMap((s, i) => (i === 0 || s > spans[i - 1]! ? [i] : []));
+  assert.deepEqual(sampled!.frames.map((f) => [f.index, f.time]), wanted.map((i) => [i, expected.times[i]]));
+  assert.ok(wanted.length < expected.count / 2 && wanted.includes(12) && !wanted.includes(11), wanted.join()); // 1.3 s shares 1.0 s's half second, 1.6 s starts one
 });
 
 test('a truncated video keeps the frames that decoded and reports BAD_VIDEO; an empty file and a zero-length video are errors too', async () => {
