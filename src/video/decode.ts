@@ -196,6 +196,9 @@ export async function* decodeFrames(path: string, info: VideoInfo, options: Deco
   } finally {
     if (!finished) {
       child.kill('SIGKILL'); // the consumer stopped early (or failed): ffmpeg has nothing left to do
+      // A paused pipe is not read, so it would never see its end and 'close' would never come (and
+      // an idle event loop would let the process exit while this waits): the pipes are destroyed.
+      for (const pipe of [stdout, signatures, child.stderr!]) pipe.destroy();
       await exit;
     }
   }
