@@ -59,7 +59,8 @@ export async function* recognizeVideo(recognizer: FrameRecognizer, path: string,
   addon?.setThreads(o.threads);
   try {
     // With sampling, ffmpeg drops the frames not analysed, unless they are wanted for drawing (`images`).
-    const frames = decodeFrames(path, info, { ahead: o.ahead, sampleFps: o.sampleFps, everyFrame: o.images });
+    // Without `images`, a frame's pixels go only to the recognizer, which is done with them when it returns.
+    const frames = decodeFrames(path, info, { ahead: o.ahead, sampleFps: o.sampleFps, everyFrame: o.images, reuseBuffers: !o.images });
     for await (const { index, time, image, change, sampled } of frames) {
       if (o.signal?.aborted) break; // stops ffmpeg; the tracks so far are still summarized below
       // A cut between two analysed frames counts even if sampling skipped the frame it happened on.
