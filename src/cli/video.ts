@@ -43,13 +43,11 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
     .addOption(minFaceScoreOption())
     .addOption(ttaOption())
     .action(async (files: string[], flags: VideoFlags) => {
-      // Every output is checked and opened before any work, so that a bad path fails at once.
+      // Every output is checked before any work, so that a bad path fails at once.
       for (const [flag, path] of [['--json', flags.json], ['--csv', flags.csv]] as const) if (path !== undefined) await checkOutput(path, 'file', flag);
       if (flags.out) await checkOutput(flags.out, 'folder', '--out');
       const inputs = await realPaths(files);
       for (const [flag, path] of [['--json', flags.json], ['--csv', flags.csv]] as const) if (path !== undefined) await checkNotAnInput(path, flag, inputs);
-      const json = new VideoJsonWriter(await openSink(flags.json));
-      const csv = flags.csv ? new VideoCsvWriter(await openSink(flags.csv)) : undefined;
       if (flags.out) {
         await mkdir(flags.out, { recursive: true }).catch((error: Error) => {
           throw new EmoscopeError('BAD_OUTPUT', `${flags.out}: cannot create the output folder (${error.message})`);
@@ -68,7 +66,12 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
       };
       for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
       let complete = false;
+      // opened once the model has loaded: a run that fails before leaves no partial file behind
+      let json: VideoJsonWriter | undefined;
+      let csv: VideoCsvWriter | undefined;
       try {
+        json = new VideoJsonWriter(await openSink(flags.json));
+        csv = flags.csv ? new VideoCsvWriter(await openSink(flags.csv)) : undefined;
         await json.begin();
         await csv?.begin();
         for (const file of files) {
@@ -95,11 +98,11 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
         for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
         recognizer.dispose();
         if (complete) {
-          await json.end();
+          await json!.end();
           await csv?.end();
         } else {
           // interrupted, or a bug: what was written stays in the partial files, the targets as they were
-          const kept = [await json.keep(), await csv?.keep()].flatMap((p) => (p === undefined ? [] : [shortPath(p)]));
+          const kept = [await json?.keep(), await csv?.keep()].flatMap((p) => (p === undefined ? [] : [shortPath(p)]));
           const left = [flags.json, flags.csv].filter((p): p is string => p !== undefined);
           if (kept.length > 0) process.stderr.write(`emoscope: the results so far are in ${kept.join(' and ')}${left.length > 0 ? ` (${left.join(' and ')} left as ${left.length > 1 ? 'they were' : 'it was'})` : ''}\n`);
           if (controller.signal.aborted) setExitCode(130);
