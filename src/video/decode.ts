@@ -150,14 +150,16 @@ export async function* decodeFrames(path: string, info: VideoInfo, options: Deco
   signatures.on('data', (chunk: Buffer) => { small(chunk); notify(); });
   signatures.on('end', () => { done.signatures = true; notify(); });
 
-  // fd 1: raw frames cut at frameBytes; paused while `ahead` frames wait for the consumer.
+  // fd 1: raw frames cut at frameBytes; paused while `ahead` frames wait for the consumer. Only
+  // while the first of them can be yielded, though: ffmpeg may write several frames to fd 1 before
+  // their 16×9 pictures to fd 3, and pausing fd 1 before the picture came would block both.
   const frames: Uint8Array[] = [];
   const spare: Uint8Array[] = []; // buffers of frames the consumer is done with (reuseBuffers)
   let lent: Uint8Array | undefined; // the buffer of the frame yielded last
   const large = cutter(frameBytes, (bytes) => frames.push(bytes), () => spare.pop());
   stdout.on('data', (chunk: Buffer) => {
     large(chunk);
-    if (frames.length >= ahead) stdout.pause();
+    if (frames.length >= ahead && headReady()) stdout.pause();
     notify();
   });
   stdout.on('end', () => { done.stdout = true; notify(); });
@@ -165,13 +167,20 @@ export async function* decodeFrames(path: string, info: VideoInfo, options: Deco
 
   let count = 0;
   let lastIndex = -1;
+  /** Where the first queued frame is, once stderr has said (or will say nothing more). */
+  const head = () => piped[0] ?? (done.stderr ? fallback(lastIndex + 1, info.fps) : undefined);
+  /** Whether the first queued frame has everything it needs: its place and the pictures up to it. */
+  function headReady(): boolean {
+    const where = head();
+    return frames.length > 0 && where !== undefined && (changesFrom + changes.length > where.index || done.signatures);
+  }
   let lastSampled = Number.NaN;
   let finished = false;
   try {
     for (;;) {
-      const where = piped[0] ?? (done.stderr ? fallback(lastIndex + 1, info.fps) : undefined);
       // the change up to this frame needs the signatures of the frames up to it
-      if (frames.length > 0 && where !== undefined && (changesFrom + changes.length > where.index || done.signatures)) {
+      if (headReady()) {
+        const where = head()!;
         const data = frames.shift()!;
         piped.shift();
         if (frames.length < ahead && stdout.isPaused()) stdout.resume();
@@ -195,6 +204,7 @@ export async function* decodeFrames(path: string, info: VideoInfo, options: Deco
         continue;
       }
       if (done.stdout && frames.length === 0) break;
+      if (stdout.isPaused()) stdout.resume(); // waiting for fd 3 or stderr: fd 1 must not hold ffmpeg up
       await new Promise<void>((resolve) => { wake = resolve; });
     }
     const code = await exit;
