@@ -3,13 +3,14 @@
 // `ffmpeg -i clip.mp4 frames/%05d.jpg`, then recognize each photo), in the same run.
 //
 //   npm run bench:video -- [--photos ../shared/photos/deepface] [--model models/default]
-//     [--seconds 60] [--json bench/results/video.json]
+//     [--seconds 60] [--threads 1] [--json bench/results/video.json]
 //
 // The clip: `--seconds` of 1280×720 at 25 fps made by ffmpeg from 12 photos of --photos (5-s
 // scenes, each panning slowly, one to six faces), cached in the temporary folder. Each
 // configuration runs in its own process so that its peak RSS is its own: every frame and
 // --sample-fps 5, as a video and as JPEGs (the export's time included). Both pipelines run the
-// classifier's native kernels on one thread (the video's default: ffmpeg decodes on the other core).
+// native kernels on --threads threads (default 1, the video's default: ffmpeg decodes on the other
+// core; 2 is worth measuring on a quiet machine).
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     photos: { type: 'string', default: [join(REPO, '..', 'shared'), join(REPO, '..', '..', 'shared')].map((d) => join(d, 'photos', 'deepface')).find(existsSync) },
     model: { type: 'string', default: join(REPO, 'models', 'default') },
     seconds: { type: 'string', default: '60' },
+    threads: { type: 'string', default: '1' },
     json: { type: 'string' },
     child: { type: 'string' }, // internal: run one configuration and print its result as JSON
     clip: { type: 'string' },
@@ -97,7 +99,8 @@ async function makeClip(seconds: number): Promise<string> {
 /** One configuration, in this process. */
 async function runChild(config: Config, clip: string): Promise<Row> {
   const recognizer = await loadRecognizer({ model: existsSync(join(args.model!, 'emoscope.json')) ? args.model : undefined });
-  nativeAddon()?.setThreads(1);
+  const threads = Number(args.threads);
+  nativeAddon()?.setThreads(threads);
   let rssAt10 = 0;
   let rssPeak = 0;
   const sample = (time: number) => {
@@ -113,7 +116,7 @@ async function runChild(config: Config, clip: string): Promise<Row> {
   const cpuStart = process.cpuUsage();
   const childrenStart = childrenCpuSeconds();
   if (config.startsWith('video')) {
-    for await (const e of recognizer.recognizeVideo(clip, { sampleFps: config === 'video-5fps' ? SAMPLE_FPS : 0 })) {
+    for await (const e of recognizer.recognizeVideo(clip, { sampleFps: config === 'video-5fps' ? SAMPLE_FPS : 0, threads })) {
       if (e.type === 'frame') {
         frames++;
         faces += e.frame.faces.length;
@@ -169,10 +172,10 @@ async function main(): Promise<void> {
   const seconds = Number(args.seconds);
   const clip = await makeClip(seconds);
   const load = loadavg()[0]!.toFixed(1);
-  process.stderr.write(`clip ${clip}: ${seconds} s, ${WIDTH}×${HEIGHT}, ${FPS} fps; ${cpus().length} cores, load average ${load}\n`);
+  process.stderr.write(`clip ${clip}: ${seconds} s, ${WIDTH}×${HEIGHT}, ${FPS} fps; ${cpus().length} cores, native kernels on ${args.threads} thread(s), load average ${load}\n`);
   const rows: Row[] = [];
   for (const config of CONFIGS) {
-    const { stdout } = await promisify(execFile)(process.execPath, [fileURLToPath(import.meta.url), '--child', config, '--clip', clip, '--seconds', String(seconds), '--model', args.model!], { maxBuffer: 1 << 20 });
+    const { stdout } = await promisify(execFile)(process.execPath, [fileURLToPath(import.meta.url), '--child', config, '--clip', clip, '--seconds', String(seconds), '--model', args.model!, '--threads', args.threads!], { maxBuffer: 1 << 20 });
     const row = JSON.parse(stdout.trim().split('\n').at(-1)!) as Row;
     rows.push(row);
     process.stderr.write(`${config}: ${row.frames} frames in ${row.seconds} s\n`);
@@ -185,7 +188,7 @@ async function main(): Promise<void> {
   const ratio = (v: Config, p: Config) => round(rows.find((r) => r.config === p)!.seconds / rows.find((r) => r.config === v)!.seconds, 2);
   lines.push('', `video ÷ JPEG frames, time: every frame ${ratio('video-all', 'photos-all')}× faster, ${SAMPLE_FPS} fps ${ratio('video-5fps', 'photos-5fps')}× faster; load average ${load} → ${loadavg()[0]!.toFixed(1)}`);
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (args.json) await writeFile(args.json, `${JSON.stringify({ clip: { seconds, width: WIDTH, height: HEIGHT, fps: FPS, scenes: SCENES }, cores: cpus().length, loadBefore: Number(load), loadAfter: loadavg()[0], rows }, null, 2)}\n`);
+  if (args.json) await writeFile(args.json, `${JSON.stringify({ clip: { seconds, width: WIDTH, height: HEIGHT, fps: FPS, scenes: SCENES }, cores: cpus().length, threads: Number(args.threads), loadBefore: Number(load), loadAfter: loadavg()[0], rows }, null, 2)}\n`);
 }
 
 function label(config: Config): string {

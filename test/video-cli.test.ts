@@ -3,8 +3,8 @@
 // bad file reported in its entry while the others go on (exit 1); no ffmpeg on the PATH.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
@@ -12,7 +12,7 @@ import { CLI, tempDir } from './helpers/paths.js';
 import { saveTinyModel } from './predict-fixtures.js';
 import { VIDEO_CSV_HEADER } from '../src/video/csv-output.js';
 import type { VideoResult } from '../src/video/types.js';
-import { ffprobeFrames, makeClips } from './video-fixtures.js';
+import { ffprobeFrames, makeClips, makeLongClip } from './video-fixtures.js';
 import type { Clips } from './video-fixtures.js';
 
 const run = promisify(execFile);
@@ -85,10 +85,55 @@ test('--json writes the file, stdout stays empty; every frame by default, at its
   const { code, stdout } = await emoscope(['video', clips.vfr, '--model', model, '--json', json, '--smooth', '0']);
   assert.equal(code, 0);
   assert.equal(stdout, '');
+  assert.deepEqual(await readdir(join(dir, 'results')), ['video.json'], 'written through video.partial.json, renamed into place');
   const [result] = JSON.parse(await readFile(json, 'utf8')) as VideoResult[];
   const expected = await ffprobeFrames(clips.vfr);
   assert.deepEqual(result!.frames.map((f) => f.time), expected.times, 'every frame at its real time');
   assert.equal(result!.frames.length, expected.count);
+
+  // --sample-fps 2: the first frame of each half second, with its index and time in the source video
+  const sampledJson = join(dir, 'sampled.json');
+  assert.equal((await emoscope(['video', clips.vfr, '--model', model, '--json', sampledJson, '--sample-fps', '2'])).code, 0);
+  const [sampled] = JSON.parse(await readFile(sampledJson, 'utf8')) as VideoResult[];
+  const spans = expected.times.map((t) => Math.floor(t * 2 + 1e-6));
+  const wanted = spans.flatMap((s, i) => (i === 0 || s > spans[i - 1]! ? [i] : []));
+  assert.deepEqual(sampled!.frames.map((f) => [f.index, f.time]), wanted.map((i) => [i, expected.times[i]]));
+  assert.ok(wanted.length < expected.count / 2 && wanted.includes(12) && !wanted.includes(11), wanted.join()); // 1.3 s shares 1.0 s's half second, 1.6 s starts one
+});
+
+test('Ctrl-C: stops after the frame in progress; the results so far are in out.partial.json and .csv, the previous files stay; exit 130', async () => {
+  const [dir, long] = await Promise.all([tempDir(), makeLongClip()]);
+  const json = join(dir, 'out.json');
+  const csvPath = join(dir, 'out.csv');
+  await writeFile(json, 'the previous run\'s results\n');
+  await writeFile(csvPath, 'the previous rows\n');
+  // its own process group, signalled as a whole as a terminal's Ctrl-C is: ffmpeg gets the SIGINT too
+  const child = spawn(process.execPath, [CLI, 'video', long, '--model', model, '--json', json, '--csv', csvPath], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (text: Buffer) => { stderr += text.toString(); });
+  let ended = false;
+  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => { ended = true; resolve(code); }));
+  // wait for the first frames to be written (a line each), then interrupt
+  const framesIn = async (name: string) => ((await readFile(join(dir, name), 'utf8').catch(() => '')).match(/"index"/g) ?? []).length;
+  const framesWritten = async () => Math.max(await framesIn('out.partial.json'), await framesIn('out.json'));
+  try {
+    while (!ended && (await framesWritten()) < 3) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(ended, false, `the run ended before it was interrupted: ${stderr}`);
+    process.kill(-child.pid!, 'SIGINT');
+    assert.equal(await exit, 130, stderr);
+  } finally {
+    if (!ended) process.kill(-child.pid!, 'SIGKILL');
+  }
+  assert.equal(await readFile(json, 'utf8'), 'the previous run\'s results\n', 'the target is not replaced by a cut-off run');
+  assert.equal(await readFile(csvPath, 'utf8'), 'the previous rows\n');
+  const [partial] = JSON.parse(await readFile(join(dir, 'out.partial.json'), 'utf8')) as VideoResult[];
+  assert.ok(partial!.frames.length >= 3 && partial!.frames.length < 15000, `${partial!.frames.length} frames`);
+  assert.deepEqual(partial!.frames.map((f) => f.index), partial!.frames.map((_, i) => i), 'every frame up to the interruption');
+  assert.match(partial!.error!, /long\.mp4: interrupted after \d+ analysed frames/);
+  const rows = (await readFile(join(dir, 'out.partial.csv'), 'utf8')).trim().split('\n');
+  assert.deepEqual([rows.length, rows[0]], [2, VIDEO_CSV_HEADER.join(',')]); // no face in it: the header and the interruption's row
+  assert.match(rows[1]!, /interrupted/);
+  assert.match(stderr, /the results so far are in .*out\.partial\.json and .*out\.partial\.csv \(.*out\.json and .*out\.csv left as they were\)/);
 });
 
 test('a truncated video keeps the frames that decoded and reports BAD_VIDEO; an empty file and a zero-length video are errors too', async () => {
@@ -122,5 +167,8 @@ test('bad flags and unwritable outputs fail before any work', async () => {
   assert.match(bad.stderr, /--sample-fps/);
   const unwritable = await emoscope(['video', clips.scenes, '--model', model, '--json', `${clips.empty}/x.json`]);
   assert.equal(unwritable.code, 1);
-  assert.match(unwritable.stderr, /x\.json: cannot be written/);
+  assert.match(unwritable.stderr, /Cannot write --json .*x\.json: .*empty\.mp4 is a file, not a folder/);
+  const overInput = await emoscope(['video', clips.scenes, '--model', model, '--csv', clips.scenes]);
+  assert.equal(overInput.code, 1);
+  assert.match(overInput.stderr, /Cannot write --csv .*scenes\.mp4: it is one of the inputs/);
 });

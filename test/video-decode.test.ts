@@ -4,19 +4,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { probeVideo } from '../src/video/probe.js';
 import { decodeFrames } from '../src/video/decode.js';
-import type { DecodedFrame } from '../src/video/decode.js';
+import type { DecodeOptions, DecodedFrame } from '../src/video/decode.js';
 import { EmoscopeError } from '../src/errors.js';
-import { frameSignature, signatureDistance } from '../src/video/scene.js';
 import { DEFAULT_VIDEO_OPTIONS } from '../src/video/options.js';
 import { SCENE_FRAMES, ffprobeFrames, makeClips } from './video-fixtures.js';
 
-async function decodeAll(path: string): Promise<{ frames: Omit<DecodedFrame, 'image'>[]; error?: unknown; sizes: Set<string> }> {
+async function decodeAll(path: string, options: DecodeOptions = {}): Promise<{ frames: Omit<DecodedFrame, 'image'>[]; error?: unknown; sizes: Set<string> }> {
   const info = await probeVideo(path);
   const frames: Omit<DecodedFrame, 'image'>[] = [];
   const sizes = new Set<string>();
   try {
-    for await (const { index, time, image } of decodeFrames(path, info)) {
-      frames.push({ index, time });
+    for await (const { image, ...rest } of decodeFrames(path, info, options)) {
+      frames.push(rest);
       sizes.add(`${image.width}x${image.height}:${image.data.length}`);
     }
   } catch (error) {
@@ -96,16 +95,45 @@ test('stopping early stops ffmpeg: a consumer that breaks off gets no more frame
 
 test('scene cuts: consecutive frames of the panning scene differ by far less than the threshold, the cut by more', async () => {
   const clips = await makeClips();
-  const info = await probeVideo(clips.scenes);
-  const distances: number[] = [];
-  let previous: Float32Array | undefined;
-  for await (const { image } of decodeFrames(clips.scenes, info)) {
-    const signature = frameSignature(image);
-    if (previous) distances.push(signatureDistance(previous, signature));
-    previous = signature;
+  const { frames } = await decodeAll(clips.scenes);
+  const changes = frames.map((f) => f.change);
+  const over = changes.flatMap((d, i) => (d > DEFAULT_VIDEO_OPTIONS.sceneCut ? [i] : []));
+  assert.deepEqual(over, [SCENE_FRAMES.first], changes.map((d) => d.toFixed(1)).join(' ')); // frame 20, the first of the second scene
+  assert.equal(changes[0], 0);
+  assert.ok(Math.max(...changes.filter((_, i) => i !== SCENE_FRAMES.first)) < DEFAULT_VIDEO_OPTIONS.sceneCut / 4);
+});
+
+/** The frames sampling asks for, from the real times: the first frame of each 1/n-second span. */
+function firstOfEachSpan(times: number[], sampleFps: number): number[] {
+  const spans = times.map((t) => Math.floor(t * sampleFps + 1e-6));
+  return spans.flatMap((s, i) => (i === 0 || s > spans.slice(0, i).reduce((a, b) => Math.max(a, b)) ? [i] : []));
+}
+
+test('sampling: ffmpeg pipes only the first frame of each span, with its source index and real time (variable frame rate too)', async () => {
+  const clips = await makeClips();
+  for (const [clip, sampleFps] of [[clips.scenes, 5], [clips.vfr, 2], [clips.vfr, 3.5]] as const) {
+    const expected = await ffprobeFrames(clip);
+    const wanted = firstOfEachSpan(expected.times, sampleFps);
+    const { frames, error } = await decodeAll(clip, { sampleFps });
+    assert.equal(error, undefined);
+    assert.deepEqual(frames.map((f) => f.index), wanted, `${clip} at ${sampleFps} fps`);
+    assert.deepEqual(frames.map((f) => f.time), wanted.map((i) => expected.times[i]));
+    assert.ok(frames.every((f) => f.sampled));
+    // everyFrame: all frames come, the same ones marked as sampled
+    const all = await decodeAll(clip, { sampleFps, everyFrame: true });
+    assert.equal(all.frames.length, expected.count);
+    assert.deepEqual(all.frames.flatMap((f) => (f.sampled ? [f.index] : [])), wanted);
   }
-  const cut = SCENE_FRAMES.first - 1; // distance between frame 19 and frame 20
-  const over = distances.flatMap((d, i) => (d > DEFAULT_VIDEO_OPTIONS.sceneCut ? [i] : []));
-  assert.deepEqual(over, [cut], distances.map((d) => d.toFixed(1)).join(' '));
-  assert.ok(Math.max(...distances.filter((_, i) => i !== cut)) < DEFAULT_VIDEO_OPTIONS.sceneCut / 4);
+  assert.deepEqual(firstOfEachSpan([0, 0.1, 0.3, 0.5, 0.55, 1.2], 2), [0, 3, 5], 'the rule the expectations use');
+});
+
+test('sampling keeps scene cuts that fall between two sampled frames', async () => {
+  const clips = await makeClips();
+  // at 0.4 fps frames 0 (0 s) and 25 (2.5 s) are sampled; the cut is at frame 20 (2.0 s)
+  const { frames } = await decodeAll(clips.scenes, { sampleFps: 0.4 });
+  assert.deepEqual(frames.map((f) => f.index), [0, 25]);
+  assert.ok(frames[1]!.change > DEFAULT_VIDEO_OPTIONS.sceneCut, `change ${frames[1]!.change}`);
+  const within = await decodeAll(clips.scenes, { sampleFps: 0.6 }); // 0, 1.7 s (frame 17), then 3.4 s is past the end
+  assert.deepEqual(within.frames.map((f) => f.index), [0, 17]);
+  assert.ok(within.frames[1]!.change < DEFAULT_VIDEO_OPTIONS.sceneCut / 4);
 });

@@ -68,11 +68,14 @@ test('sampleFps 5: frames 0, 2, 4, … at 0.2-s steps; with images, the skipped 
   assert.deepEqual(sampled.frames.map((f) => f.time), Array.from({ length: 15 }, (_, i) => Math.round(2 * i) / 10));
   assert.equal(sampled.skipped, 0);
   let pixels = 0;
+  const analysed: number[] = [];
   for await (const e of recognizer.recognizeVideo(clips.scenes, { sampleFps: 5, images: true })) {
     if (e.type === 'skipped') assert.equal(e.faces.length, e.time < 2 ? 2 : 1);
+    if (e.type === 'frame') analysed.push(e.frame.index);
     if ((e.type === 'frame' || e.type === 'skipped') && e.image?.data.length === 320 * 224 * 3) pixels++;
   }
   assert.equal(pixels, 30, 'every frame of the video, analysed or not, with its pixels');
+  assert.deepEqual(analysed, sampled.frames.map((f) => f.index), 'the same frames analysed whether ffmpeg drops the others or not');
 });
 
 test('a truncated video: its frames and tracks are yielded, then BAD_VIDEO is thrown', async () => {

@@ -8,7 +8,7 @@ export interface VideoProgress {
   /** `done` frames analysed, the last at `time` seconds of video. */
   update(done: number, time: number): void;
   /** The video is done (or failed: `error`); nothing if it never started (not a video). */
-  stop(summary: { frames: number; tracks: number; time: number; error?: string }): void;
+  stop(summary: { frames: number; tracks: number; time: number; error?: string; interrupted?: boolean }): void;
 }
 
 export function videoProgress(stream: NodeJS.WriteStream = process.stderr): VideoProgress {
@@ -38,12 +38,12 @@ export function videoProgress(stream: NodeJS.WriteStream = process.stderr): Vide
       if (done > bar.getTotal()) bar.setTotal(done); // the container's frame count was an estimate
       bar.update(done, { speed: speed(time).toFixed(2) });
     },
-    stop({ frames, tracks, time, error }) {
+    stop({ frames, tracks, time, error, interrupted }) {
       bar?.stop();
       bar = undefined;
       if (name === '') return;
       const seconds = (Date.now() - started) / 1000;
-      stream.write(`${name}: ${frames} frame${frames === 1 ? '' : 's'} analysed, ${tracks} track${tracks === 1 ? '' : 's'}, ${seconds.toFixed(1)} s (${speed(time).toFixed(2)}× real time)${error ? '; stopped by an error' : ''}\n`);
+      stream.write(`${name}: ${frames} frame${frames === 1 ? '' : 's'} analysed, ${tracks} track${tracks === 1 ? '' : 's'}, ${seconds.toFixed(1)} s (${speed(time).toFixed(2)}× real time)${interrupted ? '; interrupted' : error ? '; stopped by an error' : ''}\n`);
       name = '';
     },
   };

@@ -1,7 +1,8 @@
 // `emoscope video <file>...`: emotions over time per person in videos (decoded by ffmpeg), as
-// JSON (stdout or --json) and CSV (--csv) written as frames finish, and with --out an annotated
-// copy of each video and a timeline chart per track. A video that fails gets an "error" entry,
-// the others go on, and the exit code is 1 at the end.
+// JSON (stdout or --json) and CSV (--csv) written as frames finish (files: into `<name>.partial.json`,
+// renamed into place when complete), and with --out an annotated copy of each video and a timeline
+// chart per track. A video that fails gets an "error" entry, the others go on, and the exit code is
+// 1 at the end; Ctrl-C stops after the current frame and keeps the results so far.
 import { mkdir } from 'node:fs/promises';
 import { EmoscopeError } from '../errors.js';
 import type { Tta } from '../model/inference.js';
@@ -13,7 +14,8 @@ import { writeVideoOutputs } from '../video/outputs.js';
 import { openSink } from '../video/sink.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, minFaceScoreOption, numberOption, ttaOption } from './options.js';
-import { basename, extname } from 'node:path';
+import { checkNotAnInput, checkOutput, realPaths } from '../util/check-output.js';
+import { basename, extname, isAbsolute, relative } from 'node:path';
 import { videoProgress } from './video-progress.js';
 
 interface VideoFlags {
@@ -41,9 +43,11 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
     .addOption(minFaceScoreOption())
     .addOption(ttaOption())
     .action(async (files: string[], flags: VideoFlags) => {
-      // Every output is opened before any work, so that a bad path fails at once.
-      const json = new VideoJsonWriter(await openSink(flags.json));
-      const csv = flags.csv ? new VideoCsvWriter(await openSink(flags.csv)) : undefined;
+      // Every output is checked before any work, so that a bad path fails at once.
+      for (const [flag, path] of [['--json', flags.json], ['--csv', flags.csv]] as const) if (path !== undefined) await checkOutput(path, 'file', flag);
+      if (flags.out) await checkOutput(flags.out, 'folder', '--out');
+      const inputs = await realPaths(files);
+      for (const [flag, path] of [['--json', flags.json], ['--csv', flags.csv]] as const) if (path !== undefined) await checkNotAnInput(path, flag, inputs);
       if (flags.out) {
         await mkdir(flags.out, { recursive: true }).catch((error: Error) => {
           throw new EmoscopeError('BAD_OUTPUT', `${flags.out}: cannot create the output folder (${error.message})`);
@@ -52,32 +56,69 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
       const recognizer = await loadRecognizer({ model: flags.model, minFaceScore: flags.minFaceScore, tta: flags.tta });
       const progress = videoProgress();
       const stems = new Set<string>();
-      await json.begin();
-      await csv?.begin();
+      // Ctrl-C (or SIGTERM) stops after the frame in progress and keeps the results so far in the
+      // partial files; the files named by --json and --csv stay as they were. A second one quits at once.
+      const controller = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (controller.signal.aborted) process.exit(130);
+        process.stderr.write(`\nemoscope: ${signal}: stopping after this frame (again to quit now)…\n`);
+        controller.abort();
+      };
+      for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+      let complete = false;
+      // opened once the model has loaded: a run that fails before leaves no partial file behind
+      let json: VideoJsonWriter | undefined;
+      let csv: VideoCsvWriter | undefined;
       try {
+        json = new VideoJsonWriter(await openSink(flags.json));
+        csv = flags.csv ? new VideoCsvWriter(await openSink(flags.csv)) : undefined;
+        await json.begin();
+        await csv?.begin();
         for (const file of files) {
-          const events = recognizer.recognizeVideo(file, { sampleFps: flags.sampleFps ?? 0, smooth: flags.smooth, images: Boolean(flags.out) });
+          if (controller.signal.aborted) break;
+          const { signal } = controller;
+          const events = recognizer.recognizeVideo(file, { sampleFps: flags.sampleFps ?? 0, smooth: flags.smooth, images: Boolean(flags.out), signal });
           const outcome = await writeVideoOutputs(file, events, {
             json,
             csv,
             out: flags.out,
             stem: uniqueStem(file, stems),
+            signal,
             onStart: (total) => progress.start(file, total),
             onFrame: (done, time) => progress.update(done, time),
           }, flags.sampleFps ?? 0);
-          progress.stop({ frames: outcome.frames, tracks: outcome.tracks.length, time: outcome.time, error: outcome.error?.message });
+          progress.stop({ frames: outcome.frames, tracks: outcome.tracks.length, time: outcome.time, error: outcome.error?.message, interrupted: outcome.interrupted });
           if (outcome.error) {
             process.stderr.write(`emoscope: ${outcome.error.message}\n`);
             setExitCode(1);
           }
         }
+        complete = !controller.signal.aborted;
       } finally {
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
         recognizer.dispose();
-        await json.end();
-        await csv?.end();
+        if (complete) {
+          await json!.end();
+          await csv?.end();
+        } else {
+          // interrupted, or a bug: what was written stays in the partial files, the targets as they were
+          const kept = [await json?.keep(), await csv?.keep()].flatMap((p) => (p === undefined ? [] : [shortPath(p)]));
+          const left = [flags.json, flags.csv].filter((p): p is string => p !== undefined);
+          if (kept.length > 0) process.stderr.write(`emoscope: the results so far are in ${kept.join(' and ')}${left.length > 0 ? ` (${left.join(' and ')} left as ${left.length > 1 ? 'they were' : 'it was'})` : ''}\n`);
+          if (controller.signal.aborted) setExitCode(130);
+        }
       }
     });
 };
+
+/** `path` relative to the working folder when it is inside it (the partial file of `out.json` is `out.partial.json`, not its real path). */
+function shortPath(path: string): string {
+  const near = relative(process.cwd(), path);
+  return near !== '' && !near.startsWith('..') && !isAbsolute(near) ? near : path;
+}
+
+/** The signals that stop a run cleanly. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** The file's name without extension, made unique among the videos of this run (clip, clip-2, …). */
 function uniqueStem(file: string, used: Set<string>): string {

@@ -99,18 +99,30 @@ export function isOtherLiveProcess(pid: number): boolean {
 
 /** A file written piece by piece that appears under its name only when complete (`commit`). */
 export interface AtomicFileWriter {
+  /** where the text is until `commit`: the temporary file, or the target itself when it is a device or pipe */
+  readonly partial: string;
   /** Appends `text`, waiting when the disk is behind (so that memory stays bounded). */
   write(text: string): Promise<void>;
   /** Flushes, closes and renames the file into place. */
   commit(): Promise<void>;
   /** Closes and deletes the temporary file (after a failure). */
   abort(): Promise<void>;
+  /** Flushes and closes, leaving what was written under `partial` and the target as it was (a run cut short). */
+  keep(): Promise<void>;
+}
+
+export interface AtomicFileOptions {
+  /**
+   * The temporary file's path, given the real path of the target; default `<target>.tmp-<pid>`.
+   * A fixed name (say `results.partial.json`) lets a user find what a run cut short had written.
+   */
+  partialPath?: (target: string) => string;
 }
 
 /** Opens `path` for writing through a temporary file and a rename, like `writeFileAtomic` for output too large to hold in memory. */
-export async function openAtomicFile(path: string): Promise<AtomicFileWriter> {
+export async function openAtomicFile(path: string, options: AtomicFileOptions = {}): Promise<AtomicFileWriter> {
   const target = await regularTarget(path); // undefined: a device or pipe, written in place
-  const tmp = target === undefined ? path : `${target}.tmp-${process.pid}`;
+  const tmp = target === undefined ? path : (options.partialPath?.(target) ?? `${target}.tmp-${process.pid}`);
   if (target !== undefined) await mkdir(dirname(target), { recursive: true });
   const stream = createWriteStream(tmp, { flags: 'w' });
   await once(stream, 'open');
@@ -118,6 +130,7 @@ export async function openAtomicFile(path: string): Promise<AtomicFileWriter> {
   stream.on('error', (error) => { failure = error; });
   const closed = (): Promise<void> => new Promise((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
   return {
+    partial: tmp,
     async write(text) {
       if (failure) throw failure;
       if (!stream.write(text)) await once(stream, 'drain');
@@ -130,6 +143,10 @@ export async function openAtomicFile(path: string): Promise<AtomicFileWriter> {
     async abort() {
       await closed().catch(() => undefined);
       if (target !== undefined) await rm(tmp, { force: true });
+    },
+    async keep() {
+      if (failure) throw failure;
+      await closed();
     },
   };
 }

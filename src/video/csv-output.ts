@@ -28,7 +28,13 @@ export class VideoCsvWriter {
     await this.sink.write(csvLine([file, '', '', '', '', '', '', '', '', '', ...EMOTIONS.map(() => ''), message]));
   }
 
+  /** Puts the file in place. */
   end(): Promise<void> {
     return this.sink.close();
+  }
+
+  /** For a run cut short: leaves the rows so far in the sink's partial file; resolves to it. */
+  keep(): Promise<string | undefined> {
+    return this.sink.keep();
   }
 }

@@ -21,7 +21,9 @@ export function ffmpegMissing(program: 'ffmpeg' | 'ffprobe'): EmoscopeError {
  */
 export function startProgram(program: 'ffmpeg' | 'ffprobe', args: readonly string[], options: SpawnOptions = {}): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    // In its own process group: a terminal's Ctrl-C reaches emoscope, which stops after the frame in
+    // progress and then stops ffmpeg itself, instead of ffmpeg ending the video early as if damaged.
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options });
     const onError = (error: NodeJS.ErrnoException) => {
       reject(error.code === 'ENOENT' ? ffmpegMissing(program) : new EmoscopeError('UNAVAILABLE', `${program} could not be started: ${error.message}`));
     };

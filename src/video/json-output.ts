@@ -1,6 +1,7 @@
 // The JSON output, written as frames finish: `[`, then per video its header, one line per frame,
-// its tracks, `]`. The finished file is one JSON array with an entry per input (VideoResult);
-// a run cut off half-way leaves every frame done so far, one per line.
+// its tracks, `]`. The finished file is one JSON array with an entry per input (VideoResult); a
+// run interrupted half-way closes the entry of the video it was in (its frames and tracks so
+// far, with an error that says so) and keeps it in the sink's partial file (sink.ts).
 import { isEmoscopeError } from '../errors.js';
 import type { VideoInfo } from './probe.js';
 import type { TextSink } from './sink.js';
@@ -39,9 +40,23 @@ export class VideoJsonWriter {
     await this.sink.write(`${this.framesInVideo > 0 ? '\n  ' : ''}],\n  "tracks": [${trackLines}${tracks.length > 0 ? '\n  ' : ''}]${failure}}`);
   }
 
+  /** Closes the array and puts the file in place. */
   async end(): Promise<void> {
-    await this.sink.write(this.videos > 0 ? '\n]\n' : ']\n');
+    await this.closeArray();
     await this.sink.close();
+  }
+
+  /**
+   * For a run cut short: closes the array when no video is half-written (an interrupted video's
+   * entry is closed by `endVideo` first) and leaves the file under its partial name; resolves to it.
+   */
+  async keep(): Promise<string | undefined> {
+    if (!this.open) await this.closeArray();
+    return this.sink.keep();
+  }
+
+  private closeArray(): Promise<void> {
+    return this.sink.write(this.videos > 0 ? '\n]\n' : ']\n');
   }
 }
 

@@ -22,9 +22,14 @@ export interface VideoOptions {
    * at batch 1 gains little from a second thread while it loses much when the cores are busy.
    */
   threads?: number;
+  /**
+   * aborting it stops the video after the frame in progress: the tracks so far are summarized and
+   * yielded, then the iteration ends (the caller that aborted knows why it ended early)
+   */
+  signal?: AbortSignal;
 }
 
-export type ResolvedVideoOptions = Required<VideoOptions>;
+export type ResolvedVideoOptions = Required<Omit<VideoOptions, 'signal'>> & Pick<VideoOptions, 'signal'>;
 
 /**
  * Defaults. `smooth` 0.5 s damps frame-to-frame flicker of a still face while following a change
@@ -44,7 +49,7 @@ export const DEFAULT_VIDEO_OPTIONS: ResolvedVideoOptions = {
 /** Merges `options` over the defaults and checks every value. */
 export function resolveVideoOptions(options: VideoOptions = {}): ResolvedVideoOptions {
   if (typeof options !== 'object' || options === null) throw badArgument('video options', 'an object', options);
-  const known = Object.keys(DEFAULT_VIDEO_OPTIONS);
+  const known = [...Object.keys(DEFAULT_VIDEO_OPTIONS), 'signal'];
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw badArgument('video options', `one of ${known.join(', ')}`, key);
   }
@@ -58,6 +63,7 @@ export function resolveVideoOptions(options: VideoOptions = {}): ResolvedVideoOp
   if (!Number.isInteger(o.ahead) || o.ahead < 1) throw badArgument('ahead', 'a positive integer', o.ahead);
   if (typeof o.sceneCut !== 'number' || !(o.sceneCut > 0)) throw badArgument('sceneCut', 'a positive number', o.sceneCut);
   if (!Number.isInteger(o.maxMissed) || o.maxMissed < 0) throw badArgument('maxMissed', 'a whole number of frames', o.maxMissed);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw badArgument('signal', 'an AbortSignal', o.signal);
   if (!Number.isInteger(o.threads) || o.threads < 0) throw badArgument('threads', 'a whole number, 0 to leave the setting alone', o.threads);
   return o;
 }

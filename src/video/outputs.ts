@@ -22,6 +22,8 @@ export interface VideoTargets {
   onFrame?: (frames: number, time: number) => void;
   /** called with the video's estimated number of analysed frames once it is opened */
   onStart?: (estimatedFrames: number) => void;
+  /** the signal given to recognizeVideo: when it is aborted, the entry says the video was interrupted */
+  signal?: AbortSignal;
 }
 
 /** What happened to one video. */
@@ -30,8 +32,10 @@ export interface VideoOutcome {
   tracks: TrackSummary[];
   /** time of the last analysed frame */
   time: number;
-  /** the error that stopped the video (an EmoscopeError: BAD_VIDEO, NOT_FOUND, UNAVAILABLE, BAD_OUTPUT) */
+  /** the error that stopped the video (an EmoscopeError: BAD_VIDEO, NOT_FOUND, UNAVAILABLE, BAD_OUTPUT; a plain Error when interrupted) */
   error?: Error;
+  /** the signal stopped the video before its end */
+  interrupted?: boolean;
 }
 
 /**
@@ -74,6 +78,10 @@ export async function writeVideoOutputs(file: string, events: AsyncIterable<Vide
   } catch (error) {
     if (!isEmoscopeError(error)) throw error;
     outcome.error = error;
+  }
+  if (targets.signal?.aborted && outcome.error === undefined) {
+    outcome.interrupted = true;
+    outcome.error = new Error(`${file}: interrupted after ${outcome.frames} analysed frame${outcome.frames === 1 ? '' : 's'} (up to ${outcome.time} s): the results stop there`);
   }
   try {
     await annotated?.close(); // the frames that decoded make a playable video even when the rest broke

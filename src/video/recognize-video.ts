@@ -10,7 +10,6 @@ import { decodeFrames } from './decode.js';
 import { resolveVideoOptions } from './options.js';
 import type { VideoOptions } from './options.js';
 import { probeVideo } from './probe.js';
-import { frameSignature, signatureDistance } from './scene.js';
 import { EmotionSmoother, topEmotion } from './smooth.js';
 import { TrackSummarizer } from './summary.js';
 import { DEFAULT_TRACKER_OPTIONS, Tracker } from './track.js';
@@ -53,25 +52,23 @@ export async function* recognizeVideo(recognizer: FrameRecognizer, path: string,
     states.delete(id);
     return { type: 'track', track: state.summary.summary(), timeline: state.summary.timeline() };
   };
-  let previous: Float32Array | undefined;
   let cut = false;
-  let lastSpan = -Infinity;
   let failure: unknown;
   const addon = o.threads > 0 ? nativeAddon() : undefined;
   const threadsBefore = addon?.setThreads(0); // 0 reads the setting without changing it
   addon?.setThreads(o.threads);
   try {
-    for await (const { index, time, image } of decodeFrames(path, info, { ahead: o.ahead })) {
+    // With sampling, ffmpeg drops the frames not analysed, unless they are wanted for drawing (`images`).
+    // Without `images`, a frame's pixels go only to the recognizer, which is done with them when it returns.
+    const frames = decodeFrames(path, info, { ahead: o.ahead, sampleFps: o.sampleFps, everyFrame: o.images, reuseBuffers: !o.images });
+    for await (const { index, time, image, change, sampled } of frames) {
+      if (o.signal?.aborted) break; // stops ffmpeg; the tracks so far are still summarized below
       // A cut between two analysed frames counts even if sampling skipped the frame it happened on.
-      const signature = frameSignature(image);
-      if (previous !== undefined && signatureDistance(previous, signature) > o.sceneCut) cut = true;
-      previous = signature;
-      const span = o.sampleFps > 0 ? Math.floor(time * o.sampleFps + 1e-6) : index;
-      if (span <= lastSpan) {
+      if (change > o.sceneCut) cut = true;
+      if (!sampled) {
         if (o.images) yield { type: 'skipped', index, time, image, faces: tracker.liveIds().flatMap((id) => states.get(id)?.last ?? []) };
         continue;
       }
-      lastSpan = span;
 
       const result = await recognizer.recognize({ data: image.data, width: image.width, height: image.height, channels: 3 });
       if (result.error !== undefined) throw new EmoscopeError(result.errorCode ?? 'BAD_VIDEO', `${path}: frame ${index}: ${result.error}`);
