@@ -15,6 +15,7 @@ import type { PhotoResult } from '../src/types.js';
 import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
 import { tempDir } from './helpers/paths.js';
 import { ERROR_CATALOGUE } from '../src/errors.js';
+import { nativeAddon } from '../src/engine/native.js';
 
 let modelDir: string;
 let recognizer: Recognizer;
@@ -176,3 +177,19 @@ test('no tensor leaks over repeated recognize calls', async () => {
   assert.equal(tf.memory().numTensors, tensors);
 });
 
+
+test('the native kernels run on one thread by default (decoding has the other cores) and on `threads` when given', { skip: nativeAddon() === undefined ? 'native kernels not built' : false }, async () => {
+  const addon = nativeAddon()!;
+  addon.setThreads(3);
+  const one = await loadRecognizer({ model: modelDir });
+  assert.equal(addon.setThreads(0), 1, 'loadRecognizer() leaves the kernels on one thread');
+  one.dispose();
+  const two = await loadRecognizer({ model: modelDir, threads: 2 });
+  assert.equal(addon.setThreads(0), 2);
+  two.dispose();
+  const untouched = await loadRecognizer({ model: modelDir, threads: 0 });
+  assert.equal(addon.setThreads(0), 2, 'threads: 0 leaves the setting alone');
+  untouched.dispose();
+  await assert.rejects(loadRecognizer({ model: modelDir, threads: 1.5 }), /threads/);
+  addon.setThreads(1);
+});

@@ -2,6 +2,7 @@
 // pixels, decoded meanwhile) → emotions (classifier), one photo or many alike. A photo that cannot
 // be read gets an `error` in its result instead of stopping the others.
 import { initEngine } from '../engine/backend.js';
+import { nativeAddon } from '../engine/native.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { loadModelFolder } from '../model/folder.js';
@@ -75,6 +76,7 @@ export interface Recognizer {
 export async function loadRecognizer(options: RecognizerOptions = {}): Promise<Recognizer> {
   const o = resolveRecognizerOptions(options);
   await initEngine();
+  if (o.threads > 0) nativeAddon()?.setThreads(o.threads);
   const { model, meta } = await loadModelFolder(await resolveModelDir(o.model));
   const classifier = faceClassifier(model, meta, o.model ?? 'the default model', o.batchSize, o.tta);
   const detector = await DETECTORS[o.detector]();
