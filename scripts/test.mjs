@@ -12,13 +12,20 @@ import { fileURLToPath } from 'node:url';
 /** File names of the slow tests: the npm-package install, CLI subprocesses, training, worker threads, the API over sockets. */
 const SLOW = /(package-install|cli|train|recipe|workers|serve-load)/;
 
+/** The longest files (over 20 s each on 2 cores), started first so that no long file runs alone at the end. */
+const LONG = ['browser-page', 'recipe-script', 'package-install', 'batch-workers', 'video-cli', 'batch-cli'];
+
 const quick = process.argv.includes('--quick');
 const dir = fileURLToPath(new URL('../dist/test/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.test.js') && !(quick && SLOW.test(f))).sort();
+const rank = (f) => { const i = LONG.indexOf(f.replace(/\.test\.js$/, '')); return i < 0 ? LONG.length : i; };
+const files = readdirSync(dir).filter((f) => f.endsWith('.test.js') && !(quick && SLOW.test(f))).sort().sort((a, b) => rank(a) - rank(b));
 const concurrency = Math.min(4, Math.max(2, availableParallelism()));
+// Each file's native kernels on one OpenMP thread unless the caller says otherwise: with several files
+// at once, kernel threads of different files would spin against each other for the same cores.
+const env = { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' };
 const result = spawnSync(
   process.execPath,
   ['--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map((f) => join(dir, f))],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env },
 );
 process.exit(result.status ?? 1);
