@@ -3,30 +3,19 @@
 // files, clear removes the batch, and a bad or unreachable --redis is a clear error with exit code 1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startBatchWorker } from '../src/batch/worker.js';
 import { CSV_HEADER_LINE, csvRows } from '../src/predict/csv.js';
 import type { PhotoResult } from '../src/types.js';
-import { CLI, tempDir } from './helpers/paths.js';
+import { tempDir } from './helpers/paths.js';
 import { startRedis } from './helpers/redis.js';
 import type { TestRedis } from './helpers/redis.js';
 import { saveTinyModel } from './predict-fixtures.js';
 import { finished, photoFolder, waitForStatus } from './batch-fixtures.js';
+import { runCli } from './helpers/cli.js';
 
-const run = promisify(execFile);
-
-async function emoscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 60_000 }); // a hang fails instead of blocking the suite
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const emoscope = (args: string[]) => runCli(args, { timeout: 60_000 }); // a hang fails instead of blocking the suite
 
 let redis: TestRedis;
 let model: string;

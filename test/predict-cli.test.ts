@@ -3,34 +3,20 @@
 // others are processed, a photo without a face noted on stderr with exit code 0.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { CLI, tempDir } from './helpers/paths.js';
+import { tempDir } from './helpers/paths.js';
 import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
 import { CSV_HEADER } from '../src/predict/csv.js';
 import type { PhotoResult } from '../src/types.js';
 import type { PredictedPhoto } from '../src/cli/predict.js';
+import { runCli } from './helpers/cli.js';
+import type { CliOutcome } from './helpers/cli.js';
 
-const run = promisify(execFile);
+type Outcome = CliOutcome;
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function emoscope(args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const emoscope = (args: string[]): Promise<Outcome> => runCli(args);
 
 let model: string;
 before(async () => {

@@ -12,18 +12,11 @@ import { promisify } from 'node:util';
 import { CLI, FER_FOLDERS, tempDir } from './helpers/paths.js';
 import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
 import type { PredictedPhoto } from '../src/cli/predict.js';
+import { runCli } from './helpers/cli.js';
 
 const run = promisify(execFile);
 
-async function emoscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const emoscope = (args: string[]) => runCli(args);
 
 const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 

@@ -3,10 +3,9 @@
 // bad file reported in its entry while the others go on (exit 1); no ffmpeg on the PATH.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { CLI, tempDir } from './helpers/paths.js';
 import { saveTinyModel } from './predict-fixtures.js';
@@ -14,18 +13,9 @@ import { VIDEO_CSV_HEADER } from '../src/video/csv-output.js';
 import type { VideoResult } from '../src/video/types.js';
 import { ffprobeFrames, makeClips, makeLongClip } from './video-fixtures.js';
 import type { Clips } from './video-fixtures.js';
+import { runCli } from './helpers/cli.js';
 
-const run = promisify(execFile);
-
-async function emoscope(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 26, env: env ?? process.env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const emoscope = (args: string[], env?: NodeJS.ProcessEnv) => runCli(args, { env });
 
 let model: string;
 let clips: Clips;
