@@ -25,7 +25,7 @@ const concurrency = Math.min(4, Math.max(2, availableParallelism()));
 const env = { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' };
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map((f) => join(dir, f))],
+  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map((f) => join(dir, f))],
   { stdio: 'inherit', env },
 );
 process.exit(result.status ?? 1);
