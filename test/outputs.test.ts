@@ -12,6 +12,7 @@ import { EmoscopeError } from '../src/errors.js';
 import { formatResultsTable, printable } from '../src/cli/table.js';
 import { stdoutUse } from '../src/cli/output.js';
 import { summaryLine } from '../src/cli/predict.js';
+import { isPhotoArgument, readJsonlValue } from '../src/cli/jsonl-value.js';
 import { planAnnotatedNames } from '../src/cli/annotated.js';
 import { checkNotAnInput, checkOutput, realPaths } from '../src/util/check-output.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
@@ -183,4 +184,15 @@ test('a saved model folder records its training paths without the absolute part'
   source.model.dispose();
   const saved = JSON.parse(await readFile(join(dir, 'emoscope.json'), 'utf8')) as { training: typeof training };
   assert.deepEqual(saved.training, { data: 'elsewhere/fer2013', config: { out: 'runs/x' } });
+});
+
+test('predict --jsonl <word>: a folder, a name ending in / or an image is an input; a file name, -, --jsonl=<word> and words after -- are left as written', async () => {
+  const dir = await tempDir();
+  assert.deepEqual([dir, 'new/', 'IMG_1.JPG', 'a.webp', 'faces.jsonl', join(dir, 'missing'), '-'].map((w) => isPhotoArgument(w)), [true, true, true, true, false, false, false]);
+  assert.deepEqual(readJsonlValue(['--jsonl', dir, 'b.jpg']), { args: ['--jsonl=-', dir, 'b.jpg'], taken: undefined });
+  assert.deepEqual(readJsonlValue(['a.jpg', '--jsonl', 'faces.jsonl']), { args: ['a.jpg', '--jsonl', 'faces.jsonl'], taken: 'faces.jsonl' });
+  assert.deepEqual(readJsonlValue(['a.jpg', '--jsonl', '-']).args, ['a.jpg', '--jsonl', '-']);
+  assert.deepEqual(readJsonlValue(['a.jpg', '--jsonl', '--json', 'x.json']), { args: ['a.jpg', '--jsonl', '--json', 'x.json'], taken: undefined }, 'no value: stdout');
+  assert.deepEqual(readJsonlValue([`--jsonl=${dir}`, 'a.jpg']).args, [`--jsonl=${dir}`, 'a.jpg'], 'with =, the user said it is the file (then refused as a folder)');
+  assert.deepEqual(readJsonlValue(['--', '--jsonl', 'b.jpg']).args, ['--', '--jsonl', 'b.jpg']);
 });

@@ -72,6 +72,34 @@ test('--jsonl - streams one line per photo; --out into the input folder writes b
   assert.match(stderr, new RegExp(`^2 photos, \\d+ faces?; wrote 2 annotated photos in ${photos}$`, 'm'));
 });
 
+test('--jsonl followed by a folder or an image reads it as an input (JSON lines on stdout), in its place; --jsonl <file> still writes the file; --jsonl taking the only word says what to write instead', async () => {
+  const linesOf = (stdout: string) => stdout.trim().split('\n').map((l) => (JSON.parse(l) as PredictedPhoto).file);
+  const dir = await tempDir();
+  const photos = join(dir, 'photos'); // its own: another test writes annotated copies into the shared one
+  await mkdir(photos);
+  await copyFile(COUPLE, join(photos, 'couple.jpg'));
+  await copyFile(SINGLE, join(photos, 'single.jpg'));
+  const folder = await emoscope(['predict', '--jsonl', photos, '--model', model]);
+  assert.equal(folder.code, 0, folder.stderr);
+  assert.deepEqual(linesOf(folder.stdout), [join(photos, 'couple.jpg'), join(photos, 'single.jpg')]);
+
+  const image = await emoscope(['predict', SINGLE, '--jsonl', COUPLE, SINGLE, '--model', model]);
+  assert.equal(image.code, 0, image.stderr);
+  assert.deepEqual(linesOf(image.stdout), [SINGLE, COUPLE, SINGLE], 'the inputs in the order written');
+
+  const file = join(dir, 'faces.jsonl');
+  const documented = await emoscope(['predict', photos, '--jsonl', file, '--model', model]);
+  assert.equal(documented.code, 0, documented.stderr);
+  assert.equal(documented.stdout, '');
+  assert.deepEqual(linesOf(await readFile(file, 'utf8')), [join(photos, 'couple.jpg'), join(photos, 'single.jpg')]);
+
+  const notes = join(dir, 'notes.txt');
+  const alone = await emoscope(['predict', '--jsonl', notes, '--model', model]);
+  assert.equal(alone.code, 1);
+  assert.equal(alone.stdout, '');
+  assert.ok(alone.stderr.startsWith(`error: no photos to analyse: --jsonl took "${notes}" as the file to write the JSON lines to. For JSON lines on stdout write \`--jsonl - ${notes}\``), alone.stderr);
+});
+
 test('an unwritable --json is refused before any photo: only the message, naming the path and the problem', async () => {
   const dir = await tempDir();
   const { code, stdout, stderr } = await emoscope(['predict', photos, '--model', model, '--json', dir]);

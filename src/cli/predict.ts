@@ -12,6 +12,7 @@ import type { PhotoResult } from '../types.js';
 import { planAnnotatedNames, writeAnnotated } from './annotated.js';
 import type { AnnotatedFiles } from './annotated.js';
 import type { RegisterCommand } from './commands.js';
+import { guardJsonlValue } from './jsonl-value.js';
 import { MODEL_HELP, minFaceScoreOption, ttaOption } from './options.js';
 import { STDOUT, openLineSink, stdoutUse, writeOutput } from './output.js';
 import { photoProgress } from './photo-progress.js';
@@ -34,14 +35,13 @@ interface PredictFlags {
 }
 
 export const registerPredict: RegisterCommand = (program, setExitCode) => {
-  program
-    .command('predict')
+  guardJsonlValue(program.command('predict'))
     .description('Find the faces in photos and recognize their emotions')
     .argument('<inputs...>', 'image files (JPEG, PNG, WebP, GIF, TIFF, BMP) or folders of them')
     .option('--model <dir>', MODEL_HELP)
     .option('--json <file>', 'write the results as one JSON array to this file (- = stdout, the default when stdout is not a terminal)')
     .option('--csv <file>', 'write one CSV row per face to this file (- = stdout)')
-    .option('--jsonl [file]', 'write one JSON line per photo as each is done, to this file or stdout (- or no value)')
+    .option('--jsonl [file]', 'write one JSON line per photo as each is done, to this file or stdout (- or no value; a folder or image after it is an input)')
     .option('--out <dir>', 'write an annotated copy of each photo and a confidence chart per face (<name>.<hash>.jpg, <name>.<hash>.face<N>.png)')
     .option('--largest-face', 'keep only the largest face of each photo')
     .addOption(minFaceScoreOption())
