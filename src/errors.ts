@@ -23,6 +23,7 @@ export const ERROR_CATALOGUE = {
   NOT_READY: { status: 503, summary: 'the models are still loading' },
   SHUTTING_DOWN: { status: 503, summary: 'the server is stopping and accepts no new work' },
   UNAVAILABLE: { status: 503, summary: 'a service emoscope needs (Redis, ffmpeg) cannot be reached or is not installed' },
+  INTERRUPTED: { status: 503, summary: 'the work was stopped before its end (Ctrl-C, SIGTERM): the results stop where it was' },
   TIMEOUT: { status: 504, summary: 'the work took longer than allowed' },
   INTERNAL: { status: 500, summary: 'a bug: please report it' },
 } as const satisfies Record<string, { status: number; summary: string }>;

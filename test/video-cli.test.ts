@@ -120,6 +120,7 @@ test('Ctrl-C: stops after the frame in progress; the results so far are in out.p
   assert.ok(partial!.frames.length >= 3 && partial!.frames.length < 15000, `${partial!.frames.length} frames`);
   assert.deepEqual(partial!.frames.map((f) => f.index), partial!.frames.map((_, i) => i), 'every frame up to the interruption');
   assert.match(partial!.error!, /long\.mp4: interrupted after \d+ analysed frames/);
+  assert.equal(partial!.errorCode, 'INTERRUPTED', 'a code from the catalogue, as every other failure has');
   const rows = (await readFile(join(dir, 'out.partial.csv'), 'utf8')).trim().split('\n');
   assert.deepEqual([rows.length, rows[0]], [2, VIDEO_CSV_HEADER.join(',')]); // no face in it: the header and the interruption's row
   assert.match(rows[1]!, /interrupted/);

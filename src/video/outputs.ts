@@ -2,7 +2,7 @@
 // at the end), CSV rows, and with an output folder the annotated copy (`<stem>.annotated.mp4`)
 // and a timeline chart per track (`<stem>.track<N>.png` and `.svg`). The CLI calls this per file.
 import { basename, join } from 'node:path';
-import { isEmoscopeError } from '../errors.js';
+import { EmoscopeError, isEmoscopeError } from '../errors.js';
 import { writeChart } from '../charts/render.js';
 import { openAnnotatedVideo } from './annotate-video.js';
 import type { AnnotatedVideoWriter } from './annotate-video.js';
@@ -32,8 +32,8 @@ export interface VideoOutcome {
   tracks: TrackSummary[];
   /** time of the last analysed frame */
   time: number;
-  /** the error that stopped the video (an EmoscopeError: BAD_VIDEO, NOT_FOUND, UNAVAILABLE, BAD_OUTPUT; a plain Error when interrupted) */
-  error?: Error;
+  /** the error that stopped the video (an EmoscopeError: BAD_VIDEO, NOT_FOUND, UNAVAILABLE, BAD_OUTPUT, INTERRUPTED) */
+  error?: EmoscopeError;
   /** the signal stopped the video before its end */
   interrupted?: boolean;
 }
@@ -81,7 +81,7 @@ export async function writeVideoOutputs(file: string, events: AsyncIterable<Vide
   }
   if (targets.signal?.aborted && outcome.error === undefined) {
     outcome.interrupted = true;
-    outcome.error = new Error(`${file}: interrupted after ${outcome.frames} analysed frame${outcome.frames === 1 ? '' : 's'} (up to ${outcome.time} s): the results stop there`);
+    outcome.error = new EmoscopeError('INTERRUPTED', `${file}: interrupted after ${outcome.frames} analysed frame${outcome.frames === 1 ? '' : 's'} (up to ${outcome.time} s): the results stop there`);
   }
   try {
     await annotated?.close(); // the frames that decoded make a playable video even when the rest broke
