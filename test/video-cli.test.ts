@@ -4,7 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { CLI, tempDir } from './helpers/paths.js';
@@ -91,14 +91,17 @@ test('--json writes the file, stdout stays empty; every frame by default, at its
   assert.ok(wanted.length < expected.count / 2 && wanted.includes(12) && !wanted.includes(11), wanted.join()); // 1.3 s shares 1.0 s's half second, 1.6 s starts one
 });
 
-test('Ctrl-C: stops after the frame in progress; the results so far are in out.partial.json and .csv, the previous files stay; exit 130', async () => {
+test('Ctrl-C: stops after the frame in progress; the results so far are in out.partial.json, .csv and long.annotated.partial.mp4, the previous files stay; exit 130', async () => {
   const [dir, long] = await Promise.all([tempDir(), makeLongClip()]);
   const json = join(dir, 'out.json');
   const csvPath = join(dir, 'out.csv');
+  const annotatedDir = join(dir, 'annotated');
   await writeFile(json, 'the previous run\'s results\n');
   await writeFile(csvPath, 'the previous rows\n');
+  await mkdir(annotatedDir);
+  await writeFile(join(annotatedDir, 'long.annotated.mp4'), 'the previous complete annotated video\n');
   // its own process group, signalled as a whole as a terminal's Ctrl-C is: ffmpeg gets the SIGINT too
-  const child = spawn(process.execPath, [CLI, 'video', long, '--model', model, '--json', json, '--csv', csvPath], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'video', long, '--model', model, '--json', json, '--csv', csvPath, '--out', annotatedDir], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (text: Buffer) => { stderr += text.toString(); });
   let ended = false;
@@ -124,7 +127,11 @@ test('Ctrl-C: stops after the frame in progress; the results so far are in out.p
   const rows = (await readFile(join(dir, 'out.partial.csv'), 'utf8')).trim().split('\n');
   assert.deepEqual([rows.length, rows[0]], [2, VIDEO_CSV_HEADER.join(',')]); // no face in it: the header and the interruption's row
   assert.match(rows[1]!, /interrupted/);
-  assert.match(stderr, /the results so far are in .*out\.partial\.json and .*out\.partial\.csv \(.*out\.json and .*out\.csv left as they were\)/);
+  assert.equal(await readFile(join(annotatedDir, 'long.annotated.mp4'), 'utf8'), 'the previous complete annotated video\n', 'nor the annotated video');
+  assert.deepEqual((await readdir(annotatedDir)).sort(), ['long.annotated.mp4', 'long.annotated.partial.mp4']);
+  const kept = await ffprobeFrames(join(annotatedDir, 'long.annotated.partial.mp4'));
+  assert.ok(kept.count >= partial!.frames.length, `the partial annotated video plays its ${kept.count} frames`);
+  assert.match(stderr, /the results so far are in .*out\.partial\.json, .*out\.partial\.csv and .*long\.annotated\.partial\.mp4 \(.*out\.json, .*out\.csv and .*long\.annotated\.mp4 left as they were\)/);
 });
 
 test('a truncated video keeps the frames that decoded and reports BAD_VIDEO; an empty file and a zero-length video are errors too', async () => {

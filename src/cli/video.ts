@@ -1,8 +1,9 @@
 // `emoscope video <file>...`: emotions over time per person in videos (decoded by ffmpeg), as
 // JSON (stdout or --json) and CSV (--csv) written as frames finish (files: into `<name>.partial.json`,
-// renamed into place when complete), and with --out an annotated copy of each video and a timeline
-// chart per track. A video that fails gets an "error" entry, the others go on, and the exit code is
-// 1 at the end; Ctrl-C stops after the current frame and keeps the results so far.
+// renamed into place when complete), and with --out an annotated copy of each video (through
+// `<name>.partial.mp4` the same way) and a timeline chart per track. A video that fails gets an
+// "error" entry, the others go on, and the exit code is 1 at the end; Ctrl-C stops after the
+// current frame and keeps the results so far under the partial names.
 import { mkdir } from 'node:fs/promises';
 import { EmoscopeError } from '../errors.js';
 import type { Tta } from '../model/inference.js';
@@ -56,8 +57,10 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
       const recognizer = await loadRecognizer({ model: flags.model, minFaceScore: flags.minFaceScore, tta: flags.tta });
       const progress = videoProgress();
       const stems = new Set<string>();
+      const kept = { videos: [] as { partial: string; target: string }[], charts: 0 }; // what an interrupted video kept under partial names
       // Ctrl-C (or SIGTERM) stops after the frame in progress and keeps the results so far in the
-      // partial files; the files named by --json and --csv stay as they were. A second one quits at once.
+      // partial files; the files named by --json, --csv and the annotated videos of --out stay as they
+      // were. A second one quits at once.
       const controller = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => {
         if (controller.signal.aborted) process.exit(130);
@@ -88,6 +91,8 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
             onFrame: (done, time) => progress.update(done, time),
           }, flags.sampleFps ?? 0);
           progress.stop({ frames: outcome.frames, tracks: outcome.tracks.length, time: outcome.time, error: outcome.error?.message, interrupted: outcome.interrupted });
+          if (outcome.keptVideo !== undefined) kept.videos.push(outcome.keptVideo);
+          kept.charts += (outcome.keptCharts?.length ?? 0) / 2;
           if (outcome.error) {
             process.stderr.write(`emoscope: ${outcome.error.message}\n`);
             setExitCode(1);
@@ -102,9 +107,10 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
           await csv?.end();
         } else {
           // interrupted, or a bug: what was written stays in the partial files, the targets as they were
-          const kept = [await json?.keep(), await csv?.keep()].flatMap((p) => (p === undefined ? [] : [shortPath(p)]));
-          const left = [flags.json, flags.csv].filter((p): p is string => p !== undefined);
-          if (kept.length > 0) process.stderr.write(`emoscope: the results so far are in ${kept.join(' and ')}${left.length > 0 ? ` (${left.join(' and ')} left as ${left.length > 1 ? 'they were' : 'it was'})` : ''}\n`);
+          const partials = [await json?.keep(), await csv?.keep(), ...kept.videos.map((v) => v.partial)].flatMap((p) => (p === undefined ? [] : [shortPath(p)]));
+          const left = [flags.json, flags.csv, ...kept.videos.map((v) => v.target)].filter((p): p is string => p !== undefined).map(shortPath);
+          const charts = kept.charts > 0 ? `, with ${kept.charts} chart${kept.charts > 1 ? 's' : ''} of cut-short tracks as <name>.track<N>.partial.png/.svg` : '';
+          if (partials.length > 0) process.stderr.write(`emoscope: the results so far are in ${listed(partials)}${left.length > 0 ? ` (${listed(left)} left as ${left.length > 1 ? 'they were' : 'it was'})` : ''}${charts}\n`);
           if (controller.signal.aborted) setExitCode(130);
         }
       }
@@ -115,6 +121,11 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
 function shortPath(path: string): string {
   const near = relative(process.cwd(), path);
   return near !== '' && !near.startsWith('..') && !isAbsolute(near) ? near : path;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}` : (items[0] ?? '');
 }
 
 /** The signals that stop a run cleanly. */

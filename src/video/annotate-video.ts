@@ -1,7 +1,8 @@
 // The annotated copy of a video: every frame with a box per face in its track's colour and a label
 // ("2 happy 87%"), drawn as an SVG overlay composited by sharp (as for photos, vision/annotate.ts)
 // and encoded by ffmpeg (H.264 in MP4) from raw frames on its stdin, with backpressure. The file is
-// written under a temporary name and renamed when complete.
+// written as `<name>.partial.mp4` (as the --json and --csv files, sink.ts) and renamed into place
+// when complete; a run cut short keeps it under that name and leaves a previous complete one alone.
 import { once } from 'node:events';
 import { rename, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
@@ -12,14 +13,20 @@ import { ANNOTATION_COLORS, annotationSvg } from '../vision/annotate.js';
 import type { RgbImage } from '../vision/image.js';
 import { exited, lastLines, startProgram } from './ffmpeg.js';
 import type { VideoInfo } from './probe.js';
+import { partialPath } from './sink.js';
 import type { VideoFace } from './types.js';
 
 /** An annotated video being written. */
 export interface AnnotatedVideoWriter {
   /** Draws `faces` on `image` and appends it as the next frame. */
   write(image: RgbImage, faces: readonly VideoFace[]): Promise<void>;
-  /** Finishes the file (frames written so far make a playable video; none, no file). */
+  /** Finishes the file and puts it in place (frames written so far make a playable video; none, no file). */
   close(): Promise<void>;
+  /**
+   * For a run cut short: finishes the file (a playable video of the frames so far) and leaves it
+   * under its partial name, the target as it was; resolves to it (undefined when no frame was written).
+   */
+  keep(): Promise<string | undefined>;
 }
 
 /** The label drawn over a face: track id, emotion and its probability. */
@@ -35,7 +42,7 @@ export function trackColour(track: number): string {
 /** Starts ffmpeg writing `path` (MP4, H.264) from frames of `info`'s size at its frame rate. */
 export async function openAnnotatedVideo(path: string, info: Pick<VideoInfo, 'width' | 'height' | 'fps'>): Promise<AnnotatedVideoWriter> {
   ensureChartFonts();
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = partialPath(path);
   const { width, height } = info;
   const child = await startProgram('ffmpeg', [
     '-hide_banner', '-nostats', '-loglevel', 'error', '-y',
@@ -65,14 +72,25 @@ export async function openAnnotatedVideo(path: string, info: Pick<VideoInfo, 'wi
       if (!stdin.write(data)) await Promise.race([once(stdin, 'drain'), exit]);
     },
     async close() {
-      stdin.end();
-      const code = await exit;
-      if (frames === 0) return void (await rm(tmp, { force: true }));
-      if (code !== 0 || broken) {
-        await rm(tmp, { force: true });
-        throw failed('write the annotated video');
-      }
-      await rename(tmp, path);
+      if (await finish()) await rename(tmp, path);
+    },
+    async keep() {
+      return (await finish()) ? tmp : undefined;
     },
   };
+
+  /** Ends ffmpeg's input and waits for the file: true when it holds frames, false (and no file) when none. */
+  async function finish(): Promise<boolean> {
+    stdin.end();
+    const code = await exit;
+    if (frames === 0) {
+      await rm(tmp, { force: true });
+      return false;
+    }
+    if (code !== 0 || broken) {
+      await rm(tmp, { force: true });
+      throw failed('write the annotated video');
+    }
+    return true;
+  }
 }

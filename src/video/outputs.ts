@@ -1,6 +1,8 @@
 // One video's events written to the outputs as they come: a JSON entry (frames streamed, tracks
 // at the end), CSV rows, and with an output folder the annotated copy (`<stem>.annotated.mp4`)
 // and a timeline chart per track (`<stem>.track<N>.png` and `.svg`). The CLI calls this per file.
+// When the signal stops it, the annotated video and the charts of the tracks it cut short keep
+// partial names (`<stem>.annotated.partial.mp4`, `<stem>.track<N>.partial.png`), as --json does.
 import { basename, join } from 'node:path';
 import { EmoscopeError, isEmoscopeError } from '../errors.js';
 import { writeChart } from '../charts/render.js';
@@ -36,6 +38,10 @@ export interface VideoOutcome {
   error?: EmoscopeError;
   /** the signal stopped the video before its end */
   interrupted?: boolean;
+  /** when interrupted: the annotated video kept under its partial name (`<stem>.annotated.partial.mp4`), and the target left as it was */
+  keptVideo?: { partial: string; target: string };
+  /** when interrupted: the charts of the tracks it cut short (`<stem>.track<N>.partial.png`, `.svg`) */
+  keptCharts?: string[];
 }
 
 /**
@@ -45,6 +51,7 @@ export interface VideoOutcome {
 export async function writeVideoOutputs(file: string, events: AsyncIterable<VideoEvent>, targets: VideoTargets, sampleFps = 0): Promise<VideoOutcome> {
   const outcome: VideoOutcome = { frames: 0, tracks: [], time: 0 };
   let annotated: AnnotatedVideoWriter | undefined;
+  const annotatedPath = join(targets.out ?? '', `${targets.stem}.annotated.mp4`);
   try {
     for await (const event of events) {
       switch (event.type) {
@@ -52,7 +59,7 @@ export async function writeVideoOutputs(file: string, events: AsyncIterable<Vide
           const { info } = event;
           await targets.json.video(file, info);
           targets.onStart?.(sampleFps > 0 && info.duration > 0 ? Math.ceil(Math.min(info.estimatedFrames || Infinity, info.duration * sampleFps)) : info.estimatedFrames);
-          if (targets.out) annotated = await openAnnotatedVideo(join(targets.out, `${targets.stem}.annotated.mp4`), info);
+          if (targets.out) annotated = await openAnnotatedVideo(annotatedPath, info);
           break;
         }
         case 'frame':
@@ -70,7 +77,10 @@ export async function writeVideoOutputs(file: string, events: AsyncIterable<Vide
           outcome.tracks.push(event.track);
           if (targets.out) {
             const spec = timelineSpec(event.track, event.timeline, { title: `${basename(file)}: track ${event.track.track}` });
-            await writeChart(spec, join(targets.out, `${targets.stem}.track${event.track.track}`));
+            // a track still open when the run was stopped is cut short: its chart gets a partial name too
+            const cut = targets.signal?.aborted ?? false;
+            const files = await writeChart(spec, join(targets.out, `${targets.stem}.track${event.track.track}${cut ? '.partial' : ''}`));
+            if (cut) (outcome.keptCharts ??= []).push(files.png, files.svg);
           }
           break;
       }
@@ -84,7 +94,13 @@ export async function writeVideoOutputs(file: string, events: AsyncIterable<Vide
     outcome.error = new EmoscopeError('INTERRUPTED', `${file}: interrupted after ${outcome.frames} analysed frame${outcome.frames === 1 ? '' : 's'} (up to ${outcome.time} s): the results stop there`);
   }
   try {
-    await annotated?.close(); // the frames that decoded make a playable video even when the rest broke
+    // the frames that decoded make a playable video even when the rest broke; a stopped run's never
+    // takes the place of a previous complete one
+    if (!targets.signal?.aborted) await annotated?.close();
+    else {
+      const partial = await annotated?.keep();
+      if (partial !== undefined) outcome.keptVideo = { partial, target: annotatedPath };
+    }
   } catch (error) {
     if (!isEmoscopeError(error)) throw error;
     outcome.error ??= error;
