@@ -1,9 +1,12 @@
 // Drawing faces on the page's canvases: a box, a label ("happy 87%") in the face's colour, as
-// `emoscope predict --out` draws them, and beside each face a small bar chart of the seven scores.
+// `emoscope predict --out` draws them, and beside each face a small bar chart of the seven scores
+// (the top three, or none, where many faces leave no room: overlay-layout.ts places them all).
 // Sizes are in CSS pixels, so the text reads the same on a phone and on a desktop.
 import { EMOTIONS } from '../types.js';
 import type { Box, Emotion, EmotionScores } from '../types.js';
 import { FACE_COLOURS } from '../vision/palette.js';
+import { layoutOverlay } from './overlay-layout.js';
+import type { OverlaySizes } from './overlay-layout.js';
 
 /** One face to draw. */
 export interface FaceDrawing {
@@ -25,13 +28,20 @@ export interface View {
 }
 
 const FONT = '600 13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const LABEL_HEIGHT = 20;
 
 /** The score panel's sizes in CSS px: full on a desktop, compact on a phone-sized picture. */
-interface PanelSize { width: number; height: number; row: number; name: number; font: string }
+interface PanelSize { width: number; row: number; name: number; font: string }
 function panelSize(canvasWidth: number): PanelSize {
   const k = canvasWidth < 520 ? 0.72 : 1;
   const row = Math.round(13 * k);
-  return { width: Math.round(132 * k), height: EMOTIONS.length * row + 8, row, name: Math.round(50 * k), font: `${Math.round(11 * k)}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif` };
+  return { width: Math.round(132 * k), row, name: Math.round(50 * k), font: `${Math.round(11 * k)}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif` };
+}
+
+/** The sizes the layout of labels and panels works with on a canvas `canvasWidth` CSS px wide. */
+export function overlaySizes(canvasWidth: number): OverlaySizes {
+  const size = panelSize(canvasWidth);
+  return { panelWidth: size.width, panelHeight: (rows) => rows * size.row + 8, labelHeight: LABEL_HEIGHT, gap: 6 };
 }
 
 /** The face's colour. */
@@ -49,69 +59,43 @@ export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceDra
     return { x, y: b.y * view.scale, width: b.width * view.scale, height: b.height * view.scale };
   });
   const size = panelSize(width);
-  const taken: Box[] = [...boxes];
+  ctx.font = FONT;
+  const labels = faces.map((face) => `${face.prefix ?? ''}${face.emotion} ${Math.round(face.confidence * 100)}%`);
+  const placed = layoutOverlay(boxes.map((box, i) => ({ box, labelWidth: ctx.measureText(labels[i]!).width + 12 })), width, height, overlaySizes(width));
   faces.forEach((face, i) => {
     const box = boxes[i]!;
     const colour = faceColour(face.colourIndex);
     ctx.lineWidth = 3;
     ctx.strokeStyle = colour;
     ctx.strokeRect(box.x, box.y, box.width, box.height);
-    const panel = placePanel(box, taken.filter((t) => t !== box), size, width, height);
-    taken.push(panel);
-    drawBars(ctx, face, panel, size, colour);
+    const panel = placed[i]!.panel;
+    if (panel) drawBars(ctx, face, panel.box, panel.rows, size, colour);
   });
-  faces.forEach((face, i) => { // labels last, so that no panel hides one
-    drawLabel(ctx, `${face.prefix ?? ''}${face.emotion} ${Math.round(face.confidence * 100)}%`, boxes[i]!, faceColour(face.colourIndex), width, height);
-  });
+  faces.forEach((face, i) => drawLabel(ctx, labels[i]!, placed[i]!.label, faceColour(face.colourIndex))); // last, so that nothing hides one
 }
 
-/** Where a face's score panel goes: beside its box (right, left, below, above), where it covers no other face or panel. */
-function placePanel(box: Box, taken: readonly Box[], size: PanelSize, width: number, height: number): Box {
-  const gap = 6;
-  const PANEL_W = size.width;
-  const PANEL_H = size.height;
-  const clampY = (y: number) => Math.max(0, Math.min(height - PANEL_H, y));
-  const clampX = (x: number) => Math.max(0, Math.min(width - PANEL_W, x));
-  const candidates: Box[] = [
-    { x: box.x + box.width + gap, y: clampY(box.y), width: PANEL_W, height: PANEL_H },
-    { x: box.x - gap - PANEL_W, y: clampY(box.y), width: PANEL_W, height: PANEL_H },
-    { x: clampX(box.x), y: box.y + box.height + gap, width: PANEL_W, height: PANEL_H },
-    { x: clampX(box.x), y: box.y - 24 - PANEL_H, width: PANEL_W, height: PANEL_H },
-  ];
-  const inside = (p: Box) => p.x >= 0 && p.y >= 0 && p.x + p.width <= width && p.y + p.height <= height;
-  const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-  return candidates.find((p) => inside(p) && !taken.some((t) => overlaps(p, t)))
-    // as a last resort inside its own box, at the bottom (over the chin, not over another face)
-    ?? { x: clampX(box.x + box.width - PANEL_W - 3), y: clampY(box.y + box.height - PANEL_H - 3), width: PANEL_W, height: PANEL_H };
-}
-
-function drawLabel(ctx: CanvasRenderingContext2D, text: string, box: Box, colour: string, width: number, height: number): void {
+function drawLabel(ctx: CanvasRenderingContext2D, text: string, where: Box, colour: string): void {
   ctx.font = FONT;
-  const w = ctx.measureText(text).width + 12;
-  const h = 20;
-  const y = box.y - h >= 0 ? box.y - h : Math.min(height - h, box.y + box.height); // above the box, else below
-  const x = Math.max(0, Math.min(box.x - 1.5, width - w));
   ctx.fillStyle = colour;
-  ctx.fillRect(x, y, w, h);
+  ctx.fillRect(where.x, where.y, where.width, where.height);
   ctx.fillStyle = '#ffffff';
   ctx.textBaseline = 'middle';
-  ctx.fillText(text, x + 6, y + h / 2 + 0.5);
+  ctx.fillText(text, where.x + 6, where.y + where.height / 2 + 0.5);
 }
 
-/** The seven scores as bars in `panel`. */
-function drawBars(ctx: CanvasRenderingContext2D, face: FaceDrawing, panel: Box, size: PanelSize, colour: string): void {
+/** The scores as bars in `panel`: all seven in their usual order, or with fewer rows the most probable first. */
+function drawBars(ctx: CanvasRenderingContext2D, face: FaceDrawing, panel: Box, rows: number, size: PanelSize, colour: string): void {
   const { x, y } = panel;
-  const PANEL_W = size.width;
-  const PANEL_H = size.height;
   const ROW = size.row;
   const NAME_W = size.name;
+  const shown = rows >= EMOTIONS.length ? EMOTIONS : [...EMOTIONS].sort((a, b) => face.scores[b] - face.scores[a]).slice(0, rows);
   ctx.fillStyle = 'rgba(17, 20, 28, 0.78)';
-  roundRect(ctx, x, y, PANEL_W, PANEL_H, 6);
+  roundRect(ctx, x, y, panel.width, panel.height, 6);
   ctx.font = size.font;
   ctx.textBaseline = 'middle';
   const barX = x + 6 + NAME_W;
-  const barW = PANEL_W - NAME_W - Math.round(size.width * 0.3);
-  EMOTIONS.forEach((e, i) => {
+  const barW = panel.width - NAME_W - Math.round(size.width * 0.3);
+  shown.forEach((e, i) => {
     const cy = y + 4 + i * ROW + ROW / 2;
     const top = e === face.emotion;
     ctx.fillStyle = top ? '#ffffff' : 'rgba(255, 255, 255, 0.72)';
