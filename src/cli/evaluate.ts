@@ -22,6 +22,7 @@ interface EvaluateFlags extends DataSelection {
   json?: string;
   out?: string;
   tta: Tta;
+  labels?: string;
 }
 
 export const registerEvaluate: RegisterCommand = (program) => {
@@ -33,6 +34,7 @@ export const registerEvaluate: RegisterCommand = (program) => {
     .addOption(new Option('--split <split>', 'which faces').choices(['test', 'val', 'train', 'all']).default('test'))
     .option('--json <file>', 'also write the evaluation as JSON')
     .option('--out <dir>', 'also draw the confusion matrices (counts, row-normalized) and per-class P/R/F1 into this folder (SVG and PNG)')
+    .option('--labels <votes.csv>', 'relabel each face by its majority vote in this CSV (FER+\'s votes: the FER+ test figure); faces without a majority are left out and counted')
     .addOption(ttaOption());
   addDataSelectionOptions(command)
     .action(async (flags: EvaluateFlags) => {
@@ -43,16 +45,23 @@ export const registerEvaluate: RegisterCommand = (program) => {
         data: flags.data,
         split: flags.split,
         tta: flags.tta,
+        labels: flags.labels,
         ...dataSelection(flags),
       });
+      const { relabelled } = result;
+      if (relabelled) {
+        const out = Object.entries(relabelled.leftOut).filter(([, n]) => n > 0).map(([why, n]) => `${n} ${why}`).join(', ');
+        process.stdout.write(`Labels from ${relabelled.file}: ${relabelled.kept} faces kept (${relabelled.changed} with a new label), left out: ${out || 'none'}\n`);
+      }
       process.stdout.write(`${formatEvaluation(result.report, `Model ${result.modelDir}, split ${result.split}`)}\n`);
-      if (flags.json) await writeFileAtomic(flags.json, `${JSON.stringify(result.report, null, 2)}\n`);
+      if (flags.json) await writeFileAtomic(flags.json, `${JSON.stringify(relabelled ? { ...result.report, relabelled } : result.report, null, 2)}\n`);
       if (flags.out) {
         const charts = await writeEvaluationCharts(flags.out, result.report);
         process.stdout.write(`Charts: ${Object.values(charts).map((c) => c.png).join(', ')} (and .svg)\n`);
       }
       const runDir = await runFolderOf(flags.model);
-      if (runDir) {
+      // A run keeps its evaluation on the data set's own labels; relabelled figures are only printed and --json'd.
+      if (runDir && !relabelled) {
         const stored = await storeRunEvaluation(runDir, result.split, result, { data: flags.data, limit: flags.limit, tta: flags.tta, modelDir: result.modelDir });
         process.stdout.write(`Stored in the run: ${stored.evaluation} (\`emoscope report ${runDir}\` shows it)\n`);
       }

@@ -7,7 +7,10 @@ import type { DataSelection, Dataset, FaceSet } from '../data/dataset.js';
 import { SPLITS } from '../types.js';
 import type { Split } from '../types.js';
 import { EMOTIONS } from '../types.js';
-import { badArgument } from '../errors.js';
+import { EmoscopeError, badArgument } from '../errors.js';
+import { printable } from '../util/printable.js';
+import { readVotes, relabelByMajority } from '../data/votes.js';
+import type { Relabelled } from '../data/votes.js';
 import { binsCalibrationError, reliabilityBins } from '../metrics/calibration-error.js';
 import { evaluatePredictions } from '../metrics/metrics.js';
 import type { EvaluationReport } from '../metrics/metrics.js';
@@ -29,6 +32,8 @@ export interface EvaluateOptions extends DataSelection {
   batchSize?: number;
   /** test-time augmentation (default none: one forward pass per face) */
   tta?: Tta;
+  /** a votes CSV (FER+'s): each face is relabelled by its majority vote, faces without one left out */
+  labels?: string;
 }
 
 export interface EvaluateResult {
@@ -39,6 +44,8 @@ export interface EvaluateResult {
   /** per face: softmax probabilities (rows of 7), useful for reports */
   probabilities: Float32Array;
   faces: FaceSet;
+  /** with `labels`: how many faces kept their place, changed label, or were left out (and why) */
+  relabelled?: Omit<Relabelled, 'faces'> & { file: string };
 }
 
 /** Loads a model and a data set and evaluates the model on one split (or all of them). */
@@ -53,11 +60,19 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       splits: split === 'all' ? [...SPLITS] : [split],
       ...dataSelection(options),
     });
-    const faces = split === 'all' ? concatSplits(dataset) : dataset.splits[split];
-    if (faces.count === 0) {
+    const loadedFaces = split === 'all' ? concatSplits(dataset) : dataset.splits[split];
+    if (loadedFaces.count === 0) {
       throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
     }
-    return { ...evaluateLoaded(loaded, faces, options.batchSize, options.tta), modelDir, split, faces };
+    const relabelled = options.labels ? relabelByMajority(await readVotes(options.labels), loadedFaces) : undefined;
+    const faces = relabelled?.faces ?? loadedFaces;
+    if (faces.count === 0) {
+      throw new EmoscopeError('BAD_DATA', `Labels ${printable(options.labels ?? '')}: not one of the ${loadedFaces.count} faces of ${split} has a majority vote there (faces are matched by file name without extension, or by fer2013.csv row)`);
+    }
+    return {
+      ...evaluateLoaded(loaded, faces, options.batchSize, options.tta), modelDir, split, faces,
+      ...(relabelled && options.labels ? { relabelled: { file: options.labels, kept: relabelled.kept, changed: relabelled.changed, leftOut: relabelled.leftOut } } : {}),
+    };
   } finally {
     loaded.model.dispose();
   }

@@ -51,8 +51,10 @@ export interface TrainConfig extends RecipeExtras {
   teacher: string;
   /** the teacher's test-time augmentation when it scores the training faces */
   teacherTta: Tta;
-  /** weight α of the teacher: targets = (1-α)·(smoothed label) + α·teacher */
+  /** weight α of the teacher (or of the soft labels): targets = (1-α)·(smoothed label) + α·teacher */
   distill: number;
+  /** a CSV of annotators' votes per training face (FER+'s), whose shares are blended into the targets like a teacher's; '' = none */
+  softLabels: string;
 }
 
 /** Defaults before the architecture's recipe and the user's overrides. */
@@ -79,6 +81,7 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'data' | 'model' | 'out'> = {
   teacher: '',
   teacherTta: 'crops',
   distill: 0.5,
+  softLabels: '',
 };
 
 export type TrainOverrides = Partial<TrainConfig> & Pick<TrainConfig, 'data' | 'model' | 'out'>;
@@ -132,6 +135,7 @@ function validateTrainConfig(c: TrainConfig): void {
   oneOf('schedule', c.schedule, SCHEDULES);
   oneOf('teacherTta', c.teacherTta, TTA_MODES);
   if (!(c.distill >= 0 && c.distill <= 1)) throw badArgument('distill', 'a weight from 0 to 1', c.distill);
+  if (c.teacher && c.softLabels) throw badArgument('softLabels', 'either a teacher or soft labels, not both', `--teacher ${c.teacher} and --soft-labels ${c.softLabels}`);
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw badArgument('labelSmoothing', 'a number from 0 to below 1', c.labelSmoothing);
   if (!(c.weightDecay >= 0)) throw badArgument('weightDecay', 'a number of at least 0', c.weightDecay);
   if (!(c.warmup >= 0 && c.warmup < 1)) throw badArgument('warmup', 'a fraction from 0 to below 1', c.warmup);

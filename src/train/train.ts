@@ -35,7 +35,7 @@ import { trainStep, trainStepOnWorkers } from './step.js';
 import type { StepOptions, StepResult } from './step.js';
 import { learningRateAt, setLearningRate } from './schedule.js';
 import { stepSeed } from './determinism.js';
-import { gatherRows, teacherProbabilities } from './teacher.js';
+import { gatherRows, softLabelTargets, teacherProbabilities } from './teacher.js';
 import { RUN_FILES } from '../runs/layout.js';
 
 export interface TrainBeginInfo {
@@ -172,6 +172,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     callbacks.onStatus?.(`Teacher ${config.teacher} (test-time augmentation: ${config.teacherTta}) scoring ${trainSet.count} training faces…`);
     teacher = await teacherProbabilities(config.teacher, trainSet, config.teacherTta, config.evalBatchSize);
   }
+  if (config.softLabels && !state.finished) teacher = await softLabelTargets(config.softLabels, trainSet, (message) => callbacks.onStatus?.(message));
   const batches = Math.ceil(trainSet.count / config.batchSize);
   const augment = config.augment === 'none' ? undefined : AUGMENT_PRESETS[config.augment];
   const stepOptions: StepOptions = {
@@ -388,7 +389,7 @@ async function readSavedConfig(path: string, options: TrainOptions): Promise<Tra
       const given = (options as unknown as Record<string, unknown>)[key];
       if (given === undefined || given === '') return false; // not given ('' is the CLI's "no --data")
       const run = (saved as unknown as Record<string, unknown>)[key];
-      if (key === 'data' || key === 'init' || key === 'teacher') return resolve(String(given)) !== resolve(String(run));
+      if (key === 'data' || key === 'init' || key === 'teacher' || key === 'softLabels') return resolve(String(given)) !== resolve(String(run));
       return given !== run;
     })
     .map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${printable(String((options as unknown as Record<string, unknown>)[key]))} (the run's: ${printable(JSON.stringify((saved as unknown as Record<string, unknown>)[key]))})`);
