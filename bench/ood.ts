@@ -3,7 +3,7 @@
 //
 //   npm run bench:ood -- [--data ../shared/datasets/fer2013] [--split test|val] [--limit n]
 //     [--photos ../shared/photos/deepface] [--labels bench/photo-faces.json] [--model models/default]
-//     [--margins 0.1,0.3] [--no-others] [--no-face-api] [--json ood.json]
+//     [--margins 0.1,0.3] [--align] [--turned 15,30] [--no-others] [--no-face-api] [--json ood.json]
 //
 // --no-others leaves Human and face-api out; --no-face-api only face-api's classification of the 48-px
 // faces (one call per face, the slow part), not its run on the photos.
@@ -12,7 +12,9 @@
 //    crop differs from FER2013's framing; and "through the detector": each face scaled to 256 px,
 //    found by emoscope's BlazeFace and cropped exactly as `emoscope predict` crops a face (a face
 //    not found counts as wrong), with each crop margin of `--margins` (default: the recognizer's).
-//    `--split val` (PublicTest) is for choosing; test (PrivateTest) reports.
+//    `--split val` (PublicTest) is for choosing; test (PrivateTest) reports. `--turned` also sends the
+//    faces turned by those angles (degrees) through the detector; `--align` adds each crop turned so
+//    that the eyes are level (the recognizer's `align` option), and emoscope aligned on the photos.
 // 2. The faces of the deepface photos, labelled by eye (bench/photo-faces.json), each system through
 //    its own detector: a labelled face the system does not find counts as wrong.
 import { readFileSync } from 'node:fs';
@@ -30,7 +32,7 @@ import { EMOTIONS } from '../src/types.js';
 import type { Box, Emotion, Split } from '../src/types.js';
 import { iou } from '../src/vision/detector.js';
 import { loadBlazeFace } from '../src/vision/blazeface.js';
-import { cropFace, DEFAULT_FACE_MARGIN } from '../src/vision/face-crop.js';
+import { cropFace, DEFAULT_FACE_MARGIN, eyeAngle } from '../src/vision/face-crop.js';
 import { openPhoto } from '../src/vision/image.js';
 import { faceApiClassifier, faceApiSystem, humanClassifier, humanSystem } from './predict-others.js';
 import type { FaceClassifier, System } from './predict-others.js';
@@ -46,6 +48,8 @@ const { values: args } = parseArgs({
     labels: { type: 'string', default: join(REPO, 'bench', 'photo-faces.json') },
     model: { type: 'string', default: join(REPO, 'models', 'default') },
     margins: { type: 'string' },
+    align: { type: 'boolean', default: false },
+    turned: { type: 'string' },
     'no-others': { type: 'boolean', default: false },
     'no-face-api': { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -71,10 +75,10 @@ function subset(faces: FaceSet, limit: number | undefined): FaceSet {
  * Each face as `emoscope predict` would see it if the photo were just this face: scaled to 256 px,
  * searched by BlazeFace (face check on), the best box cropped with the recognizer's margin.
  */
-async function throughDetector(faces: FaceSet, size: number, margins: readonly number[]): Promise<{ pixels: Uint8Array[]; found: boolean[]; boxSide: number[] }> {
+async function throughDetector(faces: FaceSet, size: number, crops: ReadonlyArray<{ margin: number; align: boolean }>): Promise<{ pixels: Uint8Array[]; found: boolean[]; boxSide: number[] }> {
   const detector = await loadBlazeFace();
   const area = size * size;
-  const pixels = margins.map(() => new Uint8Array(faces.pixels.length));
+  const pixels = crops.map(() => new Uint8Array(faces.pixels.length));
   const found: boolean[] = [];
   const boxSide: number[] = [];
   try {
@@ -89,7 +93,10 @@ async function throughDetector(faces: FaceSet, size: number, margins: readonly n
         continue;
       }
       boxSide.push(Math.max(best.box.width, best.box.height) / 256);
-      for (const [m, margin] of margins.entries()) pixels[m]!.set(await cropFace(await photo.pixels(), best.box, size, margin), i * area);
+      for (const [m, { margin, align }] of crops.entries()) {
+        const angle = align ? eyeAngle(best.keypoints) ?? 0 : 0;
+        pixels[m]!.set(await cropFace(await photo.pixels(), best.box, size, margin, angle), i * area);
+      }
     }
   } finally {
     detector.dispose();
@@ -160,21 +167,29 @@ async function main(): Promise<void> {
     process.stderr.write(`${framing.name} done\n`);
   }
   const margins = args.margins ? args.margins.split(',').map(Number) : [DEFAULT_FACE_MARGIN];
-  const detected = await throughDetector(faces, size, margins);
-  const foundCount = detected.found.filter(Boolean).length;
-  for (const [m, margin] of margins.entries()) {
-    const accuracyBy: Record<string, number> = {};
-    for (const c of classifiers) accuracyBy[c.name] = accuracy(await c.classify(detected.pixels[m]!, faces.count, size), faces.labels, detected.found);
-    rows.push({ framing: `through BlazeFace + emoscope's crop, margin ${margin}`, found: foundCount, accuracy: accuracyBy });
+  const crops = margins.flatMap((margin) => (args.align ? [false, true] : [false]).map((align) => ({ margin, align })));
+  const turns = [0, ...(args.turned ? args.turned.split(',').map(Number) : [])];
+  let boxSides: number[] = [];
+  for (const turn of turns) {
+    const input = turn === 0 ? faces : { ...faces, pixels: reframe(faces.pixels, faces.count, size, { name: '', scale: 1, dx: 0, dy: 0, angle: turn }) };
+    const detected = await throughDetector(input, size, crops);
+    if (turn === 0) boxSides = detected.boxSide;
+    const foundCount = detected.found.filter(Boolean).length;
+    for (const [m, { margin, align }] of crops.entries()) {
+      const accuracyBy: Record<string, number> = {};
+      for (const c of classifiers) accuracyBy[c.name] = accuracy(await c.classify(detected.pixels[m]!, faces.count, size), faces.labels, detected.found);
+      const how = [turn ? `faces turned ${turn}°` : '', `margin ${margin}`, align ? 'aligned' : ''].filter(Boolean).join(', ');
+      rows.push({ framing: `through BlazeFace + emoscope's crop, ${how}`, found: foundCount, accuracy: accuracyBy });
+    }
   }
-  const sides = [...detected.boxSide].sort((a, b) => a - b);
+  const sides = [...boxSides].sort((a, b) => a - b);
   const medianSide = sides[Math.floor(sides.length / 2)] ?? 0;
 
   // 2. the labelled faces of the photos, each system through its own detector
   const labels = JSON.parse(readFileSync(args.labels!, 'utf8')) as PhotoLabels;
-  const recognizers = await Promise.all(margins.map((margin) => (margin === recognizer.options.margin ? recognizer : loadRecognizer({ model: args.model, margin }))));
+  const recognizers = await Promise.all(crops.map(({ margin, align }) => (margin === recognizer.options.margin && align === recognizer.options.align ? recognizer : loadRecognizer({ model: args.model, margin, align }))));
   const systems: System[] = recognizers.map((r, m) => ({
-    name: margins.length === 1 ? 'emoscope' : `emoscope, margin ${margins[m]}`,
+    name: crops.length === 1 ? 'emoscope' : `emoscope, margin ${crops[m]!.margin}${crops[m]!.align ? ', aligned' : ''}`,
     async run(jpeg) {
       const result = await r.recognize(jpeg);
       return result.faces.map((f) => ({ ...f.box, emotion: f.emotion }));

@@ -5,7 +5,7 @@
 import type { Tta } from '../choices.js';
 import type { Box, FaceResult } from '../types.js';
 import type { Detection, FaceDetector } from '../vision/detector.js';
-import { cropFaceWith } from '../vision/face-region.js';
+import { cropFaceWith, eyeAngle } from '../vision/face-region.js';
 import type { Photo, ResizeGray, RgbImage } from '../vision/pixels.js';
 import { round4, topEmotion } from './classify.js';
 import type { FaceClassifier } from './classify.js';
@@ -24,6 +24,7 @@ export interface AnalyzeOptions {
   faceCheck: boolean;
   largestFace: boolean;
   margin: number;
+  align: boolean;
   tta: Tta;
 }
 
@@ -65,19 +66,20 @@ export async function analyzePhoto(
   found.sort((a, b) => a.box.x - b.box.x);
   const image = found.length === 0 ? undefined : await pixels; // no face: the full pixels are not waited for
   const classifyStart = performance.now();
-  const faces = image === undefined ? [] : await describeFaces(pipeline, image, found, photo.width, o.margin, o.tta);
+  const faces = image === undefined ? [] : await describeFaces(pipeline, image, found, photo.width, o);
   if (t) Object.assign(t, { classify: performance.now() - classifyStart, total: performance.now() - start });
   return faces;
 }
 
 /** Crops and classifies the faces; boxes come in photo pixels, `image` may be smaller. */
-async function describeFaces(p: FacePipeline, image: RgbImage, found: Detection[], photoWidth: number, margin: number, tta: Tta): Promise<FaceResult[]> {
+async function describeFaces(p: FacePipeline, image: RgbImage, found: Detection[], photoWidth: number, o: AnalyzeOptions): Promise<FaceResult[]> {
   const size = p.classifier.size;
   const k = image.width / photoWidth;
-  const crops = await Promise.all(found.map((d) => cropFaceWith(p.resizeGray, image, scaleBox(d.box, k, false), size, margin)));
+  const angle = (d: Detection) => (o.align ? eyeAngle(d.keypoints) ?? 0 : 0);
+  const crops = await Promise.all(found.map((d) => cropFaceWith(p.resizeGray, image, scaleBox(d.box, k, false), size, o.margin, angle(d))));
   const pixels = new Uint8Array(crops.length * size * size);
   crops.forEach((c, i) => pixels.set(c, i * size * size));
-  const scores = p.classifier.classify(pixels, crops.length, tta);
+  const scores = p.classifier.classify(pixels, crops.length, o.tta);
   return found.map((d, i) => ({
     box: scaleBox(d.box, 1, true),
     score: round4(d.score),

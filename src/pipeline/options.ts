@@ -24,6 +24,8 @@ export interface PipelineOptions {
   faceCheck: boolean;
   /** margin around the detector's box when cropping a face, as a fraction of the box side */
   margin: number;
+  /** turn each face crop so that its eyes are level (the detector's eye landmarks) */
+  align: boolean;
   /** test-time augmentation of the classifier: none, flip (face + mirror) or crops (10 views) */
   tta: Tta;
   /** faces per classifier call */
@@ -41,6 +43,7 @@ export const PIPELINE_DEFAULTS: PipelineOptions = {
   tiles: false,
   faceCheck: true,
   margin: DEFAULT_FACE_MARGIN,
+  align: false,
   tta: 'none',
   batchSize: 32,
 };
@@ -54,6 +57,7 @@ export function checkPipelineOptions(o: PipelineOptions): void {
   if (typeof o.tiles !== 'boolean') throw badArgument('tiles', 'true or false', o.tiles);
   if (typeof o.faceCheck !== 'boolean') throw badArgument('faceCheck', 'true or false', o.faceCheck);
   if (typeof o.margin !== 'number' || !(o.margin >= 0 && o.margin <= 1)) throw badArgument('margin', 'a number between 0 and 1', o.margin);
+  if (typeof o.align !== 'boolean') throw badArgument('align', 'true or false', o.align);
   if (!TTA_MODES.includes(o.tta)) throw badArgument('tta', `one of ${TTA_MODES.join(', ')}`, o.tta);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw badArgument('batchSize', 'a positive integer', o.batchSize);
 }

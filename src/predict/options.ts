@@ -22,6 +22,8 @@ export interface RecognizerOptions {
   faceCheck?: boolean;
   /** margin around the detector's box when cropping a face, as a fraction of the box side */
   margin?: number;
+  /** turn each face crop so that its eyes are level (the detector's eye landmarks) */
+  align?: boolean;
   /** refuse photos with more pixels than this (decompression bombs) */
   maxPixels?: number;
   /** test-time augmentation of the classifier: none, flip (face + mirror) or crops (10 views) */

@@ -6,7 +6,7 @@ import type { Box } from '../types.js';
 import type { RgbImage } from './pixels.js';
 import { cropFaceWith, DEFAULT_FACE_MARGIN } from './face-region.js';
 
-export { DEFAULT_FACE_MARGIN, cropRegion, graySquare } from './face-region.js';
+export { DEFAULT_FACE_MARGIN, cropRegion, eyeAngle, graySquare } from './face-region.js';
 
 /** sharp's resize of a `side`×`side` gray square to `size`×`size`. */
 export async function sharpResizeGray(gray: Uint8Array, side: number, size: number): Promise<Uint8Array> {
@@ -22,6 +22,6 @@ export async function sharpResizeGray(gray: Uint8Array, side: number, size: numb
  * The `size`×`size` gray bytes of the face in `box`. Parts of the square outside the photo repeat its
  * edge pixels (a black band would be a feature the classifier never saw in training).
  */
-export function cropFace(image: RgbImage, box: Box, size: number, margin = DEFAULT_FACE_MARGIN): Promise<Uint8Array> {
-  return cropFaceWith(sharpResizeGray, image, box, size, margin);
+export function cropFace(image: RgbImage, box: Box, size: number, margin = DEFAULT_FACE_MARGIN, angle = 0): Promise<Uint8Array> {
+  return cropFaceWith(sharpResizeGray, image, box, size, margin, angle);
 }

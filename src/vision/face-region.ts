@@ -23,11 +23,64 @@ export function cropRegion(box: Box, margin: number): Box {
 /**
  * The `size`×`size` gray bytes of the face in `box`, resized by `resize`. Parts of the square outside
  * the photo repeat its edge pixels (a black band would be a feature the classifier never saw in training).
+ * With `angle` (radians, `eyeAngle`'s) the square is turned about its centre by that angle first, so
+ * that a tilted face comes out upright.
  */
-export async function cropFaceWith(resize: ResizeGray, image: RgbImage, box: Box, size: number, margin = DEFAULT_FACE_MARGIN): Promise<Uint8Array> {
+export async function cropFaceWith(resize: ResizeGray, image: RgbImage, box: Box, size: number, margin = DEFAULT_FACE_MARGIN, angle = 0): Promise<Uint8Array> {
   const region = cropRegion(box, margin);
-  const gray = graySquare(image, region);
+  const gray = Math.abs(angle) < MIN_TURN ? graySquare(image, region) : turnedGraySquare(image, region, angle);
   return region.width === size ? gray : resize(gray, region.width, size);
+}
+
+/** Below this turn (radians, about 0.6°) a crop is cut straight: turning would only resample it. */
+const MIN_TURN = 0.01;
+
+/**
+ * The angle of the line from the face's right eye to its left eye (the first two landmarks of
+ * BlazeFace, the subject's right eye on the image's left), in radians, clockwise in image coordinates:
+ * 0 for level eyes. Undefined without two eye landmarks.
+ */
+export function eyeAngle(keypoints: ReadonlyArray<readonly [number, number]>): number | undefined {
+  const [right, left] = keypoints;
+  if (!right || !left) return undefined;
+  const dx = left[0] - right[0];
+  const dy = left[1] - right[1];
+  return dx === 0 && dy === 0 ? undefined : Math.atan2(dy, dx);
+}
+
+/**
+ * The gray bytes of a square region turned by `angle` about its centre: output pixel (x, y) samples the
+ * photo at centre + R(angle)·(x, y − centre), bilinearly, coordinates clamped as in `graySquare`.
+ */
+export function turnedGraySquare(image: RgbImage, region: Box, angle: number): Uint8Array {
+  const side = region.width;
+  const out = new Uint8Array(side * side);
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const cx = region.x + side / 2;
+  const cy = region.y + side / 2;
+  const { data, width, height } = image;
+  const luma = (x: number, y: number): number => {
+    const s = (Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))) * 3;
+    return 0.299 * data[s]! + 0.587 * data[s + 1]! + 0.114 * data[s + 2]!;
+  };
+  for (let y = 0; y < side; y++) {
+    const dy = y + 0.5 - side / 2;
+    for (let x = 0; x < side; x++) {
+      const dx = x + 0.5 - side / 2;
+      // pixel centres are at integer + 0.5
+      const sx = cx + cos * dx - sin * dy - 0.5;
+      const sy = cy + sin * dx + cos * dy - 0.5;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const top = luma(x0, y0) * (1 - fx) + luma(x0 + 1, y0) * fx;
+      const bottom = luma(x0, y0 + 1) * (1 - fx) + luma(x0 + 1, y0 + 1) * fx;
+      out[y * side + x] = Math.round(top * (1 - fy) + bottom * fy);
+    }
+  }
+  return out;
 }
 
 /** The gray bytes of a square region, coordinates clamped so that edge pixels repeat outside the image. */
