@@ -31,6 +31,7 @@ interface PredictFlags {
   minFaceScore: number;
   tiles?: boolean;
   faceCheck: boolean;
+  align: boolean;
   tta: Tta;
 }
 
@@ -47,6 +48,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
     .addOption(minFaceScoreOption())
     .option('--tiles', 'also search tiles of each photo, for crowds of small faces (slower, more false faces)')
     .option('--no-face-check', 'keep every detection scored high enough, even with landmarks unlike a face\'s or tiny in the photo')
+    .option('--no-align', 'crop each face straight, without turning it so that its eyes are level')
     .addOption(ttaOption())
     .action(async (inputs: string[], flags: PredictFlags) => {
       const jsonl = flags.jsonl === true ? STDOUT : flags.jsonl;
@@ -68,6 +70,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
         minFaceScore: flags.minFaceScore,
         tiles: flags.tiles ?? false,
         faceCheck: flags.faceCheck,
+        align: flags.align,
         tta: flags.tta,
       });
       // The whole array is kept only for outputs that need it; --jsonl alone streams.
