@@ -50,34 +50,38 @@ export function eyeAngle(keypoints: ReadonlyArray<readonly [number, number]>): n
 
 /**
  * The gray bytes of a square region turned by `angle` about its centre: output pixel (x, y) samples the
- * photo at centre + R(angle)·(x, y − centre), bilinearly, coordinates clamped as in `graySquare`.
+ * photo at centre + R(angle)·((x, y) − centre), bilinearly. The square that holds every sampled point is
+ * grayed first (`graySquare`, edges repeated), so each photo pixel is converted once.
  */
 export function turnedGraySquare(image: RgbImage, region: Box, angle: number): Uint8Array {
   const side = region.width;
-  const out = new Uint8Array(side * side);
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   const cx = region.x + side / 2;
   const cy = region.y + side / 2;
-  const { data, width, height } = image;
-  const luma = (x: number, y: number): number => {
-    const s = (Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))) * 3;
-    return 0.299 * data[s]! + 0.587 * data[s + 1]! + 0.114 * data[s + 2]!;
-  };
+  // every sample lies within side/2·(|cos| + |sin|) of the centre; 2 more pixels for the bilinear neighbours
+  const reach = Math.ceil((side / 2) * (Math.abs(cos) + Math.abs(sin))) + 2;
+  const around = { x: Math.floor(cx) - reach, y: Math.floor(cy) - reach, width: 2 * reach + 2, height: 2 * reach + 2 };
+  const src = graySquare(image, around);
+  const stride = around.width;
+  const out = new Uint8Array(side * side);
+  // pixel centres are at integer + 0.5: output (x, y) ↦ source (ox + x·cos − y·sin, oy + x·sin + y·cos) in `src`
+  const h = 0.5 - side / 2;
+  const ox = cx - around.x - 0.5 + cos * h - sin * h;
+  const oy = cy - around.y - 0.5 + sin * h + cos * h;
   for (let y = 0; y < side; y++) {
-    const dy = y + 0.5 - side / 2;
-    for (let x = 0; x < side; x++) {
-      const dx = x + 0.5 - side / 2;
-      // pixel centres are at integer + 0.5
-      const sx = cx + cos * dx - sin * dy - 0.5;
-      const sy = cy + sin * dx + cos * dy - 0.5;
-      const x0 = Math.floor(sx);
-      const y0 = Math.floor(sy);
+    let sx = ox - sin * y;
+    let sy = oy + cos * y;
+    const d = y * side;
+    for (let x = 0; x < side; x++, sx += cos, sy += sin) {
+      const x0 = sx | 0; // sx, sy ≥ 0 here: truncation is the floor
+      const y0 = sy | 0;
       const fx = sx - x0;
       const fy = sy - y0;
-      const top = luma(x0, y0) * (1 - fx) + luma(x0 + 1, y0) * fx;
-      const bottom = luma(x0, y0 + 1) * (1 - fx) + luma(x0 + 1, y0 + 1) * fx;
-      out[y * side + x] = Math.round(top * (1 - fy) + bottom * fy);
+      const i = y0 * stride + x0;
+      const top = src[i]! + (src[i + 1]! - src[i]!) * fx;
+      const bottom = src[i + stride]! + (src[i + stride + 1]! - src[i + stride]!) * fx;
+      out[d + x] = Math.round(top + (bottom - top) * fy);
     }
   }
   return out;
