@@ -1,7 +1,8 @@
 // How fast emoscope recognizes emotions in photos, end to end (JPEG bytes → faces and emotions), next
 // to @vladmandic/human (BlazeFace + emotion) and @vladmandic/face-api (tiny_face_detector + expression
 // model) on the same photos in the same run, all on the TF.js wasm backend with models loaded from
-// files. Also: classification alone (batch 1 and batched), peak RSS, and which faces each finds.
+// files. Also: classification alone (batch 1 and batched), peak RSS, which faces each finds, and
+// emoscope with straight crops (`--no-align`), for what turning faces level costs.
 //
 //   npm run bench:predict -- [--photos ../shared/photos/deepface] [--model models/default]
 //     [--limit n] [--no-others] [--json bench-predict.json]
@@ -92,9 +93,9 @@ async function modelFolder(): Promise<{ dir: string; note: string }> {
   return { dir, note: `untrained seed-tuned (no model at ${args.model})` };
 }
 
-function emoscopeSystem(recognizer: Recognizer): System {
+function emoscopeSystem(recognizer: Recognizer, name = 'emoscope'): System {
   return {
-    name: 'emoscope',
+    name,
     async run(jpeg) {
       const result = await recognizer.recognize(jpeg);
       if (result.error) throw new Error(result.error);
@@ -153,6 +154,9 @@ async function main(): Promise<void> {
   for (const p of photos.slice(0, 3)) await systems[0]!.run(p.jpeg[640]);
   const classification = await classificationSpeed(recognizer);
   const rssEmoscopeMb = process.resourceUsage().maxRSS / 1024;
+  // the same pipeline with straight crops (align off), for the cost of turning faces level
+  const straight = await loadRecognizer({ model: dir, align: false });
+  systems.push(emoscopeSystem(straight, 'emoscope, --no-align'));
   if (!args['no-others']) systems.push(await humanSystem(REPO), await faceApiSystem(REPO, 'tiny'));
 
   const ms: Record<string, number[]> = {};
@@ -179,7 +183,7 @@ async function main(): Promise<void> {
   }
   // faces another system finds that emoscope does not (at 1920 px), for a person to look at
   const missed: { system: string; photo: string; box: Box }[] = [];
-  for (const s of systems.slice(1)) {
+  for (const s of systems.filter((x) => !x.name.startsWith('emoscope'))) {
     photos.forEach((p, i) => {
       for (const box of found[`${s.name}@1920`]![i]!) {
         if (!found['emoscope@1920']![i]!.some((b) => sameFace(b, box))) missed.push({ system: s.name, photo: p.name, box });
@@ -209,6 +213,7 @@ async function main(): Promise<void> {
     await writeFile(resolve(args.json), `${JSON.stringify({ photos: photos.length, model: note, timings, classification, rssEmoscopeMb, rssAllMb: process.resourceUsage().maxRSS / 1024, missed }, null, 2)}\n`);
   }
   recognizer.dispose();
+  straight.dispose();
 }
 
 await main();
