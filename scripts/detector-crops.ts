@@ -1,8 +1,10 @@
 // FER2013's training faces as `emoscope predict` sees a face in a photo: each 48-px face scaled to
 // 256 px, found by BlazeFace (face check on) and cropped with the recognizer's crop code and the
-// given margin, back to 48 px. Written as a folder data set beside a link to the original, so that
-// `train --data <out>` trains on both framings at once (the crops keep FER2013's `Training_` prefix
-// and their class folder). Faces the detector does not find are left out (the original stays).
+// given margin, back to 48 px. Written as a FER2013 folder data set that holds both framings, so that
+// `train --data <out>` trains on both at once: <out>/train/<class>/orig links to the original class
+// folder, <out>/train/<class>/det holds the crops (`Training_det-<n>.png`), <out>/test links to the
+// original test folder (validation stays PublicTest as it is). Faces the detector does not find are
+// left out (the original stays).
 // Resumable: a crop already written is not made again; each file is written atomically. Faces are
 // visited in a fixed shuffled order, so a run stopped early leaves a sample spread over the classes.
 //
@@ -35,11 +37,16 @@ if (!args.data || !args.out) throw new Error('usage: detector-crops --data <FER2
 const margin = Number(args.margin);
 const side = Number(args.side);
 const out = resolve(args.out);
-const crops = join(out, 'detector');
-
-await mkdir(crops, { recursive: true });
-const original = join(out, 'fer2013');
-if (!existsSync(original)) await symlink(resolve(args.data), original, 'dir');
+const trainDir = join(out, 'train');
+const link = async (target: string, path: string) => {
+  if (!existsSync(path)) await symlink(resolve(target), path, 'dir');
+};
+await mkdir(trainDir, { recursive: true });
+await link(join(args.data, 'test'), join(out, 'test'));
+for (const emotion of EMOTIONS) {
+  await mkdir(join(trainDir, emotion, 'det'), { recursive: true });
+  await link(join(args.data, 'train', emotion), join(trainDir, emotion, 'orig'));
+}
 
 const { splits } = await loadDataset(args.data, { splits: ['train'] });
 const faces = splits.train;
@@ -53,7 +60,7 @@ try {
   for (const [n, i] of order.entries()) {
     const emotion = EMOTIONS[faces.labels[i]!]!;
     const name = basename(faces.origins[i]!, extname(faces.origins[i]!)).replace(/^Training_/, 'Training_det-');
-    const file = join(crops, emotion, `${name}.png`);
+    const file = join(trainDir, emotion, 'det', `${name}.png`);
     if (existsSync(file)) continue;
     const face = faces.pixels.subarray(i * FACE_BYTES, (i + 1) * FACE_BYTES);
     const big = await sharp(face, { raw: { width: FACE_SIZE, height: FACE_SIZE, channels: 1 } }).resize(side, side, { kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
@@ -61,7 +68,6 @@ try {
     const best = (await detector.detect(photo, { minScore: PIPELINE_DEFAULTS.minFaceScore })).sort((a, b) => b.score - a.score)[0];
     if (!best) { missed++; continue; }
     const crop = await cropFace(await photo.pixels(), best.box, FACE_SIZE, margin);
-    await mkdir(join(crops, emotion), { recursive: true });
     await writeFileAtomic(file, await sharp(crop, { raw: { width: FACE_SIZE, height: FACE_SIZE, channels: 1 } }).png().toBuffer());
     written++;
     if (written % 1000 === 0) process.stderr.write(`${n + 1}/${faces.count} faces, ${written} crops written, ${missed} not found, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
@@ -69,4 +75,4 @@ try {
 } finally {
   detector.dispose();
 }
-process.stdout.write(`${faces.count} training faces: ${written} crops written now, ${missed} not found by the detector; ${out} holds the original (link) and the crops (margin ${margin})\n`);
+process.stdout.write(`${faces.count} training faces: ${written} crops written now, ${missed} not found by the detector; train --data ${out} trains on the originals (links) and the crops (margin ${margin})\n`);
