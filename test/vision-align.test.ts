@@ -6,7 +6,8 @@ import { analyzePhoto } from '../src/pipeline/analyze.js';
 import { PIPELINE_DEFAULTS } from '../src/pipeline/options.js';
 import { resolveRecognizerOptions } from '../src/predict/options.js';
 import type { Detection, FaceDetector } from '../src/vision/detector.js';
-import { cropFaceWith, eyeAngle, graySquare, turnedGraySquare } from '../src/vision/face-region.js';
+import { cropFaceWith, graySquare } from '../src/vision/face-region.js';
+import { boxGraySquare, eyeAngle, turnStep, turnedGraySquare } from '../src/vision/face-turn.js';
 import { openPhoto } from '../src/vision/image.js';
 import type { RgbImage } from '../src/vision/pixels.js';
 import { EMOTIONS } from '../src/types.js';
@@ -48,6 +49,26 @@ test('a crop turned by the eye line\'s angle shows the tilted line level; the st
   assert.ok(rowMean(turned, 100, 50) > 200, `turned: centre row mean ${rowMean(turned, 100, 50)}`);
   assert.ok(rowMean(turned, 100, 40) < 10, 'turned: 10 rows above is dark');
   assert.ok(rowMean(straight, 100, 50) < 60, `straight: centre row mean ${rowMean(straight, 100, 50)}`);
+});
+
+test('a large face is box-averaged before it is turned: a quarter of the pixels, the same picture', () => {
+  const image = tiltedLine(deg(25));
+  const full = turnedGraySquare(image, REGION, deg(25));
+  const half = turnedGraySquare(image, REGION, deg(25), 2);
+  assert.equal(half.length, 50 * 50);
+  let difference = 0;
+  for (let y = 0; y < 50; y++) {
+    for (let x = 0; x < 50; x++) {
+      const i = 2 * y * 100 + 2 * x;
+      difference += Math.abs(half[y * 50 + x]! - (full[i]! + full[i + 1]! + full[i + 100]! + full[i + 101]!) / 4);
+    }
+  }
+  assert.ok(difference / 2500 < 12, `mean difference from the full-size turn averaged 2×2: ${difference / 2500}`);
+  assert.ok(rowMean(half, 50, 25) > 120, `the line is level: centre row mean ${rowMean(half, 50, 25)}`);
+  assert.equal(turnStep(100, 48), 1);
+  assert.equal(turnStep(400, 48), 4);
+  const box = boxGraySquare({ data: Uint8Array.from([0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255]), width: 2, height: 2 }, { x: 0, y: 0, width: 2, height: 2 }, 2);
+  assert.deepEqual([...box], [191], 'the mean of 0, 255, 255, 255');
 });
 
 test('without a turn (or one below 0.6°) the crop is exactly the straight crop', async () => {

@@ -5,6 +5,9 @@
 // only sees a small one-channel image. Pure: no decoder, no Node module.
 import type { Box } from '../types.js';
 import type { ResizeGray, RgbImage } from './pixels.js';
+import { MIN_TURN, turnStep, turnedGraySquare } from './face-turn.js';
+
+export { eyeAngle } from './face-turn.js';
 
 /**
  * Margin added on each side of the detector's box, as a fraction of its side. FER2013 faces run from
@@ -28,63 +31,13 @@ export function cropRegion(box: Box, margin: number): Box {
  */
 export async function cropFaceWith(resize: ResizeGray, image: RgbImage, box: Box, size: number, margin = DEFAULT_FACE_MARGIN, angle = 0): Promise<Uint8Array> {
   const region = cropRegion(box, margin);
-  const gray = Math.abs(angle) < MIN_TURN ? graySquare(image, region) : turnedGraySquare(image, region, angle);
-  return region.width === size ? gray : resize(gray, region.width, size);
-}
-
-/** Below this turn (radians, about 0.6°) a crop is cut straight: turning would only resample it. */
-const MIN_TURN = 0.01;
-
-/**
- * The angle of the line from the face's right eye to its left eye (the first two landmarks of
- * BlazeFace, the subject's right eye on the image's left), in radians, clockwise in image coordinates:
- * 0 for level eyes. Undefined without two eye landmarks.
- */
-export function eyeAngle(keypoints: ReadonlyArray<readonly [number, number]>): number | undefined {
-  const [right, left] = keypoints;
-  if (!right || !left) return undefined;
-  const dx = left[0] - right[0];
-  const dy = left[1] - right[1];
-  return dx === 0 && dy === 0 ? undefined : Math.atan2(dy, dx);
-}
-
-/**
- * The gray bytes of a square region turned by `angle` about its centre: output pixel (x, y) samples the
- * photo at centre + R(angle)·((x, y) − centre), bilinearly. The square that holds every sampled point is
- * grayed first (`graySquare`, edges repeated), so each photo pixel is converted once.
- */
-export function turnedGraySquare(image: RgbImage, region: Box, angle: number): Uint8Array {
-  const side = region.width;
-  const cos = Math.cos(angle);
-  const sin = Math.sin(angle);
-  const cx = region.x + side / 2;
-  const cy = region.y + side / 2;
-  // every sample lies within side/2·(|cos| + |sin|) of the centre; 2 more pixels for the bilinear neighbours
-  const reach = Math.ceil((side / 2) * (Math.abs(cos) + Math.abs(sin))) + 2;
-  const around = { x: Math.floor(cx) - reach, y: Math.floor(cy) - reach, width: 2 * reach + 2, height: 2 * reach + 2 };
-  const src = graySquare(image, around);
-  const stride = around.width;
-  const out = new Uint8Array(side * side);
-  // pixel centres are at integer + 0.5: output (x, y) ↦ source (ox + x·cos − y·sin, oy + x·sin + y·cos) in `src`
-  const h = 0.5 - side / 2;
-  const ox = cx - around.x - 0.5 + cos * h - sin * h;
-  const oy = cy - around.y - 0.5 + sin * h + cos * h;
-  for (let y = 0; y < side; y++) {
-    let sx = ox - sin * y;
-    let sy = oy + cos * y;
-    const d = y * side;
-    for (let x = 0; x < side; x++, sx += cos, sy += sin) {
-      const x0 = sx | 0; // sx, sy ≥ 0 here: truncation is the floor
-      const y0 = sy | 0;
-      const fx = sx - x0;
-      const fy = sy - y0;
-      const i = y0 * stride + x0;
-      const top = src[i]! + (src[i + 1]! - src[i]!) * fx;
-      const bottom = src[i + stride]! + (src[i + stride + 1]! - src[i + stride]!) * fx;
-      out[d + x] = Math.round(top + (bottom - top) * fy);
-    }
+  if (Math.abs(angle) < MIN_TURN) {
+    const gray = graySquare(image, region);
+    return region.width === size ? gray : resize(gray, region.width, size);
   }
-  return out;
+  const turned = turnedGraySquare(image, region, angle, turnStep(region.width, size));
+  const side = Math.sqrt(turned.length);
+  return side === size ? turned : resize(turned, side, size);
 }
 
 /** The gray bytes of a square region, coordinates clamped so that edge pixels repeat outside the image. */
