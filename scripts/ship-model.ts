@@ -1,11 +1,12 @@
 // Makes a training run's best model a shipped model: evaluates it on the validation split
 // (PublicTest) and the test split (PrivateTest), with and without test-time augmentation, records
 // the figures in its emoscope.json, and writes the folder atomically (a temporary folder, then a
-// rename). Prints the evaluations as the tables of `emoscope evaluate`, for the model card.
+// rename); files of the old folder that are not the model's (MODEL_CARD.md) are carried over. Prints
+// the evaluations as the tables of `emoscope evaluate`, for the model card.
 //
 //   npx tsc -p tsconfig.json && node dist/scripts/ship-model.js --run runs/emo-vgg --data ../shared/datasets/fer2013 --out models/default
 import { parseArgs } from 'node:util';
-import { cp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { evaluate } from '../src/evaluate/evaluate-model.js';
 import type { Split } from '../src/types.js';
@@ -55,7 +56,12 @@ meta['metrics'] = { ...metrics, evaluatedOn: args.data, splits: { val: 'FER2013 
 await writeFile(metaFile, `${JSON.stringify(portablePaths(meta), null, 2)}\n`); // no absolute paths of this machine
 const old = `${out}.old-${Date.now()}`;
 const exists = await stat(out).then(() => true, () => false);
-if (exists) await rename(out, old);
+// The folder's own documents (the model card, its pictures) stay: only the model's files are replaced.
+if (exists) {
+  const modelFiles = new Set(await readdir(tmp));
+  for (const name of await readdir(out)) if (!modelFiles.has(name)) await cp(join(out, name), join(tmp, name), { recursive: true });
+  await rename(out, old);
+}
 await rename(tmp, out);
 if (exists) await rm(old, { recursive: true, force: true });
 const bytes = (await stat(join(out, 'weights.bin'))).size + (await stat(join(out, 'model.json'))).size;
