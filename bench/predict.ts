@@ -8,8 +8,8 @@
 //     [--limit n] [--no-others] [--json bench-predict.json]
 //
 // Every photo is re-encoded as JPEG at about 640 and 1920 px wide before timing, so both sizes hold
-// the same scenes. The systems run in turn on each photo, so load from other processes on a shared
-// machine falls on all of them alike. Without a trained model at --model the classifier is an
+// the same scenes. The systems run in turn on each photo, in a seeded shuffled order per photo, so
+// load from other processes on a shared machine falls on all of them alike. Without a trained model at --model the classifier is an
 // untrained `seed-tuned` network: same speed, meaningless emotions.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -29,6 +29,7 @@ import { getArchitecture } from '../src/model/registry.js';
 import { countParameters } from '../src/model/inference.js';
 import { EMOTIONS, FACE_SIZE } from '../src/types.js';
 import type { Box } from '../src/types.js';
+import { shuffledIndices } from '../src/util/random.js';
 import { faceApiSystem, humanSystem } from './predict-others.js';
 import type { System } from './predict-others.js';
 
@@ -161,10 +162,11 @@ async function main(): Promise<void> {
 
   const ms: Record<string, number[]> = {};
   const found: Record<string, Box[][]> = {};
-  for (const s of systems) for (const p of photos.slice(0, 3)) await s.run(p.jpeg[640]); // warm-up
+  for (const s of systems) for (const p of photos.slice(0, 10)) await s.run(p.jpeg[640]); // warm-up (the JIT compiles each system's own JavaScript)
   for (const width of WIDTHS) {
     for (const [i, p] of photos.entries()) {
-      for (const s of systems) {
+      // a seeded shuffle per photo: no system always follows the same one (the one after a slow system pays for its garbage)
+      for (const s of Array.from(shuffledIndices(systems.length, width * 1000 + i), (k) => systems[k]!)) {
         const start = performance.now();
         const boxes = await s.run(p.jpeg[width]);
         (ms[`${s.name}@${width}`] ??= []).push(performance.now() - start);
