@@ -14,7 +14,8 @@
 //    not found counts as wrong), with each crop margin of `--margins` (default: the recognizer's).
 //    `--split val` (PublicTest) is for choosing; test (PrivateTest) reports. `--turned` also sends the
 //    faces turned by those angles (degrees) through the detector; `--align` adds each crop turned so
-//    that the eyes are level (the recognizer's `align` option), and emoscope aligned on the photos.
+//    that the eyes are level (the recognizer's `align` option), and emoscope aligned on the photos;
+//    without it every crop is as the recognizer's defaults make it.
 // 2. The faces of the deepface photos, labelled by eye (bench/photo-faces.json), each system through
 //    its own detector: a labelled face the system does not find counts as wrong.
 import { readFileSync } from 'node:fs';
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${framing.name} done\n`);
   }
   const margins = args.margins ? args.margins.split(',').map(Number) : [DEFAULT_FACE_MARGIN];
-  const crops = margins.flatMap((margin) => (args.align ? [false, true] : [false]).map((align) => ({ margin, align })));
+  const crops = margins.flatMap((margin) => (args.align ? [false, true] : [recognizer.options.align]).map((align) => ({ margin, align })));
   const turns = [0, ...(args.turned ? args.turned.split(',').map(Number) : [])];
   let boxSides: number[] = [];
   for (const turn of turns) {
