@@ -1,6 +1,7 @@
 // scripts/train-default-model.sh, the shipped model's recipe as one command: on a small data set it
-// runs the six stages with the card's settings and ends in a refreshed model; run again, it redoes
-// only what is missing and leaves finished stages alone.
+// runs the eight stages with the card's settings (the last on the training faces plus their detector
+// crops) and ends in a refreshed model; run again, it redoes only what is missing and leaves finished
+// stages alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,11 +13,11 @@ const SCRIPT = join(REPO_ROOT, 'scripts', 'train-default-model.sh');
 const run = (runs: string) => spawnSync('bash', [SCRIPT, FER_FOLDERS, runs, '--limit', '35', '--epochs', '1'], { encoding: 'utf8' });
 const json = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
 
-test('the recipe script runs the six stages with the card\'s settings; run again, it redoes only what is missing', async () => {
+test('the recipe script runs the eight stages with the card\'s settings; run again, it redoes only what is missing', async () => {
   const runs = await tempDir();
   const first = run(runs);
   assert.equal(first.status, 0, first.stderr);
-  assert.match(first.stdout, /Done: .*emo-vgg-ft3n-bn/);
+  assert.match(first.stdout, /Done: .*emo-vgg-det-bn/);
 
   const stage3 = await json(join(runs, 'emo-vgg-ft2b', 'config.json'));
   assert.equal(stage3['init'], join(runs, 'emo-vgg-ft', 'best'));
@@ -25,17 +26,24 @@ test('the recipe script runs the six stages with the card\'s settings; run again
   const stage5 = await json(join(runs, 'emo-vgg-ft3n', 'config.json'));
   assert.equal(stage5['init'], join(runs, 'emo-vgg-ft2b-bn'));
   assert.deepEqual([stage5['augment'], stage5['schedule'], stage5['learningRate'], stage5['seed']], ['none', 'cosine', 0.001, 5]);
-  const shipped = (await json(join(runs, 'emo-vgg-ft3n-bn', 'emoscope.json')))['training'] as Record<string, unknown>;
-  assert.equal(shipped['refreshedFrom'], 'emo-vgg-ft3n/last', 'refreshed from stage 5\'s last checkpoint (recorded without the machine\'s absolute path)');
+  const stage6 = (await json(join(runs, 'emo-vgg-ft3n-bn', 'emoscope.json')))['training'] as Record<string, unknown>;
+  assert.equal(stage6['refreshedFrom'], 'emo-vgg-ft3n/last', 'refreshed from stage 5\'s last checkpoint (recorded without the machine\'s absolute path)');
+  const stage8 = await json(join(runs, 'emo-vgg-det', 'config.json'));
+  assert.deepEqual([stage8['init'], stage8['data']], [join(runs, 'emo-vgg-ft3n-bn'), join(runs, 'fer-detector')]);
+  assert.deepEqual([stage8['augment'], stage8['schedule'], stage8['learningRate'], stage8['seed']], ['none', 'cosine', 0.0005, 8]);
+  assert.match(first.stdout, /training faces: \d+ crops written now/, 'stage 7 crops the training faces through the detector');
+  const shipped = (await json(join(runs, 'emo-vgg-det-bn', 'emoscope.json')))['training'] as Record<string, unknown>;
+  assert.equal(shipped['refreshedFrom'], 'emo-vgg-det/last');
 
   const weights = join(runs, 'emo-vgg-ft2b', 'best', 'weights.bin');
   const before = (await stat(weights)).mtimeMs;
-  await rm(join(runs, 'emo-vgg-ft3n-bn'), { recursive: true });
+  await rm(join(runs, 'emo-vgg-det-bn'), { recursive: true });
   const second = run(runs);
   assert.equal(second.status, 0, second.stderr);
   assert.equal((await stat(weights)).mtimeMs, before, 'a finished stage is not trained again');
   assert.match(second.stdout, /emo-vgg-ft2b-bn is done/);
-  assert.ok((await stat(join(runs, 'emo-vgg-ft3n-bn', 'emoscope.json'))).isFile(), 'the missing last stage is written again');
+  assert.match(second.stdout, /training faces: 0 crops written now/, 'crops already written are kept');
+  assert.ok((await stat(join(runs, 'emo-vgg-det-bn', 'emoscope.json'))).isFile(), 'the missing last stage is written again');
 
   const usage = spawnSync('bash', [SCRIPT], { encoding: 'utf8' });
   assert.equal(usage.status, 2);
