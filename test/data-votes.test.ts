@@ -50,6 +50,12 @@ test('votes are found by file name (any folder, any extension) or by fer2013.csv
   assert.equal(votesOf(table, '/elsewhere/det/Training_1.png')?.emotions[label('happy')], 10);
   assert.equal(votesOf(table, 'data/fer2013.csv:3')?.emotions[label('sad')], 9, 'line 3 is row 1 (line 1 is the header)');
   assert.equal(votesOf(table, 'Training_3.jpg'), undefined);
+
+  // FER+'s own file: no face column, rows in fer2013.csv's order
+  const ferplus = join(dir, 'fer2013new.csv');
+  await writeFile(ferplus, 'Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF\nTraining,fer0000000.png,4,0,0,1,3,2,0,0,0,0\nTraining,fer0000001.png,6,0,1,1,0,0,0,0,2,0\n');
+  const inOrder = await readVotes(ferplus);
+  assert.equal(votesOf(inOrder, 'fer2013.csv:3')?.emotions[label('neutral')], 6, 'line 3 of fer2013.csv is the second row');
 });
 
 test('a votes file with a missing emotion column, a bad count or no face column is refused with its line and column', async () => {

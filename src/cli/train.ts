@@ -73,7 +73,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .option('--init <model-dir>', 'start from the weights of a trained model folder instead of random ones (fine-tuning; --model defaults to its architecture)')
     .option('--teacher <model-dir>', 'knowledge distillation: blend this model\'s probabilities on each training face into the targets')
     .addOption(new Option('--teacher-tta <mode>', `test-time augmentation of the teacher (default ${TRAIN_DEFAULTS.teacherTta})`).choices([...TTA_MODES]))
-    .option('--soft-labels <votes.csv>', 'blend annotators\' votes per face into the targets instead of a teacher\'s probabilities (a CSV with a face column — file, msambare_file, path, image or row — and a vote count per emotion, like FER+\'s)')
+    .option('--soft-labels <votes.csv>', 'blend annotators\' votes per face into the targets instead of a teacher\'s probabilities (a CSV with a face column — file, msambare_file, path, image or row — and a vote count per emotion; or FER+\'s fer2013new.csv with --data fer2013.csv)')
     .option('--distill <x>', `weight α of the teacher or of the soft labels: targets = (1-α)·label + α·teacher (default ${TRAIN_DEFAULTS.distill})`, numberOption('--distill', 0, 1))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--resume', 'continue the run in --out from its last checkpoint, with the run\'s settings (config.json): only --epochs, --patience and --workers may be changed; other flags that differ are refused')

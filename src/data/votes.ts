@@ -33,7 +33,11 @@ export interface VoteTable {
   rows: number;
 }
 
-/** Reads a votes CSV. Every problem is a BAD_DATA error naming the file, line and column. */
+/**
+ * Reads a votes CSV. Faces are named by a file column, a `row` column (of fer2013.csv), or — in FER+'s
+ * own fer2013new.csv, which has a Usage column and no name — by the line order, which is fer2013.csv's.
+ * Every problem is a BAD_DATA error naming the file, line and column.
+ */
 export async function readVotes(file: string): Promise<VoteTable> {
   let records: string[][];
   try {
@@ -48,7 +52,9 @@ export async function readVotes(file: string): Promise<VoteTable> {
   const lower = header.map((h) => h.toLowerCase());
   const keyColumn = VOTE_KEY_COLUMNS.map((name) => lower.indexOf(name)).find((i) => i >= 0);
   const rowColumn = lower.indexOf(VOTE_ROW_COLUMN);
-  if (keyColumn === undefined && rowColumn < 0) {
+  // FER+'s own fer2013new.csv names no face: its rows follow fer2013.csv's, with the same Usage column.
+  const rowsInOrder = keyColumn === undefined && rowColumn < 0 && lower.includes('usage');
+  if (keyColumn === undefined && rowColumn < 0 && !rowsInOrder) {
     throw new EmoscopeError('BAD_DATA', `Votes file ${where} line 1: expected a column naming the face (${[...VOTE_KEY_COLUMNS, VOTE_ROW_COLUMN].join(', ')}) but found ${printable(header.join(','))}`);
   }
   const emotionColumns = lower.map((name, i) => [i, labelOfName(name)] as const).filter((c): c is readonly [number, number] => c[1] !== undefined);
@@ -71,6 +77,7 @@ export async function readVotes(file: string): Promise<VoteTable> {
     const others = new Map(otherColumns.map(([i, name]) => [name, count(i)] as const));
     const votes: FaceVotes = { emotions, others };
     if (keyColumn !== undefined && record[keyColumn]) table.byName.set(faceName(record[keyColumn]!), votes);
+    if (rowsInOrder) table.byRow.set(r - 1, votes);
     if (rowColumn >= 0) {
       const row = Number(record[rowColumn]);
       if (!Number.isInteger(row) || row < 0) throw new EmoscopeError('BAD_DATA', `Votes file ${where} line ${r + 1}, column ${printable(header[rowColumn]!)}: expected a row number of at least 0 but found "${printable(record[rowColumn] ?? '')}"`);
