@@ -87,6 +87,26 @@ test('outputs are checked up front: a folder for a file (EISDIR), a file for a f
   await checkOutput('-', 'file', '--json');
 });
 
+test('no results file is written over a photo or a video, whatever its name: the check reads its first bytes', async () => {
+  const dir = await tempDir();
+  const heic = join(dir, 'IMG_0001.HEIC');
+  const photo = Uint8Array.from([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x68, 0x65, 0x69, 0x63, 1, 2, 3]); // ISO media "ftypheic"
+  await writeFile(heic, photo);
+  await assert.rejects(checkOutput(heic, 'file', '--jsonl'), badOutput(/Cannot write --jsonl .*IMG_0001\.HEIC: it is a HEIC, AVIF, MP4 or MOV \(ISO media\) file; results are never written over a photo or a video/));
+  const jpegNamedJson = join(dir, 'faces.json');
+  await writeFile(jpegNamedJson, Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]));
+  await assert.rejects(checkOutput(jpegNamedJson, 'file', '--json'), badOutput(/it is a JPEG file/));
+  const earlier = join(dir, 'earlier.json');
+  await writeFile(earlier, '[{"file":"a.jpg"}]\n');
+  await checkOutput(earlier, 'file', '--json'); // an earlier results file is replaced as before
+
+  // and from the command line: the photo is left as it was, exit 1 before any work
+  const cli = await run(process.execPath, [join(REPO_ROOT, 'bin', 'emoscope.js'), 'predict', join(REPO_ROOT, 'test', 'fixtures', 'photos', 'single.jpg'), '--jsonl', heic]).then(() => undefined, (e: { code: number; stderr: string }) => e);
+  assert.equal(cli?.code, 1);
+  assert.match(cli.stderr, /Cannot write --jsonl .*IMG_0001\.HEIC: it is a HEIC/);
+  assert.deepEqual(new Uint8Array(await readFile(heic)), photo);
+});
+
 test('an output in a folder this user may not write is refused before work starts (EACCES), also for root via an unprivileged child', async () => {
   const dir = await tempDir();
   const locked = join(dir, 'locked');

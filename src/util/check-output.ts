@@ -1,12 +1,14 @@
 // Output paths checked before any work starts: a long run must not process every photo or train
 // every epoch and then fail on an unwritable `--json` or `--out`. Each command checks its outputs
 // with `checkOutput` first; a problem is a BAD_OUTPUT error that names the flag, the path and what
-// is wrong (read-only file system, no permission, a folder where a file was expected, …).
+// is wrong (read-only file system, no permission, a folder where a file was expected, an existing
+// photo or video, …).
 import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EmoscopeError } from '../errors.js';
+import { mediaFormatOfFile } from './media-signature.js';
 
 /** What the output is: one file (`-` = stdout), or a folder the command writes files into. */
 export type OutputKind = 'file' | 'folder';
@@ -31,6 +33,8 @@ export async function checkOutput(path: string, kind: OutputKind, flag: string):
     }
     if (info.isDirectory()) fail('it is a folder; expected a file name (EISDIR)');
     if (!info.isFile()) return writable(path, path, fail); // a device, a pipe: written in place
+    const media = await mediaFormatOfFile(path).catch(() => undefined);
+    if (media !== undefined) fail(`it is a ${media} file; results are never written over a photo or a video (choose another name)`);
     return writable(dirname(await realpath(path)), path, fail); // replaced through a temporary file beside it
   }
   // Missing: its nearest existing ancestor must be a folder we may create entries in.

@@ -1,0 +1,34 @@
+// What an existing file is, from its first bytes: the signatures of the image and video formats people
+// keep photos and videos in. Output checks use it so that no results file is ever written over a
+// photo or a video, whatever its name or extension (`predict a.jpg --jsonl IMG_0001.HEIC`).
+import { open } from 'node:fs/promises';
+
+/** [format, byte offset, signature bytes] */
+const SIGNATURES: ReadonlyArray<readonly [string, number, readonly number[]]> = [
+  ['JPEG', 0, [0xff, 0xd8, 0xff]],
+  ['PNG', 0, [0x89, 0x50, 0x4e, 0x47]],
+  ['GIF', 0, [0x47, 0x49, 0x46, 0x38]],
+  ['TIFF', 0, [0x49, 0x49, 0x2a, 0x00]],
+  ['TIFF', 0, [0x4d, 0x4d, 0x00, 0x2a]],
+  ['BMP', 0, [0x42, 0x4d]],
+  ['WebP or AVI (RIFF)', 0, [0x52, 0x49, 0x46, 0x46]],
+  ['HEIC, AVIF, MP4 or MOV (ISO media)', 4, [0x66, 0x74, 0x79, 0x70]],
+  ['Matroska or WebM', 0, [0x1a, 0x45, 0xdf, 0xa3]],
+];
+
+/** The image or video format of the bytes, or undefined when they start like none of them. */
+export function mediaFormatOf(head: Uint8Array): string | undefined {
+  return SIGNATURES.find(([, offset, bytes]) => bytes.every((b, i) => head[offset + i] === b))?.[0];
+}
+
+/** The image or video format of the file at `path` (a regular file), or undefined. */
+export async function mediaFormatOfFile(path: string): Promise<string | undefined> {
+  const file = await open(path, 'r');
+  try {
+    const head = new Uint8Array(12);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    return mediaFormatOf(head.subarray(0, bytesRead));
+  } finally {
+    await file.close();
+  }
+}
