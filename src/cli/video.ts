@@ -45,10 +45,11 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
     .addOption(ttaOption())
     .action(async (files: string[], flags: VideoFlags) => {
       // Every output is checked before any work, so that a bad path fails at once.
-      for (const [flag, path] of [['--json', flags.json], ['--csv', flags.csv]] as const) if (path !== undefined) await checkOutput(path, 'file', flag);
-      if (flags.out) await checkOutput(flags.out, 'folder', '--out');
+      // an output that is an input says so first, before the other checks of the same path
       const inputs = await realPaths(files);
       for (const [flag, path] of [['--json', flags.json], ['--csv', flags.csv]] as const) if (path !== undefined) await checkNotAnInput(path, flag, inputs);
+      for (const [flag, path] of [['--json', flags.json], ['--csv', flags.csv]] as const) if (path !== undefined) await checkOutput(path, 'file', flag);
+      if (flags.out) await checkOutput(flags.out, 'folder', '--out');
       if (flags.out) {
         await mkdir(flags.out, { recursive: true }).catch((error: Error) => {
           throw new EmoscopeError('BAD_OUTPUT', `${flags.out}: cannot create the output folder (${error.message})`);
