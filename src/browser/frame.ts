@@ -93,21 +93,26 @@ export function framePhoto(source: FrameSource, surfaces: Surfaces, name: string
     const drawable = source instanceof ImageData ? imageDataCanvas(surfaces, source) : (source as Drawable);
     frame.drawImage(drawable, 0, 0, width, height, 0, 0, fit.width, fit.height);
   }
+  return rgbaPhoto(name, width, height, () => rgbaToRgb(frame.getImageData(0, 0, fit.width, fit.height).data, fit.width, fit.height), async (size, pixels) => {
+    const full = await pixels();
+    return { data: resizeBytes(full.data, full.width, full.height, 3, size.width, size.height), width: size.width, height: size.height };
+  });
+}
+
+/**
+ * A Photo of a `width`×`height` source: its RGB pixels made once, on first use, by `rgb`; thumbnails by
+ * `thumbnail`, given their size (the source's shape within the side asked for) and the pixels.
+ */
+function rgbaPhoto(
+  name: string,
+  width: number,
+  height: number,
+  rgb: () => RgbImage,
+  thumbnail: (size: { width: number; height: number }, pixels: () => Promise<RgbImage>) => Promise<RgbImage>,
+): Photo {
   let pixels: RgbImage | undefined;
-  return {
-    name,
-    width,
-    height,
-    async pixels() {
-      pixels ??= rgbaToRgb(frame.getImageData(0, 0, fit.width, fit.height).data, fit.width, fit.height);
-      return pixels;
-    },
-    async thumbnail(side) {
-      const size = fitInside(width, height, side);
-      const full = await this.pixels();
-      return { data: resizeBytes(full.data, full.width, full.height, 3, size.width, size.height), width: size.width, height: size.height };
-    },
-  };
+  const once = async () => (pixels ??= rgb());
+  return { name, width, height, pixels: once, thumbnail: (side) => thumbnail(fitInside(width, height, side), once) };
 }
 
 /** Whether VideoFrame.copyTo converts to RGBA in this browser; found on first use. */
@@ -152,24 +157,13 @@ async function videoFramePhoto(video: HTMLVideoElement, surfaces: Surfaces, name
     frame.close(); // its RGBA copy is all that is kept
   }
   const rgba = rgbaBuffer;
-  let pixels: RgbImage | undefined;
-  return {
-    name,
-    width,
-    height,
-    async pixels() {
-      pixels ??= rgbaToRgb(rgba, width, height);
-      return pixels;
-    },
-    async thumbnail(side) {
-      const size = fitInside(width, height, side);
-      const full = surfaces.get('frame', width, height);
-      full.putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), width, height), 0, 0);
-      const small = surfaces.get('thumbnail', size.width, size.height);
-      small.drawImage(full.canvas, 0, 0, width, height, 0, 0, size.width, size.height);
-      return rgbaToRgb(small.getImageData(0, 0, size.width, size.height).data, size.width, size.height);
-    },
-  };
+  return rgbaPhoto(name, width, height, () => rgbaToRgb(rgba, width, height), async (size) => {
+    const full = surfaces.get('frame', width, height);
+    full.putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), width, height), 0, 0);
+    const small = surfaces.get('thumbnail', size.width, size.height);
+    small.drawImage(full.canvas, 0, 0, width, height, 0, 0, size.width, size.height);
+    return rgbaToRgb(small.getImageData(0, 0, size.width, size.height).data, size.width, size.height);
+  });
 }
 
 /** ImageData on a canvas of its own, so that drawImage can scale it. */

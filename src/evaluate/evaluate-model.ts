@@ -64,15 +64,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     if (loadedFaces.count === 0) {
       throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
     }
-    const relabelled = options.labels ? relabelByMajority(await readVotes(options.labels), loadedFaces) : undefined;
-    const faces = relabelled?.faces ?? loadedFaces;
+    if (!options.labels) return { ...evaluateLoaded(loaded, loadedFaces, options.batchSize, options.tta), modelDir, split, faces: loadedFaces };
+    const { faces, ...counts } = relabelByMajority(await readVotes(options.labels), loadedFaces);
     if (faces.count === 0) {
-      throw new EmoscopeError('BAD_DATA', `Labels ${printable(options.labels ?? '')}: not one of the ${loadedFaces.count} faces of ${split} has a majority vote there (faces are matched by file name without extension, or by fer2013.csv row)`);
+      throw new EmoscopeError('BAD_DATA', `Labels ${printable(options.labels)}: not one of the ${loadedFaces.count} faces of ${split} has a majority vote there (faces are matched by file name without extension, or by fer2013.csv row)`);
     }
-    return {
-      ...evaluateLoaded(loaded, faces, options.batchSize, options.tta), modelDir, split, faces,
-      ...(relabelled && options.labels ? { relabelled: { file: options.labels, kept: relabelled.kept, changed: relabelled.changed, leftOut: relabelled.leftOut } } : {}),
-    };
+    return { ...evaluateLoaded(loaded, faces, options.batchSize, options.tta), modelDir, split, faces, relabelled: { file: options.labels, ...counts } };
   } finally {
     loaded.model.dispose();
   }

@@ -4,6 +4,7 @@
 // one pass over its pixels, so that the platform's resizer (sharp in Node, a canvas in the browser)
 // only sees a small one-channel image. Pure: no decoder, no Node module.
 import type { Box } from '../types.js';
+import { luma601 } from './pixels.js';
 import type { ResizeGray, RgbImage } from './pixels.js';
 import { MIN_TURN, turnStep, turnedGraySquare } from './face-turn.js';
 
@@ -35,8 +36,9 @@ export async function cropFaceWith(resize: ResizeGray, image: RgbImage, box: Box
     const gray = graySquare(image, region);
     return region.width === size ? gray : resize(gray, region.width, size);
   }
-  const turned = turnedGraySquare(image, region, angle, turnStep(region.width, size));
-  const side = Math.sqrt(turned.length);
+  const step = turnStep(region.width, size);
+  const side = Math.ceil(region.width / step); // turnedGraySquare's side
+  const turned = turnedGraySquare(image, region, angle, step);
   return side === size ? turned : resize(turned, side, size);
 }
 
@@ -52,8 +54,7 @@ export function graySquare(image: RgbImage, region: Box): Uint8Array {
     const d = y * side;
     for (let x = 0; x < side; x++) {
       const s = row + columns[x]!;
-      // BT.601 luma in 16-bit fixed point (0.299, 0.587, 0.114), rounded
-      out[d + x] = (19595 * data[s]! + 38470 * data[s + 1]! + 7471 * data[s + 2]! + 32768) >> 16;
+      out[d + x] = luma601(data, s);
     }
   }
   return out;

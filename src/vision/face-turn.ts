@@ -3,6 +3,7 @@
 // box-averaged down to about twice the classifier's side, so that turning costs little more than the
 // straight crop whatever the face's size. Pure: no decoder, no Node module (the browser runs it too).
 import type { Box } from '../types.js';
+import { luma601 } from './pixels.js';
 import type { RgbImage } from './pixels.js';
 
 /** Below this turn (radians, about 0.6°) a crop is cut straight: turning would only resample it. */
@@ -88,9 +89,7 @@ export function boxGraySquare(image: RgbImage, region: Box, step: number): Uint8
     for (let dy = 0; dy < step; dy++) {
       const row = Math.min(image.height - 1, Math.max(0, region.y + cy * step + dy)) * image.width * 3;
       for (let x = 0; x < region.width; x++) {
-        const s = row + columns[x]!;
-        // BT.601 luma in 16-bit fixed point (0.299, 0.587, 0.114), as graySquare
-        sums[(x / step) | 0] += (19595 * data[s]! + 38470 * data[s + 1]! + 7471 * data[s + 2]! + 32768) >> 16;
+        sums[(x / step) | 0] += luma601(data, row + columns[x]!);
       }
     }
     for (let c = 0; c < n; c++) out[cy * n + c] = Math.round(sums[c]! / divisor);

@@ -59,6 +59,14 @@ export function fitInside(width: number, height: number, side: number): { width:
 /** Whether this machine stores numbers little-endian (every browser's and Node's platform in practice). */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/**
+ * BT.601 luma (0.299 R + 0.587 G + 0.114 B, what OpenCV's and Pillow's gray conversions use) of the
+ * RGB pixel at byte `s` of `data`, in 16-bit fixed point, rounded: the one gray conversion of face crops.
+ */
+export function luma601(data: Uint8Array, s: number): number {
+  return (19595 * data[s]! + 38470 * data[s + 1]! + 7471 * data[s + 2]! + 32768) >> 16;
+}
+
 /** RGB bytes of RGBA pixels (alpha dropped: canvas pixels of a photo or a video frame are opaque). */
 export function rgbaToRgb(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): RgbImage {
   const n = width * height;
