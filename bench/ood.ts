@@ -24,9 +24,9 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { loadDataset } from '../src/data/load.js';
 import type { FaceSet } from '../src/data/dataset.js';
+import { PIPELINE_DEFAULTS } from '../src/pipeline/options.js';
 import { loadRecognizer } from '../src/predict/index.js';
 import type { Recognizer } from '../src/predict/index.js';
 import { EMOTIONS } from '../src/types.js';
@@ -34,7 +34,7 @@ import type { Box, Emotion, Split } from '../src/types.js';
 import { iou } from '../src/vision/detector.js';
 import { loadBlazeFace } from '../src/vision/blazeface.js';
 import { cropFace, DEFAULT_FACE_MARGIN, eyeAngle } from '../src/vision/face-crop.js';
-import { openPhoto } from '../src/vision/image.js';
+import { detectFaceAsPhoto, FACE_PHOTO_SIDE } from '../src/vision/face-as-photo.js';
 import { faceApiClassifier, faceApiSystem, humanClassifier, humanSystem } from './predict-others.js';
 import type { FaceClassifier, System } from './predict-others.js';
 import { FRAMINGS, reframe } from './reframe.js';
@@ -73,8 +73,8 @@ function subset(faces: FaceSet, limit: number | undefined): FaceSet {
 }
 
 /**
- * Each face as `emoscope predict` would see it if the photo were just this face: scaled to 256 px,
- * searched by BlazeFace (face check on), the best box cropped with the recognizer's margin.
+ * Each face as `emoscope predict` would see it if the photo were just this face (face-as-photo.ts),
+ * the best box cropped with each margin, straight or turned level.
  */
 async function throughDetector(faces: FaceSet, size: number, crops: ReadonlyArray<{ margin: number; align: boolean }>): Promise<{ pixels: Uint8Array[]; found: boolean[]; boxSide: number[] }> {
   const detector = await loadBlazeFace();
@@ -85,15 +85,13 @@ async function throughDetector(faces: FaceSet, size: number, crops: ReadonlyArra
   try {
     for (let i = 0; i < faces.count; i++) {
       const face = faces.pixels.subarray(i * area, (i + 1) * area);
-      const big = await sharp(face, { raw: { width: size, height: size, channels: 1 } }).resize(256, 256, { kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
-      const photo = await openPhoto({ data: new Uint8Array(big.data), width: 256, height: 256, channels: big.info.channels as 1 | 3 });
-      const best = (await detector.detect(photo, { minScore: 0.35 })).sort((a, b) => b.score - a.score)[0];
+      const { photo, best } = await detectFaceAsPhoto(detector, face, size, PIPELINE_DEFAULTS.minFaceScore);
       found.push(best !== undefined);
       if (!best) {
         for (const p of pixels) p.set(face, i * area);
         continue;
       }
-      boxSide.push(Math.max(best.box.width, best.box.height) / 256);
+      boxSide.push(Math.max(best.box.width, best.box.height) / FACE_PHOTO_SIDE);
       for (const [m, { margin, align }] of crops.entries()) {
         const angle = align ? eyeAngle(best.keypoints) ?? 0 : 0;
         pixels[m]!.set(await cropFace(await photo.pixels(), best.box, size, margin, angle), i * area);

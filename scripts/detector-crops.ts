@@ -4,11 +4,12 @@
 // `train --data <out>` trains on both at once: <out>/train/<class>/orig links to the original class
 // folder, <out>/train/<class>/det holds the crops (`Training_det-<n>.png`), <out>/test links to the
 // original test folder (validation stays PublicTest as it is). Faces the detector does not find are
-// left out (the original stays).
+// left out (the original stays). With --align each crop is turned so that the eyes are level, as
+// `predict` does by default.
 // Resumable: a crop already written is not made again; each file is written atomically. Faces are
 // visited in a fixed shuffled order, so a run stopped early leaves a sample spread over the classes.
 //
-//   npx tsc -p tsconfig.json && node dist/scripts/detector-crops.js --data ../shared/datasets/fer2013 --out runs/fer-detector [--margin 0.3]
+//   npx tsc -p tsconfig.json && node dist/scripts/detector-crops.js --data ../shared/datasets/fer2013 --out runs/fer-detector [--margin 0.3] [--align]
 import { existsSync } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -22,18 +23,19 @@ import { EMOTIONS, FACE_SIZE } from '../src/types.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 import { shuffledIndices } from '../src/util/random.js';
 import { loadBlazeFace } from '../src/vision/blazeface.js';
-import { cropFace } from '../src/vision/face-crop.js';
-import { openPhoto } from '../src/vision/image.js';
+import { detectFaceAsPhoto, FACE_PHOTO_SIDE } from '../src/vision/face-as-photo.js';
+import { cropFace, eyeAngle } from '../src/vision/face-crop.js';
 
 const { values: args } = parseArgs({
   options: {
     data: { type: 'string' },
     out: { type: 'string' },
     margin: { type: 'string', default: '0.3' },
-    side: { type: 'string', default: '256' },
+    side: { type: 'string', default: String(FACE_PHOTO_SIDE) },
+    align: { type: 'boolean', default: false },
   },
 });
-if (!args.data || !args.out) throw new Error('usage: detector-crops --data <FER2013 folder> --out <folder> [--margin 0.3] [--side 256]');
+if (!args.data || !args.out) throw new Error('usage: detector-crops --data <FER2013 folder> --out <folder> [--margin 0.3] [--side 256] [--align]');
 const margin = Number(args.margin);
 const side = Number(args.side);
 const out = resolve(args.out);
@@ -63,11 +65,9 @@ try {
     const file = join(trainDir, emotion, 'det', `${name}.png`);
     if (existsSync(file)) continue;
     const face = faces.pixels.subarray(i * FACE_BYTES, (i + 1) * FACE_BYTES);
-    const big = await sharp(face, { raw: { width: FACE_SIZE, height: FACE_SIZE, channels: 1 } }).resize(side, side, { kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
-    const photo = await openPhoto({ data: new Uint8Array(big.data), width: side, height: side, channels: big.info.channels as 1 | 3 });
-    const best = (await detector.detect(photo, { minScore: PIPELINE_DEFAULTS.minFaceScore })).sort((a, b) => b.score - a.score)[0];
+    const { photo, best } = await detectFaceAsPhoto(detector, face, FACE_SIZE, PIPELINE_DEFAULTS.minFaceScore, side);
     if (!best) { missed++; continue; }
-    const crop = await cropFace(await photo.pixels(), best.box, FACE_SIZE, margin);
+    const crop = await cropFace(await photo.pixels(), best.box, FACE_SIZE, margin, args.align ? eyeAngle(best.keypoints) ?? 0 : 0);
     await writeFileAtomic(file, await sharp(crop, { raw: { width: FACE_SIZE, height: FACE_SIZE, channels: 1 } }).png().toBuffer());
     written++;
     if (written % 1000 === 0) process.stderr.write(`${n + 1}/${faces.count} faces, ${written} crops written, ${missed} not found, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
@@ -75,4 +75,4 @@ try {
 } finally {
   detector.dispose();
 }
-process.stdout.write(`${faces.count} training faces: ${written} crops written now, ${missed} not found by the detector; train --data ${out} trains on the originals (links) and the crops (margin ${margin})\n`);
+process.stdout.write(`${faces.count} training faces: ${written} crops written now, ${missed} not found by the detector; train --data ${out} trains on the originals (links) and the crops (margin ${margin}${args.align ? ', aligned' : ''})\n`);

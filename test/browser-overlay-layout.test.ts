@@ -68,12 +68,12 @@ test('one face with room around it: the label just above the box, the full panel
   const box = { x: 200, y: 150, width: 120, height: 120 };
   const [placed] = layoutOverlay([{ box, labelWidth: 90 }], 900, 600, DESKTOP);
   assert.deepEqual(placed!.label, { x: 198.5, y: 130, width: 90, height: 20 });
-  assert.deepEqual(placed!.panel, { rows: 7, box: { x: 326, y: 150, width: 132, height: 99 } });
+  assert.deepEqual(placed!.panel, { rows: 7, side: 'right', box: { x: 326, y: 150, width: 132, height: 99 } });
 });
 
 test('a face at the right edge gets its panel on the left; a face filling the picture keeps only its label', () => {
   const [right] = layoutOverlay([{ box: { x: 780, y: 100, width: 110, height: 110 }, labelWidth: 90 }], 900, 600, DESKTOP);
-  assert.deepEqual(right!.panel, { rows: 7, box: { x: 780 - 6 - 132, y: 100, width: 132, height: 99 } });
+  assert.deepEqual(right!.panel, { rows: 7, side: 'left', box: { x: 780 - 6 - 132, y: 100, width: 132, height: 99 } });
   const [full] = layoutOverlay([{ box: { x: 0, y: 0, width: 390, height: 390 }, labelWidth: 90 }], 390, 390, PHONE);
   assert.equal(full!.panel, undefined);
   assert.deepEqual(full!.label, { x: 0, y: 0, width: 90, height: 20 }, 'inside the top edge of the box');
@@ -90,4 +90,35 @@ test('200 seeded crowds of 5 to 12 faces on phone-sized pictures keep the rules'
     });
     assertNoOverlap(faces, layoutOverlay(faces, width, height, PHONE), width, height, `crowd ${n} (${faces.length} faces, ${width}×${height})`);
   }
+});
+
+/** Frames of a live picture: each laid out with (or without) the previous frame's placements. */
+function frames(sequence: ReadonlyArray<readonly Box[]>, width: number, height: number, remember: boolean): FacePlacement[][] {
+  let previous: FacePlacement[] | undefined;
+  return sequence.map((boxes) => {
+    const placed = layoutOverlay(boxes.map((box, i) => ({ box, labelWidth: 90, previous: remember ? previous?.[i] : undefined })), width, height, DESKTOP);
+    assertNoOverlap(boxes.map((box) => ({ box, labelWidth: 90 })), placed, width, height, 'frame');
+    previous = placed;
+    return placed;
+  });
+}
+
+test('on a live picture a panel keeps its side while a neighbour jitters by a few pixels, instead of jumping from side to side', () => {
+  // the right neighbour moves 4 px back and forth across the edge of the first face's right-hand panel
+  const a = { x: 200, y: 150, width: 120, height: 120 };
+  const sequence = [462, 454, 462, 454, 700].map((x) => [a, { x, y: 160, width: 100, height: 100 }]);
+  const side = (placed: FacePlacement[][]) => placed.map((p) => p[0]!.panel?.side).join();
+  assert.equal(side(frames(sequence, 1000, 600, false)), 'right,left,right,left,right', 'without memory it flickers');
+  assert.equal(side(frames(sequence, 1000, 600, true)), 'right,left,left,left,left');
+});
+
+test('on a live picture a panel shrinks at once but grows back only with room to spare', () => {
+  // the first face fills the left of a 140-px-high picture: its panel can only go right, where a
+  // second face's label comes up to the full panel's bottom edge (99 px) give or take 3 px
+  const a = { x: 0, y: 0, width: 120, height: 120 };
+  const below = (top: number) => [a, { x: 140, y: top + 20, width: 60, height: 10 }];
+  const sequence = [102, 96, 102, 96, 102, 118].map(below);
+  const rows = (placed: FacePlacement[][]) => placed.map((p) => p[0]!.panel?.rows ?? 0).join();
+  assert.equal(rows(frames(sequence, 900, 140, false)), '7,3,7,3,7,7', 'without memory it flickers');
+  assert.equal(rows(frames(sequence, 900, 140, true)), '7,3,3,3,3,7');
 });

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { initEngine } from '../src/engine/backend.js';
 import { loadBlazeFace } from '../src/vision/blazeface.js';
 import { iou, weightedNms } from '../src/vision/detector.js';
+import { detectFaceAsPhoto, FACE_PHOTO_SIDE } from '../src/vision/face-as-photo.js';
 import { cropFace, cropRegion } from '../src/vision/face-crop.js';
 import { openPhoto } from '../src/vision/image.js';
 import { COUPLE, SINGLE } from './predict-fixtures.js';
@@ -124,4 +125,26 @@ test('a face at the edge is cropped with the edge pixels repeated, gray, at the 
   assert.ok(face.every((v) => v === 0), 'all black: the repeated edge, not a padding colour');
   const inside = await cropFace({ data, width, height }, { x: 30, y: 30, width: 40, height: 40 }, 48, 0);
   assert.ok(inside[48 * 24 + 2]! < 10 && inside[48 * 24 + 45]! > 245, 'left of the crop black, right white');
+});
+
+test('a 48-px FER2013 face seen as a photo of itself: scaled to 256 px, its face found in the middle; a blank one has none', async () => {
+  await initEngine();
+  const detector = await loadBlazeFace();
+  try {
+    const file = new URL('./fixtures/fer2013/train/happy/Training_10019449.jpg', import.meta.url).pathname;
+    const face = new Uint8Array(await sharp(file).grayscale().raw().toBuffer());
+    assert.equal(face.length, 48 * 48);
+    const { photo, best } = await detectFaceAsPhoto(detector, face, 48, 0.35);
+    assert.equal(photo.width, FACE_PHOTO_SIDE);
+    assert.equal(photo.height, FACE_PHOTO_SIDE);
+    assert.ok(best, 'the face is found');
+    const [cx, cy] = centre(best.box);
+    // FER2013 frames a face with its box about 0.6 of the image wide, centred
+    assert.ok(best.box.width > 0.4 * FACE_PHOTO_SIDE && best.box.width < 0.9 * FACE_PHOTO_SIDE, `box width ${best.box.width}`);
+    assert.ok(Math.hypot(cx - 128, cy - 128) < 40, `box centre (${cx}, ${cy})`);
+    const blank = await detectFaceAsPhoto(detector, new Uint8Array(48 * 48).fill(128), 48, 0.35);
+    assert.equal(blank.best, undefined);
+  } finally {
+    detector.dispose();
+  }
 });

@@ -3,6 +3,7 @@
 // new camera frame), drawing at the screen's rate from the smoothed tracks (tracker.ts).
 import type { BrowserRecognizer, PhotoResult, PhotoTimings } from '../browser/index.js';
 import { drawFaces, fitCanvas } from './draw.js';
+import type { FacePlacement } from './overlay-layout.js';
 import { FaceTracker } from './tracker.js';
 
 /** Why the camera could not start, and what to tell the person. */
@@ -226,6 +227,8 @@ export class CameraLoop {
   }
 
   private drawnSize = '';
+  /** the last frame's label and panel places, by track id (steady panels as faces move) */
+  private placements = new Map<number, FacePlacement>();
 
   private readonly draw = (now: number): void => {
     if (!this.running) return;
@@ -242,7 +245,8 @@ export class CameraLoop {
     ctx.clearRect(0, 0, width, height);
     if (this.video.videoWidth > 0) {
       const faces = this.tracker.draw(now).map((f) => ({ ...f, colourIndex: f.id }));
-      drawFaces(ctx, faces, { scale: width / this.video.videoWidth, mirrorWidth: this.mirrored ? this.video.videoWidth : undefined }, width, height);
+      const view = { scale: width / this.video.videoWidth, mirrorWidth: this.mirrored ? this.video.videoWidth : undefined };
+      this.placements = drawFaces(ctx, faces, view, width, height, this.placements);
     }
     requestAnimationFrame(this.draw);
   };

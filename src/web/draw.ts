@@ -6,7 +6,7 @@ import { EMOTIONS } from '../types.js';
 import type { Box, Emotion, EmotionScores } from '../types.js';
 import { FACE_COLOURS } from '../vision/palette.js';
 import { layoutOverlay } from './overlay-layout.js';
-import type { OverlaySizes } from './overlay-layout.js';
+import type { FacePlacement, OverlaySizes } from './overlay-layout.js';
 
 /** One face to draw. */
 export interface FaceDrawing {
@@ -51,9 +51,17 @@ export function faceColour(index: number): string {
 
 /**
  * Draws every face on `ctx` (whose transform maps CSS px to device px); `width`×`height` is the
- * canvas in CSS px.
+ * canvas in CSS px. On a live picture, `previous` (the placements this returned for the last frame,
+ * by colour index) keeps each panel's side and size steady as faces move.
  */
-export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceDrawing[], view: View, width: number, height: number): void {
+export function drawFaces(
+  ctx: CanvasRenderingContext2D,
+  faces: readonly FaceDrawing[],
+  view: View,
+  width: number,
+  height: number,
+  previous?: ReadonlyMap<number, FacePlacement>,
+): Map<number, FacePlacement> {
   const boxes = faces.map(({ box: b }) => {
     const x = (view.mirrorWidth === undefined ? b.x : view.mirrorWidth - b.x - b.width) * view.scale;
     return { x, y: b.y * view.scale, width: b.width * view.scale, height: b.height * view.scale };
@@ -61,7 +69,8 @@ export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceDra
   const size = panelSize(width);
   ctx.font = FONT;
   const labels = faces.map((face) => `${face.prefix ?? ''}${face.emotion} ${Math.round(face.confidence * 100)}%`);
-  const placed = layoutOverlay(boxes.map((box, i) => ({ box, labelWidth: ctx.measureText(labels[i]!).width + 12 })), width, height, overlaySizes(width));
+  const toPlace = boxes.map((box, i) => ({ box, labelWidth: ctx.measureText(labels[i]!).width + 12, previous: previous?.get(faces[i]!.colourIndex) }));
+  const placed = layoutOverlay(toPlace, width, height, overlaySizes(width));
   faces.forEach((face, i) => {
     const box = boxes[i]!;
     const colour = faceColour(face.colourIndex);
@@ -72,6 +81,7 @@ export function drawFaces(ctx: CanvasRenderingContext2D, faces: readonly FaceDra
     if (panel) drawBars(ctx, face, panel.box, panel.rows, size, colour);
   });
   faces.forEach((face, i) => drawLabel(ctx, labels[i]!, placed[i]!.label, faceColour(face.colourIndex))); // last, so that nothing hides one
+  return new Map(faces.map((face, i) => [face.colourIndex, placed[i]!]));
 }
 
 function drawLabel(ctx: CanvasRenderingContext2D, text: string, where: Box, colour: string): void {

@@ -3,6 +3,10 @@
 // seven bars beside each: every label and panel is placed where it covers no face, no label and no
 // panel placed before it; a panel that finds no room shrinks to the face's top three emotions, and
 // with no room for that either the face keeps only its label (which names the top emotion).
+// On a live picture faces move a few pixels every frame; given the last frame's placements, a panel
+// keeps its side while that side has room, and grows (none → three rows → seven) only with HYSTERESIS
+// px to spare from the other faces, labels and panels, so that it does not flicker between sizes and
+// sides.
 import { EMOTIONS } from '../types.js';
 import type { Box } from '../types.js';
 
@@ -21,16 +25,24 @@ export interface OverlaySizes {
 /** The rows a panel can show, most first: all seven emotions, then the top three. */
 export const PANEL_ROWS: readonly number[] = [EMOTIONS.length, 3];
 
+/** Spare room, in CSS px on every side, a panel needs to grow or to appear on a live picture. */
+export const HYSTERESIS = 12;
+
+/** The side of its face a panel is on. */
+export type PanelSide = 'right' | 'left' | 'below' | 'above';
+
 /** One face's placed label and (if there was room) panel with its number of rows. */
 export interface FacePlacement {
   label: Box;
-  panel?: { box: Box; rows: number };
+  panel?: { box: Box; rows: number; side: PanelSide };
 }
 
 /** What the layout needs of each face: its box and its label's width, in CSS px. */
 export interface FaceToPlace {
   box: Box;
   labelWidth: number;
+  /** the face's placement in the previous frame (a tracked face on a live picture) */
+  previous?: FacePlacement;
 }
 
 /** True when `a` and `b` share some area. */
@@ -59,12 +71,19 @@ export function layoutOverlay(faces: readonly FaceToPlace[], width: number, heig
   const panels: Box[] = [];
   return faces.map((face, i) => {
     const taken = [...boxes, ...labels, ...panels];
+    const before = face.previous === undefined ? undefined : face.previous.panel?.rows ?? 0;
     for (const rows of PANEL_ROWS) {
       const size = { width: sizes.panelWidth, height: sizes.panelHeight(rows) };
-      const box = panelCandidates(face.box, size, sizes.gap, sizes.labelHeight).find((p) => inside(p) && !taken.some((t) => overlaps(p, t)));
-      if (box) {
-        panels.push(box);
-        return { label: labels[i]!, panel: { box, rows } };
+      // growing on a live picture needs room to spare from the other faces, labels and panels
+      const spare = before !== undefined && rows > before ? HYSTERESIS : 0;
+      const fits = (p: Box) => {
+        const room = { x: p.x - spare, y: p.y - spare, width: p.width + 2 * spare, height: p.height + 2 * spare };
+        return inside(p) && !taken.some((t) => (t === face.box || t === labels[i] ? overlaps(p, t) : overlaps(room, t)));
+      };
+      const found = panelCandidates(face.box, size, sizes.gap, sizes.labelHeight, face.previous?.panel?.side).find(({ box }) => fits(box));
+      if (found) {
+        panels.push(found.box);
+        return { label: labels[i]!, panel: { ...found, rows } };
       }
     }
     return { label: labels[i]! };
@@ -83,9 +102,10 @@ function labelCandidates(face: FaceToPlace, width: number, height: number, h: nu
 
 /**
  * A panel's places beside `box`, best first: right, left, below, above (over the label's row), and
- * along each side slid so that it still faces the box, nearest the box's top or left edge first.
+ * along each side slid so that it still faces the box, nearest the box's top or left edge first;
+ * the side `keep` before all others.
  */
-function panelCandidates(box: Box, size: { width: number; height: number }, gap: number, labelHeight: number): Box[] {
+function panelCandidates(box: Box, size: { width: number; height: number }, gap: number, labelHeight: number, keep?: PanelSide): Array<{ box: Box; side: PanelSide }> {
   const { width: w, height: h } = size;
   const step = 4;
   const slides = (from: number, to: number): number[] => {
@@ -97,11 +117,13 @@ function panelCandidates(box: Box, size: { width: number; height: number }, gap:
   const ys = [box.y, ...slides(box.y + overlapMin - h, box.y + box.height - overlapMin)];
   const xs = [box.x, ...slides(box.x + overlapMin - w, box.x + box.width - overlapMin)];
   // best first: the side's preference plus how far the panel slid from the box's top or left edge
-  const candidates = [
-    ...ys.map((y) => ({ p: { x: box.x + box.width + gap, y, width: w, height: h }, cost: Math.abs(y - box.y) })),
-    ...ys.map((y) => ({ p: { x: box.x - gap - w, y, width: w, height: h }, cost: 12 + Math.abs(y - box.y) })),
-    ...xs.map((x) => ({ p: { x, y: box.y + box.height + gap, width: w, height: h }, cost: 24 + Math.abs(x - box.x) })),
-    ...xs.map((x) => ({ p: { x, y: box.y - labelHeight - gap - h, width: w, height: h }, cost: 36 + Math.abs(x - box.x) })),
+  const sides: Array<{ side: PanelSide; cost: number; at: Array<{ p: Box; slid: number }> }> = [
+    { side: 'right', cost: 0, at: ys.map((y) => ({ p: { x: box.x + box.width + gap, y, width: w, height: h }, slid: Math.abs(y - box.y) })) },
+    { side: 'left', cost: 12, at: ys.map((y) => ({ p: { x: box.x - gap - w, y, width: w, height: h }, slid: Math.abs(y - box.y) })) },
+    { side: 'below', cost: 24, at: xs.map((x) => ({ p: { x, y: box.y + box.height + gap, width: w, height: h }, slid: Math.abs(x - box.x) })) },
+    { side: 'above', cost: 36, at: xs.map((x) => ({ p: { x, y: box.y - labelHeight - gap - h, width: w, height: h }, slid: Math.abs(x - box.x) })) },
   ];
-  return candidates.sort((a, b) => a.cost - b.cost).map(({ p }) => p);
+  // the kept side's places come first, in their own order
+  const candidates = sides.flatMap(({ side, cost, at }) => at.map(({ p, slid }) => ({ box: p, side, cost: (side === keep ? -1e9 : cost) + slid })));
+  return candidates.sort((a, b) => a.cost - b.cost).map(({ box: p, side }) => ({ box: p, side }));
 }
