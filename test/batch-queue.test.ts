@@ -139,6 +139,30 @@ test('Redis lost after a one-shot command connected: its commands fail within se
   }
 });
 
+test('Redis frozen with the connection open (SIGSTOP): a one-shot command fails after its command timeout with UNAVAILABLE; a worker\'s connection waits', { timeout: 60_000 }, async () => {
+  const frozen = await startRedis();
+  const oneShot = await connectRedis(frozen.url, { commandTimeout: 1_000 });
+  const durable = await connectRedis(frozen.url, { durable: true, commandTimeout: 1_000 });
+  try {
+    frozen.signal('SIGSTOP');
+    const started = Date.now();
+    const error = await oneShot.hgetall('emoscope:batch:x:meta').then(() => undefined, (e: unknown) => lostRedis(oneShot, frozen.url, e));
+    assert.ok(error instanceof EmoscopeError && error.code === 'UNAVAILABLE', String(error));
+    assert.match(error.message, new RegExp(`Redis at ${frozen.url} did not answer within 1 s`));
+    assert.ok(Date.now() - started < 5_000, 'within about the timeout');
+    const waiting = durable.get('emoscope:x');
+    const answer = await Promise.race([waiting.then(() => 'answered', () => 'failed'), new Promise((r) => setTimeout(() => r('still waiting'), 2_000))]);
+    assert.equal(answer, 'still waiting', 'a worker waits out a pause');
+    frozen.signal('SIGCONT');
+    assert.equal(await waiting, null, 'and gets its answer once the server resumes');
+  } finally {
+    frozen.signal('SIGCONT');
+    oneShot.disconnect();
+    durable.disconnect();
+    await frozen.stop();
+  }
+});
+
 /** A TCP port on 127.0.0.1 with nothing listening. */
 async function closedPort(): Promise<number> {
   const server = createServer();

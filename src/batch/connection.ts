@@ -1,7 +1,8 @@
 // Connecting to Redis from a `--redis` URL: the URL is checked (BAD_ARGUMENT naming it), the first
 // answer is awaited under a deadline (UNAVAILABLE naming the server, within seconds instead of a
 // hang). Afterwards a worker's connection retries with backoff forever (a Redis restart costs it a
-// pause, not its life), while a one-shot command's gives up after a few seconds (UNAVAILABLE).
+// pause, not its life), while a one-shot command's gives up after a few seconds (UNAVAILABLE), and
+// so does its wait for any one answer from a server that froze with the connection open.
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { closeHandler } from 'ioredis/built/redis/event_handler.js';
@@ -100,9 +101,10 @@ export class RedisClient extends Redis {
  * Afterwards, commands wait while the client reconnects: `durable` clients (workers and BullMQ's
  * connections duplicated from them) reconnect for ever; the others (one-shot commands such as
  * status) give up after BATCH_DEFAULTS.oneShotRetries attempts, a few seconds, and their pending
- * commands fail (see `lostRedis`).
+ * commands fail (see `lostRedis`); and each of their commands fails when no answer comes within
+ * `commandTimeout` ms (default BATCH_DEFAULTS.commandTimeout), as from a frozen server.
  */
-export async function connectRedis(url: string, options: { durable?: boolean; deadline?: number } = {}): Promise<RedisClient> {
+export async function connectRedis(url: string, options: { durable?: boolean; deadline?: number; commandTimeout?: number } = {}): Promise<RedisClient> {
   const base = redisOptions(url);
   let connected = false;
   let lastError: Error | undefined;
@@ -111,6 +113,7 @@ export async function connectRedis(url: string, options: { durable?: boolean; de
     lazyConnect: true,
     connectTimeout: BATCH_DEFAULTS.connectTimeout,
     maxRetriesPerRequest: null, // BullMQ's blocking connections require it; the retry strategy bounds the wait instead
+    ...(options.durable ? {} : { commandTimeout: options.commandTimeout ?? BATCH_DEFAULTS.commandTimeout }),
     retryStrategy: (times) => {
       if (!connected) return null; // no retries before the first answer: fail fast
       return options.durable || times <= BATCH_DEFAULTS.oneShotRetries ? reconnectDelay(times) : null;
@@ -141,9 +144,14 @@ export async function connectRedis(url: string, options: { durable?: boolean; de
 
 /**
  * `error` as thrown by a command on `client`: when the connection is what failed (the client is
- * not ready any more), UNAVAILABLE naming the server; anything else unchanged.
+ * not ready any more, or the server did not answer within the command timeout), UNAVAILABLE naming
+ * the server; anything else unchanged.
  */
 export function lostRedis(client: Redis, url: string, error: unknown): unknown {
+  const timeout = client.options.commandTimeout;
+  if (timeout !== undefined && error instanceof Error && error.message === 'Command timed out') { // ioredis's words (Command.js)
+    return new EmoscopeError('UNAVAILABLE', `Redis at ${displayUrl(url)} did not answer within ${timeout / 1000} s (stopped or overloaded?)`, { cause: error });
+  }
   if (error instanceof EmoscopeError || client.status === 'ready') return error;
   return new EmoscopeError('UNAVAILABLE', `Redis at ${displayUrl(url)} was lost: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }

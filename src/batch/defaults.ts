@@ -19,6 +19,8 @@ export const BATCH_DEFAULTS = {
   backoff: 1_000,
   /** ms to wait for the first answer from Redis before giving up with UNAVAILABLE */
   connectTimeout: 5_000,
+  /** ms a one-shot command (submit, status, results, clear) waits for any one answer from Redis: a server that froze without closing the connection (stopped, swapping, a dead host behind a live proxy) fails the command with UNAVAILABLE instead of hanging it; workers wait (their blocking calls are long by design) */
+  commandTimeout: 10_000,
   /** reconnection attempts of a one-shot command (submit, status, results, clear) that lost Redis, about 3 s in all, before it fails with UNAVAILABLE; workers retry for ever */
   oneShotRetries: 5,
   /** ms a stopping worker waits for a lost Redis before it exits without storing the jobs in hand (they go to another worker once their lock expires) */

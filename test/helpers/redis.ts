@@ -19,6 +19,8 @@ export interface TestRedis {
   start(): Promise<void>;
   /** shut down for good and close the client */
   stop(): Promise<void>;
+  /** sends the server process a signal (SIGSTOP freezes it with its connections open, SIGCONT resumes it) */
+  signal(name: NodeJS.Signals): void;
 }
 
 /** Starts redis-server (Debian's `redis-server` package) in a fresh temporary folder. */
@@ -58,6 +60,9 @@ export async function startRedis(options: { appendonly?: boolean } = {}): Promis
     client,
     shutdown,
     start,
+    signal(name) {
+      server?.kill(name);
+    },
     async stop() {
       client.disconnect();
       await shutdown();
