@@ -15,7 +15,8 @@
 //    `--split val` (PublicTest) is for choosing; test (PrivateTest) reports. `--turned` also sends the
 //    faces turned by those angles (degrees) through the detector; `--align` adds each crop turned so
 //    that the eyes are level (the recognizer's `align` option), and emoscope aligned on the photos;
-//    without it every crop is as the recognizer's defaults make it.
+//    without it every crop is as the recognizer's defaults make it. Also the faces as framed under
+//    capture conditions (bench/conditions.ts): dim light, washed out, out of focus, small, JPEG, noise.
 // 2. The faces of the deepface photos, labelled by eye (bench/photo-faces.json), each system through
 //    its own detector: a labelled face the system does not find counts as wrong.
 import { readFileSync } from 'node:fs';
@@ -37,6 +38,7 @@ import { cropFace, DEFAULT_FACE_MARGIN, eyeAngle } from '../src/vision/face-crop
 import { detectFaceAsPhoto, FACE_PHOTO_SIDE } from '../src/vision/face-as-photo.js';
 import { faceApiClassifier, faceApiSystem, humanClassifier, humanSystem } from './predict-others.js';
 import type { FaceClassifier, System } from './predict-others.js';
+import { applyCondition, CONDITIONS } from './conditions.js';
 import { FRAMINGS, reframe } from './reframe.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -164,6 +166,13 @@ async function main(): Promise<void> {
     for (const c of classifiers) accuracyBy[c.name] = accuracy(await c.classify(pixels, faces.count, size), faces.labels);
     rows.push({ framing: framing.name, accuracy: accuracyBy });
     process.stderr.write(`${framing.name} done\n`);
+  }
+  for (const condition of CONDITIONS) {
+    const pixels = await applyCondition(faces.pixels, faces.count, size, condition);
+    const accuracyBy: Record<string, number> = {};
+    for (const c of classifiers) accuracyBy[c.name] = accuracy(await c.classify(pixels, faces.count, size), faces.labels);
+    rows.push({ framing: `as in FER2013, ${condition.name}`, accuracy: accuracyBy });
+    process.stderr.write(`${condition.name} done\n`);
   }
   const margins = args.margins ? args.margins.split(',').map(Number) : [DEFAULT_FACE_MARGIN];
   const crops = margins.flatMap((margin) => (args.align ? [false, true] : [recognizer.options.align]).map((align) => ({ margin, align })));
