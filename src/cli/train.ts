@@ -63,7 +63,7 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .option('--val-fraction <x>', `class folders: fraction held out for validation (default ${TRAIN_DEFAULTS.valFraction})`, numberOption('--val-fraction', 0, 1))
     .option('--test-fraction <x>', `class folders: fraction held out for testing (default ${TRAIN_DEFAULTS.testFraction})`, numberOption('--test-fraction', 0, 1))
     .addOption(new Option('--optimizer <name>', "optimizer (default: the architecture's recipe)").choices(OPTIMIZERS))
-    .addOption(new Option('--augment <preset>', 'data augmentation: shifts, zoom, rotation, flips, brightness/contrast, erasing (light: half the geometry, no erasing)').choices(AUGMENT_PRESET_NAMES))
+    .addOption(new Option('--augment <preset>', 'data augmentation: shifts, zoom, rotation, flips, brightness/contrast, erasing (light: half the geometry, no erasing; capture: flips, strong brightness/contrast, blur, low resolution and noise as phones and webcams deliver faces)').choices(AUGMENT_PRESET_NAMES))
     .option('--label-smoothing <x>', `label smoothing ε (default ${TRAIN_DEFAULTS.labelSmoothing})`, numberOption('--label-smoothing', 0, 1))
     .addOption(new Option('--class-weighting <mode>', 'loss weight per class from its frequency').choices(CLASS_WEIGHTINGS))
     .option('--weight-decay <x>', `L2 decay on conv and dense kernels (default ${TRAIN_DEFAULTS.weightDecay})`, numberOption('--weight-decay', 0))
