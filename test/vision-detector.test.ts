@@ -1,5 +1,6 @@
 // Face detection and cropping on real photos: BlazeFace finds the faces of the fixtures where they
 // are, finds none in an empty picture, frees its tensors, and crops are square, gray and edge-padded.
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,6 +12,7 @@ import { detectFaceAsPhoto, FACE_PHOTO_SIDE } from '../src/vision/face-as-photo.
 import { cropFace, cropRegion } from '../src/vision/face-crop.js';
 import { openPhoto } from '../src/vision/image.js';
 import { COUPLE, SINGLE } from './predict-fixtures.js';
+import { FER_FOLDERS } from './helpers/paths.js';
 
 /** Centres and sides of the two faces in couple.jpg (640×446), checked by eye on an annotated copy. */
 const COUPLE_FACES = [
@@ -131,7 +133,7 @@ test('a 48-px FER2013 face seen as a photo of itself: scaled to 256 px, its face
   await initEngine();
   const detector = await loadBlazeFace();
   try {
-    const file = new URL('./fixtures/fer2013/train/happy/Training_10019449.jpg', import.meta.url).pathname;
+    const file = join(FER_FOLDERS, 'train', 'happy', 'Training_10019449.jpg');
     const face = new Uint8Array(await sharp(file).grayscale().raw().toBuffer());
     assert.equal(face.length, 48 * 48);
     const { photo, best } = await detectFaceAsPhoto(detector, face, 48, 0.35);
