@@ -4,7 +4,7 @@
 // classifier sees), with sharp for the image operations and a seeded generator for the noise.
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
-import { createRandom } from '../src/util/random.js';
+import { createRandom, gaussian } from '../src/util/random.js';
 
 /** One capture condition: a name for the table and what it does to one gray face. */
 export interface Condition {
@@ -26,10 +26,7 @@ export const CONDITIONS: readonly Condition[] = [
     name: 'sensor noise (Gaussian, σ 15 levels)',
     apply: async (f, _s, random) => {
       const out = new Uint8Array(f.length);
-      for (let i = 0; i < f.length; i++) {
-        const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()); // Box–Muller
-        out[i] = Math.max(0, Math.min(255, Math.round(f[i]! + 15 * z)));
-      }
+      for (let i = 0; i < f.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(f[i]! + 15 * gaussian(random))));
       return out;
     },
   },

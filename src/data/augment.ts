@@ -5,6 +5,8 @@
 // model's normalized input directly. A degradation whose probability is 0 draws no random number,
 // so presets without them give the same faces for the same seed as before they existed.
 
+import { gaussian } from '../util/random.js';
+
 /** How strongly to perturb each face; every range is symmetric around "no change". */
 export interface AugmentOptions {
   /** largest shift, as a fraction of the side (0.1 = ±4.8 px) */
@@ -102,7 +104,7 @@ export function augmentFaceInto(
   if (options.lowRes && random() < options.lowRes) lowResolution(face, size, 14 + Math.floor(random() * 19));
   if (options.noise && random() < options.noise) {
     const sigma = 3 + random() * 12;
-    for (let i = 0; i < n; i++) face[i] = face[i]! + sigma * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()); // Box–Muller
+    for (let i = 0; i < n; i++) face[i] = face[i]! + sigma * gaussian(random);
   }
   if (options.blur || options.lowRes || options.noise) sum = face.reduce((a, v) => a + v, 0);
   // Contrast around the face's mean, brightness, clip to the gray range, then normalize.

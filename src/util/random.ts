@@ -25,6 +25,11 @@ export function randomInt(random: () => number, n: number): number {
   return Math.floor(random() * n);
 }
 
+/** A standard normal number drawn from `random` (Box–Muller, two draws). */
+export function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
 /** Shuffles `items` in place (Fisher–Yates) with `random` and returns it. */
 export function shuffleInPlace<T extends { length: number; [index: number]: unknown }>(items: T, random: () => number): T {
   for (let i = items.length - 1; i > 0; i--) {
