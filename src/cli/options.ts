@@ -16,12 +16,12 @@ export function intOption(flag: string, min = 0): (value: string) => number {
   };
 }
 
-/** A number in [min, max). */
-export function numberOption(flag: string, min: number, max = Infinity): (value: string) => number {
+/** A number in [min, max), or in [min, max] with `maxIncluded`. */
+export function numberOption(flag: string, min: number, max = Infinity, maxIncluded = false): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || n >= max) {
-      const range = max === Infinity ? `of at least ${min}` : `from ${min} to below ${max}`;
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (n === max && !maxIncluded)) {
+      const range = max === Infinity ? `of at least ${min}` : `from ${min} to ${maxIncluded ? '' : 'below '}${max}`;
       throw new InvalidArgumentError(`Expected a number ${range} for ${flag} but received "${value}"`);
     }
     return n;
@@ -54,6 +54,6 @@ export function addDataSelectionOptions(command: Command): Command {
 /** --min-face-score of every command that finds faces (predict, video). */
 export function minFaceScoreOption(): Option {
   return new Option('--min-face-score <n>', 'keep faces the detector scores at least n, 0 to 1')
-    .argParser(numberOption('--min-face-score', 0, 1.000001))
+    .argParser(numberOption('--min-face-score', 0, 1, true))
     .default(DEFAULT_RECOGNIZER_OPTIONS.minFaceScore);
 }

@@ -41,7 +41,7 @@ interface TrainFlags {
   warmup?: number;
   workers?: number;
   init?: string;
-  teacher?: string;
+  teacher?: string[];
   teacherTta?: Tta;
   distill?: number;
   softLabels?: string;
@@ -71,10 +71,10 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .option('--warmup <x>', 'learning-rate warm-up as a fraction of the run', numberOption('--warmup', 0, 1))
     .option('--workers <n>', 'worker threads computing each step in parallel; 1 = no workers (default: 1 with the native kernels, which use every core already; else the number of cores)', intOption('--workers', 1))
     .option('--init <model-dir>', 'start from the weights of a trained model folder instead of random ones (fine-tuning; --model defaults to its architecture)')
-    .option('--teacher <model-dir>', 'knowledge distillation: blend this model\'s probabilities on each training face into the targets')
+    .option('--teacher <model-dir...>', 'knowledge distillation: blend this model\'s probabilities on each training face into the targets; several models (--teacher a b, or the flag repeated): their probabilities averaged, an ensemble taught to one model')
     .addOption(new Option('--teacher-tta <mode>', `test-time augmentation of the teacher (default ${TRAIN_DEFAULTS.teacherTta})`).choices([...TTA_MODES]))
     .option('--soft-labels <votes.csv>', 'blend annotators\' votes per face into the targets instead of a teacher\'s probabilities (a CSV with a face column — file, msambare_file, path, image or row — and a vote count per emotion; or FER+\'s fer2013new.csv with --data fer2013.csv)')
-    .option('--distill <x>', `weight α of the teacher or of the soft labels: targets = (1-α)·label + α·teacher (default ${TRAIN_DEFAULTS.distill})`, numberOption('--distill', 0, 1))
+    .option('--distill <x>', `weight α of the teacher or of the soft labels: targets = (1-α)·label + α·teacher (default ${TRAIN_DEFAULTS.distill})`, numberOption('--distill', 0, 1, true))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--resume', 'continue the run in --out from its last checkpoint, with the run\'s settings (config.json): only --epochs, --patience and --workers may be changed; other flags that differ are refused')
     .action(async (flags: TrainFlags) => {

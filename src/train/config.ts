@@ -47,9 +47,12 @@ export interface TrainConfig extends RecipeExtras {
   workers: number;
   /** model folder whose weights start the run instead of a random initialization (fine-tuning); '' = none */
   init: string;
-  /** model folder whose probabilities on the training faces are blended into the targets (knowledge distillation); '' = none */
-  teacher: string;
-  /** the teacher's test-time augmentation when it scores the training faces */
+  /**
+   * model folders whose probabilities on the training faces, averaged, are blended into the targets
+   * (knowledge distillation; several = an ensemble taught to one model); [] = none
+   */
+  teacher: string[];
+  /** the teachers' test-time augmentation when they score the training faces */
   teacherTta: Tta;
   /** weight α of the teacher (or of the soft labels): targets = (1-α)·(smoothed label) + α·teacher */
   distill: number;
@@ -78,13 +81,27 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'data' | 'model' | 'out'> = {
   warmup: 0,
   workers: defaultWorkers(),
   init: '',
-  teacher: '',
+  teacher: [],
   teacherTta: 'crops',
   distill: 0.5,
   softLabels: '',
 };
 
-export type TrainOverrides = Partial<TrainConfig> & Pick<TrainConfig, 'data' | 'model' | 'out'>;
+export type TrainOverrides = Partial<Omit<TrainConfig, 'teacher'>> & Pick<TrainConfig, 'data' | 'model' | 'out'> & {
+  /** one teacher's model folder, or several (see TrainConfig.teacher) */
+  teacher?: string | readonly string[];
+};
+
+/**
+ * The teachers named by `value`: a list, one folder, or '' for none (the form of run configs written
+ * before a run could have several teachers).
+ */
+export function teacherList(value: unknown): string[] {
+  if (value === undefined || value === '') return [];
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== '')) return [...value] as string[];
+  throw badArgument('teacher', 'model folders (a list of paths)', JSON.stringify(value));
+}
 
 /** Defaults, then the architecture's recipe, then `overrides` (undefined values ignored), validated. */
 export function resolveTrainConfig(architecture: Architecture, overrides: TrainOverrides): TrainConfig {
@@ -100,6 +117,7 @@ export function resolveTrainConfig(architecture: Architecture, overrides: TrainO
     learningRate: recipe.learningRate,
     ...recipe.extras,
     ...defined,
+    teacher: teacherList(defined.teacher),
   };
   validateTrainConfig(config);
   return config;
@@ -135,7 +153,7 @@ function validateTrainConfig(c: TrainConfig): void {
   oneOf('schedule', c.schedule, SCHEDULES);
   oneOf('teacherTta', c.teacherTta, TTA_MODES);
   if (!(c.distill >= 0 && c.distill <= 1)) throw badArgument('distill', 'a weight from 0 to 1', c.distill);
-  if (c.teacher && c.softLabels) throw badArgument('softLabels', 'either a teacher or soft labels, not both', `--teacher ${c.teacher} and --soft-labels ${c.softLabels}`);
+  if (c.teacher.length > 0 && c.softLabels) throw badArgument('softLabels', 'either a teacher or soft labels, not both', `--teacher ${c.teacher.join(' ')} and --soft-labels ${c.softLabels}`);
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw badArgument('labelSmoothing', 'a number from 0 to below 1', c.labelSmoothing);
   if (!(c.weightDecay >= 0)) throw badArgument('weightDecay', 'a number of at least 0', c.weightDecay);
   if (!(c.warmup >= 0 && c.warmup < 1)) throw badArgument('warmup', 'a fraction from 0 to below 1', c.warmup);

@@ -1,5 +1,6 @@
 // Knowledge distillation: a trained model (the teacher, e.g. the shipped one with 10-crop test-time
-// augmentation) scores every training face once at the start of a run; its probabilities are then
+// augmentation), or several whose probabilities are averaged (an ensemble taught to one model),
+// scores every training face once at the start of a run; its probabilities are then
 // blended into each step's targets (engine/loss.ts), so that one forward pass of the student can
 // learn what the teacher's several passes know. Annotators' votes (FER+) can stand in for the teacher:
 // the same blend, with people's shares of votes as the soft targets.
@@ -12,14 +13,24 @@ import { readVotes, voteTargets } from '../data/votes.js';
 import { EmoscopeError } from '../errors.js';
 import { printable } from '../util/printable.js';
 
-/** The teacher's probabilities for every face of `faces` ([count × classes], row-major). */
-export async function teacherProbabilities(teacher: string, faces: FaceSet, tta: Tta, batchSize: number): Promise<Float32Array> {
-  const loaded = await loadModelFolder(await resolveModelDir(teacher));
-  try {
-    return predictProbabilities(loaded.model, faces, loaded.meta.preprocessing, batchSize, tta);
-  } finally {
-    loaded.model.dispose();
+/**
+ * The teachers' probabilities for every face of `faces` ([count × classes], row-major), averaged over
+ * the teachers; each is loaded, run and freed in turn.
+ */
+export async function teacherProbabilities(teachers: readonly string[], faces: FaceSet, tta: Tta, batchSize: number): Promise<Float32Array> {
+  if (teachers.length === 0) throw new Error('teacherProbabilities: no teacher');
+  let sum: Float32Array | undefined;
+  for (const teacher of teachers) {
+    const loaded = await loadModelFolder(await resolveModelDir(teacher));
+    try {
+      const probabilities = predictProbabilities(loaded.model, faces, loaded.meta.preprocessing, batchSize, tta);
+      if (!sum) sum = probabilities;
+      else for (let i = 0; i < sum.length; i++) sum[i]! += probabilities[i]!;
+    } finally {
+      loaded.model.dispose();
+    }
   }
+  return sum!.map((v) => v / teachers.length);
 }
 
 /**

@@ -26,7 +26,7 @@ import { recoverFolder, writeFileAtomic } from '../util/atomic.js';
 import { readFolderJson, readFolderJsonIfAny } from '../util/folder-files.js';
 import { printable } from '../util/printable.js';
 import { writeTrainingCurves } from '../runs/charts.js';
-import { resolveTrainConfig } from './config.js';
+import { resolveTrainConfig, teacherList } from './config.js';
 import type { TrainConfig, TrainOverrides } from './config.js';
 import { initialState, loadCheckpoint, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
 import type { PartialEpoch, TrainState } from './checkpoint.js';
@@ -166,10 +166,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     createdAt: new Date().toISOString(),
   });
 
-  // A teacher scores the training faces once (again on --resume: nothing of it is stored).
+  // The teachers score the training faces once (again on --resume: nothing of it is stored).
   let teacher: Float32Array | undefined;
-  if (config.teacher && !state.finished) {
-    callbacks.onStatus?.(`Teacher ${config.teacher} (test-time augmentation: ${config.teacherTta}) scoring ${trainSet.count} training faces…`);
+  if (config.teacher.length > 0 && !state.finished) {
+    const who = config.teacher.length === 1 ? `Teacher ${config.teacher[0]}` : `Teachers ${config.teacher.join(', ')} (probabilities averaged)`;
+    callbacks.onStatus?.(`${who} (test-time augmentation: ${config.teacherTta}) scoring ${trainSet.count} training faces…`);
     teacher = await teacherProbabilities(config.teacher, trainSet, config.teacherTta, config.evalBatchSize);
   }
   if (config.softLabels && !state.finished) teacher = await softLabelTargets(config.softLabels, trainSet, (message) => callbacks.onStatus?.(message));
@@ -365,6 +366,9 @@ async function initializeFrom(model: tfl.LayersModel, dir: string, architecture:
   }
 }
 
+/** A setting as the flag that gives it is written: lists (the teachers) space-separated. */
+const flagText = (value: unknown): string => (Array.isArray(value) ? value.join(' ') : String(value));
+
 /** Settings a resumed run may change; every other one is the run's (config.json). */
 const RESUME_CHANGEABLE: ReadonlySet<string> = new Set(['epochs', 'patience', 'workers']);
 
@@ -387,12 +391,13 @@ async function readSavedConfig(path: string, options: TrainOptions): Promise<Tra
     .filter((key) => key !== 'out' && !RESUME_CHANGEABLE.has(key))
     .filter((key) => {
       const given = (options as unknown as Record<string, unknown>)[key];
-      if (given === undefined || given === '') return false; // not given ('' is the CLI's "no --data")
+      if (given === undefined || given === '' || (Array.isArray(given) && given.length === 0)) return false; // not given ('' is the CLI's "no --data")
       const run = (saved as unknown as Record<string, unknown>)[key];
-      if (key === 'data' || key === 'init' || key === 'teacher' || key === 'softLabels') return resolve(String(given)) !== resolve(String(run));
+      if (key === 'teacher') return teacherList(given).map((t) => resolve(t)).join('\n') !== teacherList(run).map((t) => resolve(t)).join('\n');
+      if (key === 'data' || key === 'init' || key === 'softLabels') return resolve(String(given)) !== resolve(String(run));
       return given !== run;
     })
-    .map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${printable(String((options as unknown as Record<string, unknown>)[key]))} (the run's: ${printable(JSON.stringify((saved as unknown as Record<string, unknown>)[key]))})`);
+    .map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${printable(flagText((options as unknown as Record<string, unknown>)[key]))} (the run's: ${printable(JSON.stringify((saved as unknown as Record<string, unknown>)[key]))})`);
   if (conflicts.length > 0) {
     throw new EmoscopeError(
       'BAD_ARGUMENT',
