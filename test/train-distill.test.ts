@@ -87,6 +87,13 @@ test('several teachers: their probabilities are averaged, on the CLI too (--teac
   assert.match(other.stderr, /--teacher .*disgust \(the run's: \[.*disgust.*happy.*\]\)/);
   const same = await runCli(['train', '--out', out, '--resume', '--epochs', '2', '--teacher', disgust, '--teacher', happy, '--teacher-tta', 'none']);
   assert.equal(same.code, 0, same.stderr);
+
+  // A missing teacher is named before the data loads and before any other teacher scores a face.
+  const status: string[] = [];
+  const missing = join(dir, 'no-such-teacher');
+  await assert.rejects(train({ data: FER_FOLDERS, model: 'tiny', out: join(dir, 'missing'), epochs: 1, teacher: [disgust, missing], callbacks: { onStatus: (m) => status.push(m) } }), /No model at .*no-such-teacher/);
+  assert.deepEqual(status, []);
+  await assert.rejects(readFile(join(dir, 'missing', 'config.json')), { code: 'ENOENT' });
 });
 
 test('a run folder written when a run had at most one teacher (teacher: "" or a path) still resolves', () => {

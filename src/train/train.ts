@@ -36,6 +36,7 @@ import type { StepOptions, StepResult } from './step.js';
 import { learningRateAt, setLearningRate } from './schedule.js';
 import { stepSeed } from './determinism.js';
 import { gatherRows, softLabelTargets, teacherProbabilities } from './teacher.js';
+import { resolveModelDir } from '../runs/locate.js';
 import { RUN_FILES } from '../runs/layout.js';
 
 export interface TrainBeginInfo {
@@ -113,6 +114,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     config = resolveTrainConfig(getArchitecture(model), { ...options, model });
   }
   const architecture = getArchitecture(config.model);
+  // A missing model folder is named now, not after the data has loaded and other teachers have scored.
+  for (const teacher of config.teacher) await resolveModelDir(teacher);
   await mkdir(runDir, { recursive: true });
   await writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`);
 
