@@ -118,8 +118,14 @@ test('emoscope temperature writes a model with the same accuracy and a validatio
 
 test('the reliability diagram has a bar per non-empty bin and names the ECE; without bins it says what is missing', () => {
   const bins = reliabilityBins([0.9, 0.1, 0.6, 0.4, 0.3, 0.7], [0, 1, 1], 2, 10);
-  const spec = reliabilitySpec({ reliability: bins, ece: 0.123, n: 3 }) as { layer: Array<{ data: { values: unknown[] } }>; title: { subtitle: string[] } };
-  assert.equal(spec.layer[1]!.data.values.length, 3);
+  type Layer = { data: { values: Array<{ count: number }> }; mark: { type: string }; encoding: Record<string, { field?: string }> };
+  const spec = reliabilitySpec({ reliability: bins, ece: 0.123, n: 3 }) as unknown as { layer: Layer[]; title: { subtitle: string[] } };
+  const bars = spec.layer.find((l) => l.mark.type === 'bar')!;
+  assert.equal(bars.data.values.length, 3);
+  assert.equal(bars.encoding['opacity']!.field, 'count', 'a bin of few faces is drawn fainter');
+  const counts = spec.layer.find((l) => l.mark.type === 'text')!;
+  assert.equal(counts.encoding['text']!.field, 'count');
+  assert.deepEqual(counts.data.values.map((v) => v.count), bins.filter((b) => b.count > 0).map((b) => b.count), 'each bar says how many faces it holds');
   assert.match(spec.title.subtitle[0]!, /expected calibration error 0\.123, 10 bins, 3 faces/);
   assert.throws(() => reliabilitySpec({ n: 3 }), /"reliability" bins/);
 });

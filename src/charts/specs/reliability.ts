@@ -15,8 +15,9 @@ export interface ReliabilityLike {
 }
 
 /**
- * Vega-Lite spec: a bar per non-empty bin at its confidence range, as high as its accuracy; a dot at
- * its mean confidence; the diagonal for reference. Empty bins are left out.
+ * Vega-Lite spec: a bar per non-empty bin at its confidence range, as high as its accuracy, paler the
+ * fewer faces it holds, with that count written at its foot; a dot at its mean confidence; the diagonal
+ * for reference. Empty bins are left out.
  */
 export function reliabilitySpec(evaluation: ReliabilityLike, title = 'Reliability: accuracy against confidence'): TopLevelSpec {
   const bins = evaluation.reliability;
@@ -28,7 +29,7 @@ export function reliabilitySpec(evaluation: ReliabilityLike, title = 'Reliabilit
   const axis = { format: '.1f', tickCount: 5 };
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: title, subtitle: [`${ece}${bins.length} bins, ${formatCount(evaluation.n)} faces`, 'on the dashed diagonal, confidence means what it says'] },
+    title: { text: title, subtitle: [`${ece}${bins.length} bins, ${formatCount(evaluation.n)} faces`, 'faces per bin at each bar\'s foot, faint when few', 'on the dashed diagonal, confidence means what it says'] },
     width: 300,
     height: 300,
     layer: [
@@ -39,13 +40,24 @@ export function reliabilitySpec(evaluation: ReliabilityLike, title = 'Reliabilit
       },
       {
         data: { values },
-        mark: { type: 'bar', color: SERIES_COLORS.train, opacity: 0.85, stroke: 'white' },
+        mark: { type: 'bar', color: SERIES_COLORS.train, stroke: 'white' },
         encoding: {
+          // a bin of a few faces says little: it is drawn faint, however high its bar
+          opacity: { field: 'count', type: 'quantitative', scale: { type: 'log', range: [0.25, 0.85] }, legend: null },
           x: { field: 'lower', type: 'quantitative', title: 'confidence (top probability)', scale: { domain: [0, 1], nice: false }, axis },
           x2: { field: 'upper' },
           y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1], nice: false }, axis },
           y2: { datum: 0 }, // a vertical bar from 0 (x and x2 alone would make it a horizontal slab)
           tooltip: [{ field: 'count', title: 'faces' }, { field: 'confidence', format: '.3f' }, { field: 'accuracy', format: '.3f' }],
+        },
+      },
+      {
+        data: { values },
+        mark: { type: 'text', baseline: 'bottom', dy: -3, fontSize: 9, color: '#333' },
+        encoding: {
+          x: { field: 'middle', type: 'quantitative' },
+          y: { datum: 0 },
+          text: { field: 'count', type: 'quantitative' },
         },
       },
       {
