@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The shipped model's recipe (models/default/MODEL_CARD.md) as one command: ten stages, each
 # resumable. Run it again after a stop (Ctrl-C, a lost session) and it continues the stage it was in
-# from its last epoch; finished stages are skipped. About 7 h 25 min on a 2-core CPU.
+# from its last epoch; finished stages are skipped. About 7 h 22 min on a 2-core CPU.
 #
 #   scripts/train-default-model.sh <fer2013 path> <runs folder> [flags added to every new train stage]
 #
