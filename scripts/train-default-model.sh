@@ -61,5 +61,5 @@ stage_refresh "$runs/emo-vgg-cap/last" "$runs/emo-vgg-cap-bn"
 # 10. the weights of stage 8 and stage 9 averaged three parts to one: one model, one forward pass
 #     (written atomically, like the refreshes)
 if [ -f "$runs/emo-vgg-final/emoscope.json" ]; then echo "$runs/emo-vgg-final is done"
-else emoscope average "$runs/emo-vgg-det-bn" "$runs/emo-vgg-det-bn" "$runs/emo-vgg-det-bn" "$runs/emo-vgg-cap-bn" --out "$runs/emo-vgg-final"; fi
+else emoscope average "$runs/emo-vgg-det-bn" "$runs/emo-vgg-cap-bn" --weights 3,1 --out "$runs/emo-vgg-final"; fi
 echo "Done: $runs/emo-vgg-final (measure it: npx emoscope evaluate --model $runs/emo-vgg-final --data $data --split val)"

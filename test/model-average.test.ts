@@ -59,6 +59,45 @@ test('emoscope average writes the mean of the weights; another architecture is r
   for (const m of [a!, b!, other, averaged.model]) m.dispose();
 });
 
+test('average --weights 3,1 goes three quarters of the way to the first model, as naming it three times does, and says so', async () => {
+  await initEngine();
+  const dir = await tempDir();
+  const tiny = getArchitecture('tiny');
+  const [a, b] = [3, 4].map((seed) => tiny.build({ seed, classes: 7, inputSize: 48 }));
+  await saveModelFolder(join(dir, 'a'), a!, meta('tiny'));
+  await saveModelFolder(join(dir, 'b'), b!, meta('tiny'));
+  const weighted = cli(join(dir, 'a'), join(dir, 'b'), '--weights', '3,1', '--out', join(dir, 'w'));
+  assert.equal(weighted.status, 0, weighted.stderr);
+  assert.match(weighted.stdout, /\| .*a \| – \| 3 parts \|/);
+  const repeated = cli(join(dir, 'a'), join(dir, 'a'), join(dir, 'a'), join(dir, 'b'), '--out', join(dir, 'r'));
+  assert.equal(repeated.status, 0, repeated.stderr);
+  const [wa, wb, ww, wr] = await Promise.all([a!, b!].map(async (m) => m.getWeights().map((w) => w.dataSync())).concat(
+    ['w', 'r'].map(async (name) => {
+      const loaded = await loadModelFolder(join(dir, name));
+      const values = loaded.model.getWeights().map((w) => w.dataSync());
+      loaded.model.dispose();
+      return values;
+    })));
+  ww!.forEach((w, i) => w.forEach((x, j) => {
+    assert.ok(Math.abs(x - (3 * wa![i]![j]! + wb![i]![j]!) / 4) < 1e-5, `weight ${i}[${j}]: ${x}`);
+    assert.ok(Math.abs(x - wr![i]![j]!) < 1e-5, `weight ${i}[${j}] differs from the repeated average`);
+  }));
+  const written = JSON.parse(await readFile(join(dir, 'w', 'emoscope.json'), 'utf8'));
+  assert.deepEqual(written.training.average.ingredients.map((g: { weight: number }) => g.weight), [3, 1]);
+
+  for (const [args, message] of [
+    [['--weights', '3'], /one positive number per model \(2\)/],
+    [['--weights', '3,-1'], /positive numbers separated by commas .* received "3,-1"/],
+    [['--weights', '3,,1'], /positive numbers separated by commas/],
+    [['--weights', '3,1', '--greedy', '--data', FER_FOLDERS], /either weights or a greedy choice/],
+  ] as const) {
+    const refused = cli(join(dir, 'a'), join(dir, 'b'), ...args, '--out', join(dir, 'no'));
+    assert.notEqual(refused.status, 0, args.join(' '));
+    assert.match(refused.stderr, message);
+  }
+  for (const m of [a!, b!]) m.dispose();
+});
+
 test('greedy averaging leaves out a model that makes the average worse; plain averaging keeps it', async () => {
   const dir = await tempDir();
   const good = join(dir, 'run');

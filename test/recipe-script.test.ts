@@ -37,10 +37,8 @@ test('the recipe script runs the ten stages with the card\'s settings; run again
   const stage9 = await json(join(runs, 'emo-vgg-cap', 'config.json'));
   assert.deepEqual([stage9['init'], stage9['data']], [join(runs, 'emo-vgg-det-bn'), join(runs, 'fer-detector')]);
   assert.deepEqual([stage9['augment'], stage9['schedule'], stage9['learningRate'], stage9['seed']], ['capture', 'cosine', 0.0005, 10]);
-  const final = (await json(join(runs, 'emo-vgg-final', 'emoscope.json')))['training'] as { average: { ingredients: { model: string; used: boolean }[] } };
-  assert.deepEqual(final.average.ingredients.map((g) => [g.model.split('/').pop(), g.used]), [
-    ['emo-vgg-det-bn', true], ['emo-vgg-det-bn', true], ['emo-vgg-det-bn', true], ['emo-vgg-cap-bn', true],
-  ], 'three parts stage 8 to one part stage 9');
+  const final = (await json(join(runs, 'emo-vgg-final', 'emoscope.json')))['training'] as { average: { ingredients: { model: string; weight: number }[] } };
+  assert.deepEqual(final.average.ingredients.map((g) => [g.model.split('/').pop(), g.weight]), [['emo-vgg-det-bn', 3], ['emo-vgg-cap-bn', 1]], 'three parts stage 8 to one part stage 9');
 
   const weights = join(runs, 'emo-vgg-ft2b', 'best', 'weights.bin');
   const before = (await stat(weights)).mtimeMs;

@@ -25,6 +25,8 @@ export interface AverageOptions extends DataSelection {
   split?: Exclude<Split, 'test'>;
   /** add ingredients best first, each only if the average's accuracy does not drop */
   greedy?: boolean;
+  /** how many parts of the average each model is, in the order of `models` (default 1 each); not with `greedy` */
+  weights?: number[];
 }
 
 export interface Ingredient {
@@ -33,6 +35,8 @@ export interface Ingredient {
   accuracy: number | null;
   /** part of the average */
   used: boolean;
+  /** its parts in the average (1 unless weights were given) */
+  weight: number;
 }
 
 export interface AverageResult {
@@ -51,6 +55,11 @@ export async function averageModels(options: AverageOptions): Promise<AverageRes
   if (split !== 'val' && split !== 'train') throw badArgument('split', 'val or train (the test split is for reporting)', split);
   if (options.models.length < 2) throw badArgument('models', 'at least two model folders', options.models.length);
   if (options.greedy && options.data === undefined) throw badArgument('greedy', 'data to measure each ingredient on (--data)', 'no data');
+  const weights = options.weights ?? options.models.map(() => 1);
+  if (options.weights && options.greedy) throw badArgument('weights', 'either weights or a greedy choice, not both', `${options.weights.join(',')} with greedy`);
+  if (weights.length !== options.models.length || !weights.every((w) => Number.isFinite(w) && w > 0)) {
+    throw badArgument('weights', `one positive number per model (${options.models.length})`, weights.join(','));
+  }
   await initEngine();
   const dirs = await Promise.all(options.models.map((m) => resolveModelDir(m)));
   const loaded: LoadedModel[] = [];
@@ -64,7 +73,7 @@ export async function averageModels(options: AverageOptions): Promise<AverageRes
     }
     const faces = options.data === undefined ? null : await heldOut(options.data, split, options);
     const measure = (model: LoadedModel) => (faces ? evaluateLoaded(model, faces).report.accuracy : null);
-    const scored = loaded.map((model) => ({ model, accuracy: measure(model) }));
+    const scored = loaded.map((model, i) => ({ model, accuracy: measure(model), weight: weights[i]! }));
     if (faces) scored.sort((a, b) => b.accuracy! - a.accuracy!);
     // The result is built in a model of its own: the first ingredient's weights stay untouched.
     const soup = await loadModelFolder(scored[0]!.model.dir);
@@ -85,9 +94,10 @@ export async function averageModels(options: AverageOptions): Promise<AverageRes
           }
         }
       }
-      setAverageWeights(soup.model, scored.filter((_, j) => used[j]).map((s) => named(s.model)));
+      const kept = scored.filter((_, j) => used[j]);
+      setAverageWeights(soup.model, kept.map((s) => named(s.model)), kept.map((s) => s.weight));
       if (!options.greedy) accuracy = measure(soup); // greedy measured this very average when it kept its last ingredient
-      const ingredients = scored.map((s, i) => ({ model: s.model.dir, accuracy: round4(s.accuracy), used: used[i]! }));
+      const ingredients = scored.map((s, i) => ({ model: s.model.dir, accuracy: round4(s.accuracy), used: used[i]!, weight: s.weight }));
       const average = { data: options.data ?? null, split, faces: faces?.count ?? 0, greedy: options.greedy === true, ingredients, accuracy: round4(accuracy) };
       await saveDerivedModel(options.out, soup.model, soup.meta, { average });
       return { out: options.out, ingredients, accuracy, split, faces: faces?.count ?? 0 };

@@ -13,9 +13,10 @@ export interface NamedModel {
 
 /**
  * The element-wise mean of the models' weights, in `getWeights()` order (batch normalization's moving
- * statistics included). Every model must have the same weights, shape for shape.
+ * statistics included), each model counted `parts[i]` times (default 1 each: the plain mean; 3 and 1:
+ * three quarters of the way to the first). Every model must have the same weights, shape for shape.
  */
-export function averageWeights(models: readonly NamedModel[]): tf.Tensor[] {
+export function averageWeights(models: readonly NamedModel[], parts?: readonly number[]): tf.Tensor[] {
   const [first, ...rest] = models;
   if (!first) throw new EmoscopeError('BAD_ARGUMENT', 'Averaging needs at least one model');
   const reference = first.model.getWeights();
@@ -30,13 +31,18 @@ export function averageWeights(models: readonly NamedModel[]): tf.Tensor[] {
       }
     });
   }
+  const share = parts ?? models.map(() => 1);
+  if (share.length !== models.length || !share.every((p) => Number.isFinite(p) && p > 0)) {
+    throw new EmoscopeError('BAD_ARGUMENT', `Expected one positive weight per model (${models.length}) but received ${share.join(', ')}`);
+  }
+  const total = share.reduce((a, b) => a + b, 0);
   const all = models.map((m) => m.model.getWeights());
-  return reference.map((_, i) => tf.tidy(() => tf.div(tf.addN(all.map((w) => w[i]!)), models.length)));
+  return reference.map((_, i) => tf.tidy(() => tf.addN(all.map((w, m) => tf.mul(w[i]!, share[m]! / total)))));
 }
 
-/** Sets `target`'s weights to the average of `models` (target may be one of them). */
-export function setAverageWeights(target: tfl.LayersModel, models: readonly NamedModel[]): void {
-  const averaged = averageWeights(models);
+/** Sets `target`'s weights to the average of `models` (target may be one of them), weighted by `parts`. */
+export function setAverageWeights(target: tfl.LayersModel, models: readonly NamedModel[], parts?: readonly number[]): void {
+  const averaged = averageWeights(models, parts);
   target.setWeights(averaged);
   tf.dispose(averaged);
 }
