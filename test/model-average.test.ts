@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { initEngine } from '../src/engine/backend.js';
 import { averageWeights } from '../src/model/average.js';
 import { addClassOffsets } from '../src/model/class-offsets.js';
@@ -26,13 +27,19 @@ const meta = (architecture: string): ModelMeta => ({
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'average', ...args], { encoding: 'utf8' });
 
-test('emoscope average writes the mean of the weights; another architecture is refused by name', async () => {
+/** Two untrained `tiny` models from `seeds`, saved as <dir>/a and <dir>/b. */
+async function twoTinyModels(dir: string, seeds: readonly [number, number]): Promise<tfl.LayersModel[]> {
   await initEngine();
-  const dir = await tempDir();
   const tiny = getArchitecture('tiny');
-  const [a, b] = [1, 2].map((seed) => tiny.build({ seed, classes: 7, inputSize: 48 }));
-  await saveModelFolder(join(dir, 'a'), a!, meta('tiny'));
-  await saveModelFolder(join(dir, 'b'), b!, meta('tiny'));
+  const models = seeds.map((seed) => tiny.build({ seed, classes: 7, inputSize: 48 }));
+  await saveModelFolder(join(dir, 'a'), models[0]!, meta('tiny'));
+  await saveModelFolder(join(dir, 'b'), models[1]!, meta('tiny'));
+  return models;
+}
+
+test('emoscope average writes the mean of the weights; another architecture is refused by name', async () => {
+  const dir = await tempDir();
+  const [a, b] = await twoTinyModels(dir, [1, 2]);
   const out = join(dir, 'avg');
   const run = cli(join(dir, 'a'), join(dir, 'b'), '--out', out);
   assert.equal(run.status, 0, run.stderr);
@@ -60,12 +67,8 @@ test('emoscope average writes the mean of the weights; another architecture is r
 });
 
 test('average --weights 3,1 goes three quarters of the way to the first model, as naming it three times does, and says so', async () => {
-  await initEngine();
   const dir = await tempDir();
-  const tiny = getArchitecture('tiny');
-  const [a, b] = [3, 4].map((seed) => tiny.build({ seed, classes: 7, inputSize: 48 }));
-  await saveModelFolder(join(dir, 'a'), a!, meta('tiny'));
-  await saveModelFolder(join(dir, 'b'), b!, meta('tiny'));
+  const [a, b] = await twoTinyModels(dir, [3, 4]);
   const weighted = cli(join(dir, 'a'), join(dir, 'b'), '--weights', '3,1', '--out', join(dir, 'w'));
   assert.equal(weighted.status, 0, weighted.stderr);
   assert.match(weighted.stdout, /\| .*a \| – \| 3 parts \|/);
