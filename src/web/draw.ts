@@ -97,12 +97,14 @@ function drawLabel(ctx: CanvasRenderingContext2D, text: string, where: Box, colo
 function drawBars(ctx: CanvasRenderingContext2D, face: FaceDrawing, panel: Box, rows: number, size: PanelSize, colour: string): void {
   const { x, y } = panel;
   const ROW = size.row;
-  const NAME_W = size.name;
   const shown = rows >= EMOTIONS.length ? EMOTIONS : [...EMOTIONS].sort((a, b) => face.scores[b] - face.scores[a]).slice(0, rows);
   ctx.fillStyle = 'rgba(17, 20, 28, 0.78)';
   roundRect(ctx, x, y, panel.width, panel.height, 6);
   ctx.font = size.font;
   ctx.textBaseline = 'middle';
+  // The names' column fits the longest name as this browser's font draws it ("surprise" ran into its
+  // bar on a phone-sized picture when the column was a fixed width), never narrower than the design.
+  const NAME_W = Math.max(size.name, Math.ceil(Math.max(...EMOTIONS.map((e) => ctx.measureText(e).width))) + 4);
   const barX = x + 6 + NAME_W;
   const barW = panel.width - NAME_W - Math.round(size.width * 0.3);
   shown.forEach((e, i) => {
