@@ -96,6 +96,7 @@ test('confusion matrix: one cell per (true, predicted) with counts and row share
   assert.deepEqual(spec.encoding.y.sort, [...EMOTIONS]);
   assert.equal(spec.layer[0].encoding.color.field, 'count');
   assert.deepEqual(spec.layer[0].encoding.color.scale.domain, [0, 180]);
+  assert.equal(spec.layer[0].encoding.color.legend.tickMinStep, 1, 'a count legend ticks whole faces only (no 0, 1, 1, 2, 2, 3 on a small matrix)');
   assert.equal(spec.layer[1].encoding.text.format, 'd');
   assert.deepEqual(compileWarnings(confusionMatrixSpec(EVALUATION)), []);
 });

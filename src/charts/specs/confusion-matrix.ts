@@ -75,7 +75,8 @@ export function confusionMatrixSpec(evaluation: EvaluationLike, options: Confusi
             type: 'quantitative',
             title: normalize ? 'share of row' : 'faces',
             scale: { scheme: 'blues', domain: [0, max] },
-            legend: { format: normalize ? '.0%' : 'd', gradientLength: size - 20 },
+            // counts: whole-number ticks only (a small matrix had ticks 0, 0.5, 1… printed 0, 1, 1…)
+            legend: { format: normalize ? '.0%' : 'd', gradientLength: size - 20, ...(normalize ? {} : { tickMinStep: 1 }) },
           },
         },
       },
