@@ -4,7 +4,6 @@
 // deliver them), brightness and contrast jitter and an optional erased rectangle. Writes the
 // model's normalized input directly. A degradation whose probability is 0 draws no random number,
 // so presets without them give the same faces for the same seed as before they existed.
-
 import { gaussian } from '../util/random.js';
 
 /** How strongly to perturb each face; every range is symmetric around "no change". */
