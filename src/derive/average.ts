@@ -6,7 +6,7 @@ import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
 import type { DataSelection, FaceSet } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';
-import { setAverageWeights } from '../model/average.js';
+import { checkParts, setAverageWeights } from '../model/average.js';
 import { loadModelFolder, saveDerivedModel } from '../model/folder.js';
 import type { LoadedModel } from '../model/folder.js';
 import { resolveModelDir } from '../runs/locate.js';
@@ -57,9 +57,7 @@ export async function averageModels(options: AverageOptions): Promise<AverageRes
   if (options.greedy && options.data === undefined) throw badArgument('greedy', 'data to measure each ingredient on (--data)', 'no data');
   const weights = options.weights ?? options.models.map(() => 1);
   if (options.weights && options.greedy) throw badArgument('weights', 'either weights or a greedy choice, not both', `${options.weights.join(',')} with greedy`);
-  if (weights.length !== options.models.length || !weights.every((w) => Number.isFinite(w) && w > 0)) {
-    throw badArgument('weights', `one positive number per model (${options.models.length})`, weights.join(','));
-  }
+  checkParts(weights, options.models.length); // before any model loads
   await initEngine();
   const dirs = await Promise.all(options.models.map((m) => resolveModelDir(m)));
   const loaded: LoadedModel[] = [];

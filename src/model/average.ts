@@ -3,7 +3,7 @@
 // average is one model (one forward pass) that is often more accurate than any of them.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { EmoscopeError } from '../errors.js';
+import { EmoscopeError, badArgument } from '../errors.js';
 
 /** A model and the name errors call it by (its folder). */
 export interface NamedModel {
@@ -32,12 +32,17 @@ export function averageWeights(models: readonly NamedModel[], parts?: readonly n
     });
   }
   const share = parts ?? models.map(() => 1);
-  if (share.length !== models.length || !share.every((p) => Number.isFinite(p) && p > 0)) {
-    throw new EmoscopeError('BAD_ARGUMENT', `Expected one positive weight per model (${models.length}) but received ${share.join(', ')}`);
-  }
+  checkParts(share, models.length);
   const total = share.reduce((a, b) => a + b, 0);
   const all = models.map((m) => m.model.getWeights());
   return reference.map((_, i) => tf.tidy(() => tf.addN(all.map((w, m) => tf.mul(w[i]!, share[m]! / total)))));
+}
+
+/** Refuses parts that are not one positive number per model (`averageWeights`, and callers that check before loading). */
+export function checkParts(parts: readonly number[], models: number): void {
+  if (parts.length !== models || !parts.every((p) => Number.isFinite(p) && p > 0)) {
+    throw badArgument('weights', `one positive number per model (${models})`, parts.join(','));
+  }
 }
 
 /** Sets `target`'s weights to the average of `models` (target may be one of them), weighted by `parts`. */
