@@ -5,8 +5,9 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import sharp from 'sharp';
-import { tempDir } from './helpers/paths.js';
+import { CLI, tempDir } from './helpers/paths.js';
 import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
 import { CSV_HEADER } from '../src/predict/csv.js';
 import type { PhotoResult } from '../src/types.js';
@@ -80,4 +81,16 @@ test('a missing model folder and a bad --min-face-score are clear errors with ex
   const bad = await emoscope(['predict', COUPLE, '--model', model, '--min-face-score', '1.5']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /--min-face-score/);
+});
+
+test('a reader of both streams that stops early (2>&1 | head) is no error: exit code 0, --json still written', async () => {
+  const dir = await tempDir();
+  const jsonPath = join(dir, 'faces.json');
+  // stderr gets the closing summary ("1 photo, 2 faces") after the pipe's reader is gone
+  const child = spawn(process.execPath, [CLI, 'predict', COUPLE, '--model', model, '--json', jsonPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  child.stderr.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0);
+  assert.equal((JSON.parse(await readFile(jsonPath, 'utf8')) as PredictedPhoto[])[0]!.faces.length, 2);
 });
