@@ -69,13 +69,15 @@ test('a truncated MKV: the frames before the break are yielded, then BAD_VIDEO',
   assert.match(error.message, /truncated\.mkv: damaged or truncated video: \d+ frames decoded, then ffmpeg reported: .*ended prematurely/);
 });
 
-test('not a video, an empty file, a zero-length video, a missing file: errors that name the file and say why', async () => {
+test('not a video, an empty file, a zero-length video, a missing file, sound only, text named .png: errors that name the file and say why', async () => {
   const clips = await makeClips();
   const cases: Array<[string, string, RegExp]> = [
     [clips.text, 'BAD_VIDEO', /notes\.mp4: not a video ffmpeg can read \(.*Invalid data/],
     [clips.empty, 'BAD_VIDEO', /empty\.mp4: empty file \(0 bytes\), expected a video/],
     [clips.zero, 'BAD_VIDEO', /zero\.mp4: no video stream \(a video of zero length\)/],
     [`${clips.dir}/missing.mp4`, 'NOT_FOUND', /missing\.mp4: no such file/],
+    [clips.audio, 'BAD_VIDEO', /tone\.m4a: no video stream \(an audio-only file\? format mov,mp4/],
+    [clips.fakePicture, 'BAD_VIDEO', /notes\.png: damaged, or not png data \(a video stream with no picture size\)/],
   ];
   for (const [path, code, message] of cases) {
     await assert.rejects(probeVideo(path), (error: EmoscopeError) => error.code === code && message.test(error.message), path);

@@ -33,6 +33,10 @@ export interface Clips {
   empty: string;
   /** an MP4 with no frames */
   zero: string;
+  /** one second of a tone, sound only (AAC in M4A) */
+  audio: string;
+  /** a text file named .png */
+  fakePicture: string;
 }
 
 let made: Promise<Clips> | undefined;
@@ -50,6 +54,8 @@ export function makeClips(): Promise<Clips> {
       text: join(dir, 'notes.mp4'),
       empty: join(dir, 'empty.mp4'),
       zero: join(dir, 'zero.mp4'),
+      audio: join(dir, 'tone.m4a'),
+      fakePicture: join(dir, 'notes.png'),
     };
     await ffmpeg([
       '-loop', '1', '-framerate', '10', '-t', '2', '-i', COUPLE, '-loop', '1', '-framerate', '10', '-t', '1', '-i', SINGLE,
@@ -67,6 +73,8 @@ export function makeClips(): Promise<Clips> {
     await writeFile(c.text, 'this is not a video\n');
     await writeFile(c.empty, '');
     await ffmpeg(['-f', 'lavfi', '-i', 'color=c=gray:s=64x64:r=10', '-frames:v', '0', '-c:v', 'libx264', c.zero]);
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', c.audio]);
+    await writeFile(c.fakePicture, 'this is not a picture\n');
     return c;
   })();
   return made;

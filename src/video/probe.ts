@@ -22,6 +22,7 @@ export interface VideoInfo {
 
 interface ProbeJson {
   streams?: Array<{
+    codec_name?: string;
     width?: number;
     height?: number;
     avg_frame_rate?: string;
@@ -61,8 +62,12 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   const json = JSON.parse(stdout) as ProbeJson;
   const stream = json.streams?.[0];
   if (stream === undefined || !stream.width || !stream.height) {
-    const empty = positive(json.format?.duration) === 0;
-    throw new EmoscopeError('BAD_VIDEO', `${path}: no video stream (${empty ? 'a video of zero length' : `an audio-only file? format ${json.format?.format_name ?? 'unknown'}`}), expected a video with frames`);
+    const format = json.format?.format_name ?? 'unknown';
+    const why = positive(json.format?.duration) === 0 ? 'no video stream (a video of zero length)'
+      : stream === undefined ? `no video stream (an audio-only file? format ${format})`
+      // ffprobe guessed the format from the name (notes.png → png) and found no picture in the bytes
+      : `damaged, or not ${stream.codec_name ?? format} data (a video stream with no picture size)`;
+    throw new EmoscopeError('BAD_VIDEO', `${path}: ${why}, expected a video with frames`);
   }
   if (STILL_IMAGE_FORMAT.test(json.format?.format_name ?? '')) {
     throw new EmoscopeError('BAD_VIDEO', `${path}: a still image (${json.format!.format_name}), not a video; use "emoscope predict" for photos`);
