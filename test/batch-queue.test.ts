@@ -1,10 +1,11 @@
 // The batch library against a real redis-server (started here on a Unix socket, stopped at the
-// end): idempotent submit, a worker's results equal to the recognizer's, unreadable photos failed
-// at once with their reason, status counts, streamed results in predict's JSON and CSV, completed
-// jobs removed from Redis, clear, and clear errors for an unreachable server.
+// end): idempotent submit (emoscope's annotated copies left out), a worker's results equal to the
+// recognizer's, unreadable photos failed at once with their reason, status counts, streamed results
+// in predict's JSON and CSV, completed jobs removed from Redis, clear, and clear errors for an
+// unreachable server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, utimes, copyFile } from 'node:fs/promises';
+import { readFile, utimes, copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { submitBatch } from '../src/batch/submit.js';
@@ -15,6 +16,7 @@ import { clearBatch } from '../src/batch/clear.js';
 import { storedCounts, writeResults } from '../src/batch/store.js';
 import { encodeResult } from '../src/batch/record.js';
 import { loadRecognizer } from '../src/predict/recognizer.js';
+import { annotatePhoto } from '../src/vision/annotate.js';
 import { CSV_HEADER_LINE, csvRows } from '../src/predict/csv.js';
 import { EmoscopeError } from '../src/errors.js';
 import { connectRedis, lostRedis } from '../src/batch/connection.js';
@@ -37,11 +39,13 @@ after(async () => {
 test('submitting the same files again adds nothing; a new or modified file is added; jobs hold --chunk photos', async () => {
   const { dir, good } = await photoFolder(7);
   const first = await submitBatch([dir], { redis: redis.url, name: 'again', chunk: 3 });
-  assert.deepEqual(first, { files: 7, added: 7, jobs: 3, empty: [] });
-  assert.deepEqual(await submitBatch([dir, good[0]!], { redis: redis.url, name: 'again', chunk: 3 }), { files: 7, added: 0, jobs: 0, empty: [] });
+  assert.deepEqual(first, { files: 7, added: 7, jobs: 3, empty: [], ownOutputs: [] });
+  assert.deepEqual(await submitBatch([dir, good[0]!], { redis: redis.url, name: 'again', chunk: 3 }), { files: 7, added: 0, jobs: 0, empty: [], ownOutputs: [] });
   await copyFile(SINGLE, join(dir, 'new.jpg'));
+  const annotated = join(dir, 'new.0123abcd.jpg');
+  await writeFile(annotated, await annotatePhoto(SINGLE, [])); // an annotated copy emoscope wrote: not a photo to submit
   await utimes(good[1]!, new Date(), new Date(Date.now() + 60_000)); // modified: a new version of the file
-  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'again', chunk: 3 }), { files: 8, added: 2, jobs: 1, empty: [] });
+  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'again', chunk: 3 }), { files: 8, added: 2, jobs: 1, empty: [], ownOutputs: [annotated] });
   const status = await batchStatus('again', { redis: redis.url });
   assert.deepEqual(status, { total: 9, done: 0, failed: 0, waiting: 9, active: 0, rate: 0 });
   assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 4, 'four jobs wait: 3 + 1');

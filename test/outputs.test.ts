@@ -1,19 +1,22 @@
 // Outputs (the home of their defects): what predict and the other commands write, tested without
 // running a model: the table for people, the choice of what stdout carries, output paths checked
 // before any work (BAD_OUTPUT), atomic writes only for regular files, annotated-file names that
-// never meet an input, and model folders that record no absolute paths.
+// never meet an input, emoscope's own pictures left out of folders, and model folders that record no absolute paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { chmod, lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { promisify } from 'node:util';
 import { EmoscopeError } from '../src/errors.js';
 import { formatResultsTable, printable } from '../src/cli/table.js';
 import { stdoutUse } from '../src/cli/output.js';
 import { summaryLine } from '../src/cli/predict.js';
 import { isPhotoArgument, readJsonlValue } from '../src/cli/jsonl-value.js';
-import { planAnnotatedNames } from '../src/cli/annotated.js';
+import { planAnnotatedNames, writeAnnotated } from '../src/cli/annotated.js';
+import { listImageFiles } from '../src/vision/files.js';
+import { hasOutputMark } from '../src/util/output-mark.js';
 import { checkNotAnInput, checkOutput, realPaths } from '../src/util/check-output.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
 import { portablePath, portablePaths } from '../src/util/portable-path.js';
@@ -150,6 +153,31 @@ test('annotated names: a/x.jpg and b/x.jpg get different, stable names; a name t
   await assert.rejects(planAnnotatedNames([a, `${na}.jpg`], out, await realPaths([a, `${na}.jpg`])), badOutput(/would replace the input/));
   await writeFile(`${na}.face1.png`, 'an input');
   await assert.rejects(planAnnotatedNames([a, `${na}.face1.png`], out, await realPaths([a, `${na}.face1.png`])), badOutput(/would replace the input/));
+});
+
+test("folders: emoscope's annotated copies and charts are left out (marked in the file), a photo named like one is not", async () => {
+  const dir = await tempDir();
+  const photo = join(dir, 'x.jpg');
+  await sharp({ create: { width: 120, height: 90, channels: 3, background: '#8a6' } }).jpeg().toFile(photo);
+  const base = (await planAnnotatedNames([photo], dir, await realPaths([photo]))).get(photo)!;
+  const face = { box: { x: 10, y: 10, width: 40, height: 40 }, score: 0.9, emotion: 'happy' as const, scores: scores('happy', 'neutral') };
+  const written = await writeAnnotated(base, { file: photo, width: 120, height: 90, faces: [face] });
+  // A user's photo that happens to carry an output's name, and a photo in PNG: both stay photos.
+  await sharp(photo).toFile(join(dir, 'y.1234abcd.jpg'));
+  await sharp(photo).png().toFile(join(dir, 'z.face1.png'));
+  await writeFile(join(dir, 'broken.jpg'), 'not a jpeg: its error comes when it is read');
+
+  assert.deepEqual(await Promise.all([written.annotated, written.charts[0]!, photo].map(hasOutputMark)), [true, true, false]);
+  const listing = await listImageFiles([dir]);
+  assert.deepEqual(listing.files.map((f) => f.slice(dir.length + 1)), ['broken.jpg', 'x.jpg', 'y.1234abcd.jpg', 'z.face1.png']);
+  assert.deepEqual(listing.ownOutputs.sort(), [written.annotated, ...written.charts].sort());
+  assert.deepEqual(listing.empty, []);
+  const named = await listImageFiles([written.annotated]);
+  assert.deepEqual(named.files, [written.annotated], 'a file named explicitly is taken even when emoscope wrote it');
+  const onlyOutputs = join(dir, 'out');
+  await mkdir(onlyOutputs);
+  await writeAnnotated(join(onlyOutputs, 'x'), { file: photo, width: 120, height: 90, faces: [] });
+  assert.deepEqual(await listImageFiles([onlyOutputs]), { files: [], empty: [onlyOutputs], ownOutputs: [join(onlyOutputs, 'x.jpg')] });
 });
 
 test('atomic writes replace regular files but write special files in place: a named pipe stays a pipe, a link stays a link', async () => {

@@ -60,6 +60,19 @@ test('a folder with two photos, a broken file and a faceless picture: JSON, CSV,
   assert.equal((await sharp(results[1]!.charts![0]!).metadata()).format, 'png');
 });
 
+test('--out into the photos folder runs again: the annotated copies and charts of the first run are not taken for photos', async () => {
+  const dir = await tempDir();
+  await copyFile(COUPLE, join(dir, 'couple.jpg'));
+  const first = await emoscope(['predict', dir, '--model', model, '--out', dir, '--json', join(dir, 'first.json')]);
+  assert.equal(first.code, 0, first.stderr);
+  const again = await emoscope(['predict', dir, '--model', model, '--out', dir]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual((JSON.parse(again.stdout) as PredictedPhoto[]).map((r) => [r.file, r.faces.length]), [[join(dir, 'couple.jpg'), 2]]);
+  assert.match(again.stderr, /left out 3 pictures, e\.g\. .*couple\.[0-9a-f]{8}\.face1\.png: written by emoscope/);
+  assert.deepEqual((await readdir(dir)).map((f) => f.replace(/\.[0-9a-f]{8}\./, '.#.')).sort(),
+    ['couple.#.face1.png', 'couple.#.face2.png', 'couple.#.jpg', 'couple.jpg', 'first.json'], 'the same files, replaced in place');
+});
+
 test('--json writes the file instead of stdout; --largest-face and --min-face-score apply; one good photo exits 0', async () => {
   const dir = await tempDir();
   const json = join(dir, 'results.json');

@@ -30,6 +30,8 @@ export interface SubmitResult {
   jobs: number;
   /** folders without image files */
   empty: string[];
+  /** pictures in the folders that emoscope wrote (annotated copies, charts), not submitted */
+  ownOutputs: string[];
 }
 
 /** Files stat'ed and checked against Redis per round trip. */
@@ -40,13 +42,13 @@ const PAGE = 1024;
  * `name`. Paths are made absolute: workers on other machines must see the same paths.
  * @example
  *   await submitBatch(['/archive/2023'], { redis: 'redis://queue-host:6379', name: 'archive-2023' })
- *   // { files: 120000, added: 120000, jobs: 3750, empty: [] }; again: { files: 120000, added: 0, jobs: 0, … }
+ *   // { files: 120000, added: 120000, jobs: 3750, empty: [], ownOutputs: [] }; again: { files: 120000, added: 0, jobs: 0, … }
  */
 export async function submitBatch(inputs: readonly string[], options: SubmitOptions): Promise<SubmitResult> {
   const name = checkBatchName(options.name);
   const chunk = options.chunk ?? BATCH_DEFAULTS.chunk;
   if (!Number.isInteger(chunk) || chunk < 1 || chunk > 10_000) throw badArgument('--chunk', 'a whole number from 1 to 10000', chunk);
-  const { files, empty } = await listImageFiles(inputs);
+  const { files, empty, ownOutputs } = await listImageFiles(inputs);
   const paths = [...new Set(files.map((f) => resolve(f)))];
   if (paths.length === 0) throw new EmoscopeError('BAD_ARGUMENT', `No images to submit in ${inputs.join(', ')}`);
 
@@ -84,7 +86,7 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
       await flush(false);
     }
     await flush(true);
-    return { files: paths.length, added, jobs, empty };
+    return { files: paths.length, added, jobs, empty, ownOutputs };
   } catch (error) {
     throw lostRedis(redis, options.redis, error);
   } finally {

@@ -5,6 +5,7 @@ import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../util/atomic.js';
+import { OUTPUT_EXIF } from '../util/output-mark.js';
 import { ensureChartFonts } from './fonts.js';
 import { useDejaVuTextMetrics } from './text-metrics.js';
 
@@ -25,11 +26,11 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-/** Rasterizes an SVG document to PNG at `scale` pixels per SVG unit. */
+/** Rasterizes an SVG document to PNG at `scale` pixels per SVG unit, marked as emoscope's (util/output-mark.ts). */
 export async function svgToPng(svg: string, options: PngOptions = {}): Promise<Buffer> {
   const scale = options.scale ?? 2;
   ensureChartFonts();
-  return sharp(Buffer.from(svg), { density: 72 * scale }).png().toBuffer(); // librsvg's 72 dpi = 1 px per SVG unit
+  return sharp(Buffer.from(svg), { density: 72 * scale }).withExif(OUTPUT_EXIF).png().toBuffer(); // librsvg's 72 dpi = 1 px per SVG unit
 }
 
 /** Renders a Vega-Lite spec to PNG; the picture is the SVG's size times `scale`. */

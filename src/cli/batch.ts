@@ -5,6 +5,7 @@ import { EmoscopeError } from '../errors.js';
 import { BATCH_DEFAULTS } from '../batch/defaults.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, intOption } from './options.js';
+import { listingNotes } from './listing.js';
 
 const REDIS_HELP = 'Redis URL: redis://host:6379, rediss://user:password@host:6380/0 or unix:///path/to/redis.sock';
 
@@ -24,7 +25,7 @@ export const registerBatch: RegisterCommand = (program, setExitCode) => {
     .action(async (inputs: string[], flags: { redis: string; name: string; chunk: number }) => {
       const { submitBatch } = await library();
       const r = await submitBatch(inputs, { redis: flags.redis, name: flags.name, chunk: flags.chunk });
-      for (const dir of r.empty) process.stderr.write(`emoscope: ${dir}: no image files in this folder\n`);
+      process.stderr.write(listingNotes(r));
       process.stdout.write(`${flags.name}: ${r.added} new files of ${r.files} (${r.files - r.added} submitted before), in ${r.jobs} job${r.jobs === 1 ? '' : 's'}\n`);
     });
 

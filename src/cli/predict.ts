@@ -10,6 +10,7 @@ import { listImageFiles } from '../vision/files.js';
 import { checkNotAnInput, checkOutput, realPaths } from '../util/check-output.js';
 import type { PhotoResult } from '../types.js';
 import { planAnnotatedNames, writeAnnotated } from './annotated.js';
+import { listingNotes } from './listing.js';
 import type { AnnotatedFiles } from './annotated.js';
 import type { RegisterCommand } from './commands.js';
 import { guardJsonlValue } from './jsonl-value.js';
@@ -57,8 +58,9 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       for (const [name, path] of Object.entries(outputs)) if (path !== undefined) await checkOutput(path, 'file', `--${name}`);
       if (flags.out) await checkOutput(flags.out, 'folder', '--out');
 
-      const { files, empty } = await listImageFiles(inputs);
-      for (const dir of empty) process.stderr.write(`emoscope: ${printable(dir)}: no image files in this folder\n`);
+      const listing = await listImageFiles(inputs);
+      const { files } = listing;
+      process.stderr.write(listingNotes(listing));
       if (files.length === 0) throw new EmoscopeError('BAD_ARGUMENT', `No images to process in ${inputs.join(', ')}`);
       const inputPaths = await realPaths(files);
       for (const [name, path] of Object.entries(outputs)) if (path !== undefined) await checkNotAnInput(path, `--${name}`, inputPaths);

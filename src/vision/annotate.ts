@@ -6,6 +6,7 @@ import type { ImageInput } from './image.js';
 import { decodeImage } from './image.js';
 import { FACE_COLOURS } from './palette.js';
 import { CHART_FONT, ensureChartFonts } from '../charts/fonts.js';
+import { OUTPUT_EXIF } from '../util/output-mark.js';
 
 /** One face to draw: its box in pixels of the upright photo and the text of its label. */
 export interface Annotation {
@@ -15,13 +16,14 @@ export interface Annotation {
   colour?: string;
 }
 
-/** JPEG bytes of the upright photo with every annotation drawn on it. */
+/** JPEG bytes of the upright photo with every annotation drawn on it, marked as emoscope's (util/output-mark.ts). */
 export async function annotatePhoto(input: ImageInput, annotations: readonly Annotation[], maxPixels?: number): Promise<Buffer> {
   ensureChartFonts(); // the bundled DejaVu Sans, so labels render on a machine without fonts
   const { image } = await decodeImage(input, { maxPixels });
   const { width, height } = image;
   return sharp(image.data, { raw: { width, height, channels: 3 } })
     .composite([{ input: Buffer.from(annotationSvg(width, height, annotations)), top: 0, left: 0 }])
+    .withExif(OUTPUT_EXIF)
     .jpeg({ quality: 88 })
     .toBuffer();
 }
