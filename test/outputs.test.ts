@@ -1,14 +1,15 @@
 // Outputs (the home of their defects): what predict and the other commands write, tested without
 // running a model: the table for people, the choice of what stdout carries, output paths checked
 // before any work (BAD_OUTPUT), atomic writes only for regular files, annotated-file names that
-// never meet an input, emoscope's own pictures left out of folders, and model folders that record no absolute paths.
+// never meet an input, emoscope's own pictures left out of folders, and model folders that record
+// no absolute paths.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { chmod, lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { EmoscopeError } from '../src/errors.js';
 import { formatResultsTable, printable } from '../src/cli/table.js';
 import { stdoutUse } from '../src/cli/output.js';
