@@ -21,6 +21,7 @@ export type { Dataset, FaceSet, DataFormat, LoadOptions, DataSelection, BadInput
 export { getArchitecture, architectureNames, listArchitectures } from './model/registry.js';
 export type { Architecture, Recipe, BuildOptions } from './model/architecture.js';
 export { loadModelFolder as loadModel, saveModelFolder as saveModel } from './model/folder.js';
+export type { SaveOptions } from './model/folder.js';
 export type { LoadedModel } from './model/folder.js';
 export type { ModelMeta, Preprocessing } from './model/meta.js';
 export { DEFAULT_MODEL_DIR } from './runs/locate.js';
@@ -51,6 +52,10 @@ export { averageModels } from './derive/average.js';
 export type { AverageOptions, AverageResult, Ingredient } from './derive/average.js';
 export { refreshModelBatchNorm } from './derive/refresh-bn.js';
 export type { RefreshModelOptions, RefreshModelResult } from './derive/refresh-bn.js';
+export { temperatureScaleModel } from './derive/temperature.js';
+export type { TemperatureOptions, TemperatureResult } from './derive/temperature.js';
+export { float16Model } from './derive/float16.js';
+export type { Float16Check, Float16Options, Float16Result } from './derive/float16.js';
 
 // Reports
 export { writeRunReport, gatherRunReport } from './report/gather.js';

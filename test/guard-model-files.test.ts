@@ -9,29 +9,13 @@ import { execFileSync } from 'node:child_process';
 import { copyFile, cp, mkdir, readFile, symlink, truncate, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initEngine } from '../src/engine/backend.js';
-import { getArchitecture } from '../src/model/registry.js';
-import { loadModelFolder, saveModelFolder, readModelMeta } from '../src/model/folder.js';
-import type { ModelMeta } from '../src/model/meta.js';
-import { DEFAULT_PREPROCESSING } from '../src/model/meta.js';
-import { EMOTIONS } from '../src/types.js';
+import { loadModelFolder, readModelMeta } from '../src/model/folder.js';
 import { loadGraphModelFile } from '../src/vision/graph-model.js';
 import { EmoscopeError } from '../src/errors.js';
 import { REPO_ROOT, tempDir } from './helpers/paths.js';
+import { tinyModelFolder } from './helpers/tiny-model.js';
 
-/** A fresh `tiny` model folder in a temp dir (its parent holds room for files "elsewhere"). */
-async function modelFolder(): Promise<{ parent: string; dir: string }> {
-  await initEngine();
-  const parent = await tempDir();
-  const dir = join(parent, 'model');
-  const model = getArchitecture('tiny').build({ seed: 1, classes: EMOTIONS.length, inputSize: DEFAULT_PREPROCESSING.size });
-  const meta: ModelMeta = {
-    format: 'emoscope-model', version: 1, labels: [...EMOTIONS], inputShape: [48, 48, 1], preprocessing: DEFAULT_PREPROCESSING,
-    architecture: 'tiny', parameters: 0, createdAt: new Date(0).toISOString(),
-  };
-  await saveModelFolder(dir, model, meta);
-  model.dispose();
-  return { parent, dir };
-}
+const modelFolder = () => tinyModelFolder();
 
 async function setWeightPath(dir: string, path: string): Promise<void> {
   const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));

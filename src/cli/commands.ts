@@ -6,6 +6,7 @@ import { registerCalibrate } from './calibrate.js';
 import { registerAverage } from './average.js';
 import { registerRefreshBn } from './refresh-bn.js';
 import { registerTemperature } from './temperature.js';
+import { registerFloat16 } from './float16.js';
 import { registerData } from './data.js';
 import { registerPredict } from './predict.js';
 import { registerReport } from './report.js';
@@ -24,6 +25,7 @@ export const COMMANDS: RegisterCommand[] = [
   registerAverage,
   registerRefreshBn,
   registerTemperature,
+  registerFloat16,
   registerData,
   registerPredict,
   registerReport,

@@ -7,7 +7,7 @@ import { dataSelection } from '../data/dataset.js';
 import type { DataSelection, FaceSet } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { checkParts, setAverageWeights } from '../model/average.js';
-import { loadModelFolder, saveDerivedModel } from '../model/folder.js';
+import { checkModelFolderOutput, loadModelFolder, saveDerivedModel } from '../model/folder.js';
 import type { LoadedModel } from '../model/folder.js';
 import { resolveModelDir } from '../runs/locate.js';
 import { evaluateLoaded } from '../evaluate/evaluate-model.js';
@@ -60,6 +60,7 @@ export async function averageModels(options: AverageOptions): Promise<AverageRes
   checkParts(weights, options.models.length); // before any model loads
   await initEngine();
   const dirs = await Promise.all(options.models.map((m) => resolveModelDir(m)));
+  await checkModelFolderOutput(options.out, dirs); // before any model loads
   const loaded: LoadedModel[] = [];
   try {
     for (const dir of dirs) loaded.push(await loadModelFolder(dir));
@@ -97,7 +98,7 @@ export async function averageModels(options: AverageOptions): Promise<AverageRes
       if (!options.greedy) accuracy = measure(soup); // greedy measured this very average when it kept its last ingredient
       const ingredients = scored.map((s, i) => ({ model: s.model.dir, accuracy: round4(s.accuracy), used: used[i]!, weight: s.weight }));
       const average = { data: options.data ?? null, split, faces: faces?.count ?? 0, greedy: options.greedy === true, ingredients, accuracy: round4(accuracy) };
-      await saveDerivedModel(options.out, soup.model, soup.meta, { average });
+      await saveDerivedModel(options.out, soup.model, soup.meta, { average }, { inputs: dirs });
       return { out: options.out, ingredients, accuracy, split, faces: faces?.count ?? 0 };
     } finally {
       soup.model.dispose();

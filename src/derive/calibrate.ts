@@ -8,7 +8,7 @@ import { EmoscopeError, badArgument } from '../errors.js';
 import { crossCheckOffsets, fitClassOffsets } from '../metrics/calibrate.js';
 import type { CalibrationFit, OffsetScore } from '../metrics/calibrate.js';
 import { addClassOffsets } from '../model/class-offsets.js';
-import { loadModelFolder, saveDerivedModel } from '../model/folder.js';
+import { checkModelFolderOutput, loadModelFolder, saveDerivedModel } from '../model/folder.js';
 import { resolveModelDir } from '../runs/locate.js';
 import { predictProbabilities } from '../model/inference.js';
 import { EMOTIONS } from '../types.js';
@@ -49,6 +49,7 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
   const floors = EMOTIONS.map((e) => options.classMinRecall?.[e] ?? minRecall);
   await initEngine();
   const modelDir = await resolveModelDir(options.model);
+  await checkModelFolderOutput(options.out, [modelDir]); // before any work
   const loaded = await loadModelFolder(modelDir);
   try {
     const dataset = await loadDataset(options.data, {
@@ -81,7 +82,7 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
         after: { accuracy: round4(crossCheck.after.accuracy), recall: perClass(crossCheck.after.recall) },
       },
     };
-    await saveDerivedModel(options.out, loaded.model, loaded.meta, { calibration, calibratedFrom: modelDir });
+    await saveDerivedModel(options.out, loaded.model, loaded.meta, { calibration, calibratedFrom: modelDir }, { inputs: [modelDir] });
     return { ...fit, crossCheck, modelDir, out: options.out, faces: faces.count };
   } finally {
     loaded.model.dispose();

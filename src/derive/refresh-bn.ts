@@ -7,7 +7,7 @@ import { dataSelection } from '../data/dataset.js';
 import type { DataSelection } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { refreshBatchNorm } from '../model/batch-norm-refresh.js';
-import { loadModelFolder, saveDerivedModel } from '../model/folder.js';
+import { checkModelFolderOutput, loadModelFolder, saveDerivedModel } from '../model/folder.js';
 import { resolveModelDir } from '../runs/locate.js';
 import { evaluateLoaded } from '../evaluate/evaluate-model.js';
 import { round4 } from '../metrics/format.js';
@@ -40,6 +40,7 @@ export async function refreshModelBatchNorm(options: RefreshModelOptions): Promi
   if (!Number.isInteger(batchSize) || batchSize < 2) throw badArgument('batchSize', 'a whole number of at least 2', batchSize);
   await initEngine();
   const modelDir = await resolveModelDir(options.model);
+  await checkModelFolderOutput(options.out, [modelDir]); // before any work
   const loaded = await loadModelFolder(modelDir);
   try {
     const dataset = await loadDataset(options.data, { splits: ['train', 'val'], ...dataSelection(options) });
@@ -51,7 +52,7 @@ export async function refreshModelBatchNorm(options: RefreshModelOptions): Promi
     const after = val.count > 0 ? evaluateLoaded(loaded, val).report.accuracy : null;
     const valScores = before === null || after === null ? null : { faces: val.count, before: round4(before), after: round4(after) };
     const batchNormRefresh = { data: options.data, split: 'train', faces: train.count, batchSize, layers, batches, val: valScores };
-    await saveDerivedModel(options.out, loaded.model, loaded.meta, { batchNormRefresh, refreshedFrom: modelDir });
+    await saveDerivedModel(options.out, loaded.model, loaded.meta, { batchNormRefresh, refreshedFrom: modelDir }, { inputs: [modelDir] });
     return { modelDir, out: options.out, faces: train.count, layers, batches, val: valScores };
   } finally {
     loaded.model.dispose();

@@ -10,7 +10,7 @@ import { expectedCalibrationError, ECE_BINS } from '../metrics/calibration-error
 import { applyTemperature, fitTemperature } from '../metrics/temperature.js';
 import type { TemperatureFit } from '../metrics/temperature.js';
 import { round4 } from '../metrics/format.js';
-import { loadModelFolder, saveDerivedModel } from '../model/folder.js';
+import { checkModelFolderOutput, loadModelFolder, saveDerivedModel } from '../model/folder.js';
 import { predictProbabilities } from '../model/inference.js';
 import { divideLogits } from '../model/temperature.js';
 import { resolveModelDir } from '../runs/locate.js';
@@ -47,6 +47,7 @@ export async function temperatureScaleModel(options: TemperatureOptions): Promis
   if (split !== 'val' && split !== 'train') throw badArgument('split', 'val or train (the test split is for reporting)', split);
   await initEngine();
   const modelDir = await resolveModelDir(options.model);
+  await checkModelFolderOutput(options.out, [modelDir]); // before any work
   const loaded = await loadModelFolder(modelDir);
   try {
     const dataset = await loadDataset(options.data, { splits: [split], ...dataSelection(options) });
@@ -66,7 +67,7 @@ export async function temperatureScaleModel(options: TemperatureOptions): Promis
       nll: { before: round4(fit.nllBefore), after: round4(fit.nllAfter) },
       ece: { bins: ECE_BINS, before: round4(eceBefore), after: round4(eceAfter) },
     };
-    await saveDerivedModel(options.out, loaded.model, loaded.meta, { temperature, temperatureFrom: modelDir });
+    await saveDerivedModel(options.out, loaded.model, loaded.meta, { temperature, temperatureFrom: modelDir }, { inputs: [modelDir] });
     return { ...fit, eceBefore, eceAfter, faces: faces.count, modelDir, out: options.out };
   } finally {
     loaded.model.dispose();

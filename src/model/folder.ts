@@ -2,8 +2,8 @@
 // browser as it is, plus `emoscope.json` (labels, preprocessing, architecture, training, metrics).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { parseModelMeta } from './meta.js';
 import type { ModelMeta } from './meta.js';
@@ -11,6 +11,8 @@ import { replaceFolderAtomic } from '../util/atomic.js';
 import { checkFolderFile, readFolderJson } from '../util/folder-files.js';
 import { printable } from '../util/printable.js';
 import { readManifestWeights } from './weights-manifest.js';
+import { toFloat16Weights } from './float16-weights.js';
+import type { WeightPrecision } from './float16-weights.js';
 import { writeFile } from 'node:fs/promises';
 import { portablePaths } from '../util/portable-path.js';
 
@@ -25,22 +27,24 @@ export interface LoadedModel {
   dir: string;
 }
 
-/** Serialises `model` to the three files of a model folder (no rename: the caller decides where). */
-export async function writeModelFiles(dir: string, model: tfl.LayersModel, meta: ModelMeta): Promise<void> {
+/**
+ * Serialises `model` to the three files of a model folder (no rename: the caller decides where),
+ * its float32 weights stored as `precision` (float16: half the bytes, see float16-weights.ts).
+ */
+export async function writeModelFiles(dir: string, model: tfl.LayersModel, meta: ModelMeta, precision: WeightPrecision = 'float32'): Promise<void> {
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weightData = artifacts.weightData;
-      const bytes = weightData instanceof ArrayBuffer
-        ? new Uint8Array(weightData)
-        : new Uint8Array(tf.io.concatenateArrayBuffers(weightData ?? []));
+      const saved = { specs: artifacts.weightSpecs ?? [], data: weightData instanceof ArrayBuffer ? weightData : tf.io.concatenateArrayBuffers(weightData ?? []) };
+      const { specs, data } = precision === 'float16' ? toFloat16Weights(saved.specs, saved.data) : saved;
       const modelJson = {
         format: 'layers-model',
         generatedBy: artifacts.generatedBy,
         convertedBy: null,
         modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
+        weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: specs }],
       };
-      await writeFile(join(dir, WEIGHTS_BIN), bytes);
+      await writeFile(join(dir, WEIGHTS_BIN), new Uint8Array(data));
       await writeFile(join(dir, MODEL_JSON), JSON.stringify(modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
@@ -48,9 +52,49 @@ export async function writeModelFiles(dir: string, model: tfl.LayersModel, meta:
   await writeFile(join(dir, META_JSON), `${JSON.stringify(portablePaths(meta), null, 2)}\n`); // no absolute paths: the folder travels
 }
 
-/** Saves a model folder atomically: a crash leaves either the old folder or the new one, never a mix. */
-export async function saveModelFolder(dir: string, model: tfl.LayersModel, meta: ModelMeta): Promise<void> {
-  await replaceFolderAtomic(dir, (tmp) => writeModelFiles(tmp, model, meta));
+/** How a model folder is written. */
+export interface SaveOptions {
+  /** how the float32 weights are stored (default float32) */
+  precision?: WeightPrecision;
+  /** the model folders the model was made from: never written over (see checkModelFolderOutput) */
+  inputs?: readonly string[];
+}
+
+/** The files of a model folder: a folder holding anything else is never replaced by a model. */
+const MODEL_FILES: ReadonlySet<string> = new Set([MODEL_JSON, WEIGHTS_BIN, META_JSON]);
+
+/**
+ * Fails (BAD_OUTPUT) unless a model may be written to folder `dir`: writing one replaces the whole
+ * folder, so it must be missing, empty or hold only a model's files, and must not be (or hold) one
+ * of `inputs`. Called before the work starts and again by saveModelFolder.
+ */
+export async function checkModelFolderOutput(dir: string, inputs: readonly string[] = []): Promise<void> {
+  const fail = (problem: string): never => {
+    throw new EmoscopeError('BAD_OUTPUT', `Cannot write the model folder ${printable(dir)}: ${problem}`);
+  };
+  const target = await realpath(dir).catch(() => resolve(dir));
+  for (const input of inputs) {
+    const source = await realpath(input).catch(() => resolve(input));
+    if (source === target) fail(`it is the input model ${printable(input)}, which emoscope never overwrites; choose another folder`);
+    if (source.startsWith(`${target}${sep}`)) fail(`it holds the input model ${printable(input)}, which emoscope never overwrites; choose another folder`);
+  }
+  const info = await stat(dir).catch(() => undefined);
+  if (info === undefined) return;
+  if (!info.isDirectory()) fail('it is a file, expected a folder');
+  const foreign = (await readdir(dir)).filter((name) => !MODEL_FILES.has(name));
+  if (foreign.length > 0) {
+    fail(`it holds ${foreign.length === 1 ? 'a file' : `${foreign.length} files`} that ${foreign.length === 1 ? 'is' : 'are'} not a model's (${printable(foreign[0]!)}${foreign.length > 1 ? ', …' : ''}), and a model replaces the whole folder; ` +
+      `choose a new or empty folder, or one holding only a model (${[...MODEL_FILES].join(', ')})`);
+  }
+}
+
+/**
+ * Saves a model folder atomically: a crash leaves either the old folder or the new one, never a mix.
+ * Only a folder that checkModelFolderOutput accepts is replaced.
+ */
+export async function saveModelFolder(dir: string, model: tfl.LayersModel, meta: ModelMeta, options: SaveOptions = {}): Promise<void> {
+  await checkModelFolderOutput(dir, options.inputs);
+  await replaceFolderAtomic(dir, (tmp) => writeModelFiles(tmp, model, meta, options.precision));
 }
 
 /**
@@ -58,8 +102,14 @@ export async function saveModelFolder(dir: string, model: tfl.LayersModel, meta:
  * `done` added to its `training` record and its metrics dropped, since they were measured on the
  * model before the change. Atomic, as saveModelFolder.
  */
-export async function saveDerivedModel(dir: string, model: tfl.LayersModel, source: ModelMeta, done: Record<string, unknown>): Promise<void> {
-  await saveModelFolder(dir, model, { ...source, training: { ...source.training, ...done }, metrics: {}, createdAt: new Date().toISOString() });
+export async function saveDerivedModel(
+  dir: string,
+  model: tfl.LayersModel,
+  source: ModelMeta,
+  done: Record<string, unknown>,
+  options: SaveOptions = {},
+): Promise<void> {
+  await saveModelFolder(dir, model, { ...source, training: { ...source.training, ...done }, metrics: {}, createdAt: new Date().toISOString() }, options);
 }
 
 /** Reads only the `emoscope.json` of a model folder. Reads, never writes: a folder being replaced by its writer is left alone. */
