@@ -6,8 +6,10 @@
 #   scripts/train-default-model.sh <fer2013 path> <runs folder> [flags added to every new train stage]
 #
 # Extra flags go to every `train` that starts a stage (for a quick try: --limit 70 --epochs 1);
-# `refresh-bn` always reads the whole training split. The model to ship ends in <runs folder>/emo-vgg-final:
-#   npx tsc -p tsconfig.json && node dist/scripts/ship-model.js --run <runs>/emo-vgg-final --data <fer2013> --out models/default
+# `refresh-bn` always reads the whole training split. The model to ship ends in <runs folder>/emo-vgg-final;
+# its weights are stored as float16 (half the bytes, the same network), then it is evaluated and shipped:
+#   npx emoscope float16 --model <runs>/emo-vgg-final --data <fer2013> --out <runs>/emo-vgg-final16
+#   npx tsc -p tsconfig.json && node dist/scripts/ship-model.js --run <runs>/emo-vgg-final16 --data <fer2013> --out models/default
 set -euo pipefail
 if [ $# -lt 2 ]; then
   echo "usage: $0 <fer2013 path> <runs folder> [flags added to every new train stage]" >&2
