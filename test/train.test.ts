@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { train } from '../src/train/train.js';
@@ -14,6 +14,7 @@ import { loadDataset } from '../src/data/load.js';
 import { predictProbabilities } from '../src/model/inference.js';
 import { initEngine } from '../src/engine/backend.js';
 import { CLI, FER_FOLDERS, tempDir } from './helpers/paths.js';
+import { EmoscopeError } from '../src/errors.js';
 
 const quiet = {};
 
@@ -52,6 +53,22 @@ test('an existing run is not overwritten without --resume', async () => {
   const out = join(await tempDir(), 'run');
   await train({ data: FER_FOLDERS, model: 'tiny', out, epochs: 1, callbacks: quiet });
   await assert.rejects(train({ data: FER_FOLDERS, model: 'tiny', out, epochs: 1, callbacks: quiet }), /already holds a run: pass --resume/);
+});
+
+test('a new run never writes into a folder holding other files; an empty folder or a start that never checkpointed is fine', async () => {
+  const dir = await tempDir();
+  const mine = join(dir, 'mine');
+  await mkdir(mine);
+  await writeFile(join(mine, 'notes.txt'), 'keep me');
+  await writeFile(join(mine, 'config.json'), '{"mine": true}');
+  await assert.rejects(train({ data: FER_FOLDERS, model: 'tiny', out: mine, epochs: 1, callbacks: quiet }), (error: unknown) =>
+    error instanceof EmoscopeError && error.code === 'BAD_OUTPUT' && /Cannot start a run in .*mine: it holds files a run does not write \(notes\.txt\)/.test(error.message));
+  assert.equal(await readFile(join(mine, 'config.json'), 'utf8'), '{"mine": true}', 'nothing written before the refusal');
+  const started = join(dir, 'started');
+  await mkdir(started);
+  await writeFile(join(started, 'config.json'), '{}'); // a start stopped before its first checkpoint
+  await train({ data: FER_FOLDERS, model: 'tiny', out: started, epochs: 1, callbacks: quiet });
+  assert.equal(JSON.parse(await readFile(join(started, 'config.json'), 'utf8')).model, 'tiny');
 });
 
 test('--init starts from a trained model\'s weights, takes its architecture, and refuses another architecture', async () => {

@@ -37,7 +37,7 @@ import { learningRateAt, setLearningRate } from './schedule.js';
 import { stepSeed } from './determinism.js';
 import { gatherRows, softLabelTargets, teacherProbabilities } from './teacher.js';
 import { resolveModelDir } from '../runs/locate.js';
-import { RUN_FILES } from '../runs/layout.js';
+import { RUN_FILES, checkNewRunFolder } from '../runs/layout.js';
 
 export interface TrainBeginInfo {
   config: TrainConfig;
@@ -109,6 +109,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (await exists(join(runDir, RUN_FILES.last))) {
       throw new EmoscopeError('BAD_ARGUMENT', `${runDir} already holds a run: pass --resume to continue it, or choose another --out`);
     }
+    await checkNewRunFolder(runDir); // a user's folder: its files are never written over
     // Fine-tuning without --model trains the architecture of the --init folder.
     const model = options.model || (options.init ? (await readModelMeta(options.init)).architecture : '');
     config = resolveTrainConfig(getArchitecture(model), { ...options, model });
