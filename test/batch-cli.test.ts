@@ -63,6 +63,18 @@ test('submit (twice), status --json, results --json --csv, status when finished,
   assert.match(gone.stderr, /No batch named "cli"/);
 });
 
+test('results --json or --csv onto a photo: refused before Redis is asked, the photo kept', async () => {
+  const { good } = await photoFolder(1);
+  const photo = good[0]!;
+  const before = await readFile(photo);
+  for (const flag of ['--json', '--csv']) {
+    const r = await emoscope(['batch', 'results', 'any', '--redis', 'redis://127.0.0.1:1', flag, photo]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`Cannot write ${flag} .*: it is a JPEG file; results are never written over a photo or a video`));
+  }
+  assert.deepEqual(await readFile(photo), before);
+});
+
 test('a malformed --redis URL and an unreachable server: exit 1 with a message naming them, not a hang', { timeout: 120_000 }, async () => {
   const dir = await tempDir();
   const [malformed, unreachable] = await Promise.all([

@@ -6,6 +6,7 @@ import { BATCH_DEFAULTS } from '../batch/defaults.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, intOption } from './options.js';
 import { listingNotes } from './listing.js';
+import { checkOutput } from '../util/check-output.js';
 
 const REDIS_HELP = 'Redis URL: redis://host:6379, rediss://user:password@host:6380/0 or unix:///path/to/redis.sock';
 
@@ -82,6 +83,7 @@ export const registerBatch: RegisterCommand = (program, setExitCode) => {
     .option('--json <file>', 'write the JSON to this file instead of stdout')
     .option('--csv <file>', 'also write one CSV row per face (and per failed file)')
     .action(async (name: string, flags: { redis: string; json?: string; csv?: string }) => {
+      for (const [flag, path] of [['--json', flags.json], ['--csv', flags.csv]] as const) if (path !== undefined) await checkOutput(path, 'file', flag); // before Redis
       const { writeBatchResults } = await library();
       const r = await writeBatchResults(name, { redis: flags.redis, json: flags.json, csv: flags.csv, jsonStream: flags.json ? undefined : process.stdout });
       process.stderr.write(`emoscope: ${name}: ${r.files} files, ${r.failed} failed\n`);
