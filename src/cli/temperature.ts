@@ -5,6 +5,7 @@ import type { TemperatureOptions } from '../derive/temperature.js';
 import { temperatureScaleModel } from '../derive/temperature.js';
 import type { RegisterCommand } from './commands.js';
 import { DATA_HELP, MODEL_HELP, addDataSelectionOptions } from './options.js';
+import { checkOutput } from '../util/check-output.js';
 
 export const registerTemperature: RegisterCommand = (program) => {
   const command = program
@@ -16,6 +17,7 @@ export const registerTemperature: RegisterCommand = (program) => {
     .addOption(new Option('--split <split>', 'the faces the temperature is fitted on (never test: it is for reporting)').choices(['val', 'train']).default('val'));
   addDataSelectionOptions(command)
     .action(async (flags: TemperatureOptions) => {
+      await checkOutput(flags.out, 'folder', '--out');
       const r = await temperatureScaleModel(flags);
       const lines = [
         `Temperature ${r.temperature.toFixed(4)} fitted on ${r.faces} faces of ${flags.split ?? 'val'} for ${r.modelDir}`,
