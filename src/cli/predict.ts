@@ -80,7 +80,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       const results: PredictedPhoto[] = [];
       const lines = jsonl === undefined ? undefined : await openLineSink(jsonl);
       const progress = photoProgress(files.length);
-      const counts = { photos: 0, faces: 0, failed: 0, annotated: 0 };
+      const counts = { photos: 0, faces: 0, failed: 0, annotated: 0, charts: 0 };
       try {
         for await (const result of recognizer.recognizeEach(files)) {
           let photo: PredictedPhoto = result;
@@ -93,8 +93,10 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
             if (result.faces.length === 0) progress.log(`emoscope: ${printable(result.file)}: no face found`);
             counts.faces += result.faces.length;
             if (annotatedBase) {
-              photo = { ...result, ...(await writeAnnotated(annotatedBase.get(result.file)!, result)) };
+              const files = await writeAnnotated(annotatedBase.get(result.file)!, result);
+              photo = { ...result, ...files };
               counts.annotated++;
+              counts.charts += files.charts.length;
             }
           }
           if (keep) results.push(photo);
@@ -112,7 +114,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       if (flags.csv !== undefined) await writeOutput(flags.csv, resultsToCsv(results));
       if (onStdout === 'table') process.stdout.write(formatResultsTable(results));
       for (const path of [flags.json, flags.csv, jsonl]) if (path !== undefined && path !== STDOUT) written.push(path);
-      if (flags.out) written.push(`${counts.annotated} annotated photo${counts.annotated === 1 ? '' : 's'} in ${flags.out}`);
+      if (flags.out) written.push(`${counts.annotated} annotated photo${counts.annotated === 1 ? '' : 's'} and ${counts.charts} face chart${counts.charts === 1 ? '' : 's'} in ${flags.out}`);
       process.stderr.write(`${summaryLine(counts, written)}\n`);
     });
 };
