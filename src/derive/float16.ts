@@ -52,7 +52,7 @@ export interface Float16Result {
  * Writes `model` to `out` with float16 weights; compares the two on `data` when given.
  * @example
  *   await float16Model({ out: 'models/small', data: 'fer2013/' })
- *   // { bytesBefore: 7068828, bytesAfter: 3534414, check: { topChanged: 1, largestChange: 0.0009, … }, … }
+ *   // { bytesBefore: 7068828, bytesAfter: 3534414, check: { faces: 3589, accuracyBefore: 0.6943, accuracyAfter: 0.6946, topChanged: 1, largestChange: 0.0025 }, … }
  */
 export async function float16Model(options: Float16Options): Promise<Float16Result> {
   const split = options.split ?? 'val';

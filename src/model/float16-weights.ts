@@ -4,7 +4,7 @@
 // browser) turns them back into float32 while loading. Values round to the nearest float16 (11
 // significant bits); weights that are not float32 (none in our networks) are kept as they are.
 import { Float16Array } from '@petamoriken/float16';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { EmoscopeError } from '../errors.js';
 import { printable } from '../util/printable.js';
 import { manifestBytes } from './weights-manifest.js';
@@ -23,7 +23,7 @@ export function toFloat16Weights(
   specs: readonly tf.io.WeightsManifestEntry[],
   data: ArrayBuffer,
 ): { specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer } {
-  const parts: Uint8Array[] = [];
+  const parts: ArrayBuffer[] = [];
   const out: tf.io.WeightsManifestEntry[] = [];
   let offset = 0;
   for (const spec of specs) {
@@ -31,23 +31,17 @@ export function toFloat16Weights(
     const bytes = manifestBytes([spec], 'the model');
     if (bytes === undefined) throw new EmoscopeError('BAD_MODEL', `weight ${printable(spec.name)} is ${printable(spec.dtype)}, expected weights of a fixed size`);
     if (spec.dtype !== 'float32') {
-      parts.push(new Uint8Array(data, offset, bytes));
+      parts.push(data.slice(offset, offset + bytes));
       out.push({ ...spec });
     } else {
       const values = new Float32Array(data.slice(offset, offset + bytes));
       const largest = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       if (!(largest <= FLOAT16_MAX)) throw new EmoscopeError('BAD_MODEL', `weight ${printable(spec.name)} holds ${largest}, beyond float16's ±${FLOAT16_MAX}: keep this model's weights in float32`);
-      parts.push(new Uint8Array(new Float16Array(values).buffer));
+      parts.push(new Float16Array(values).buffer);
       out.push({ ...spec, quantization: { dtype: 'float16' } });
     }
     offset += bytes;
   }
   if (offset !== data.byteLength) throw new EmoscopeError('BAD_MODEL', `the weights take ${offset} bytes by their shapes but the model holds ${data.byteLength}`);
-  const joined = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return { specs: out, data: joined.buffer };
+  return { specs: out, data: tf.io.concatenateArrayBuffers(parts) };
 }
