@@ -226,6 +226,29 @@ test('GET / serves the browser page when it is built, and otherwise points to /d
   assert.equal(pointer.docs, '/docs');
 });
 
+test('the page runs the server\'s own model: models/default/ serves --model\'s files, not the copy built beside the page', async () => {
+  const model = await saveTinyModel();
+  const page = join(await tempDir('emoscope-web-'), 'web');
+  await mkdir(join(page, 'models', 'default'), { recursive: true });
+  await writeFile(join(page, 'index.html'), '<!doctype html><title>emoscope page</title>');
+  await writeFile(join(page, 'models', 'default', 'model.json'), '{"built": "with another model"}');
+  const server = await buildServer({ model, workers: 1, webRoot: page });
+  try {
+    for (const file of ['model.json', 'weights.bin', 'emoscope.json']) {
+      const r = await server.inject(`/models/default/${file}`);
+      assert.equal(r.statusCode, 200, `${file}: ${r.body.slice(0, 200)}`);
+      assert.deepEqual(r.rawPayload, await readFile(join(model, file)), `${file} is the served model's`);
+      assert.equal(r.headers['cross-origin-embedder-policy'], 'require-corp');
+    }
+    // Nothing else of the model's folder, and nothing outside it
+    await writeFile(join(model, 'notes.txt'), 'private');
+    assertError(await server.inject('/models/default/notes.txt'), 'NOT_FOUND', /the page's model has model\.json, emoscope\.json, weights\.bin/);
+    assertError(await server.inject('/models/default/..%2Fnotes.txt'), 'NOT_FOUND');
+  } finally {
+    await server.emoscope.shutdown();
+  }
+});
+
 test('after shutdown begins, new requests are 503 SHUTTING_DOWN while one in flight is answered', async () => {
   // The last test: it stops the shared server (after() finds it stopped).
   const inFlight = raw(couple);

@@ -1,17 +1,33 @@
 // `/`: the browser page (`npm run build:web` writes it to dist/web/) when it is built, served with
 // its scripts, wasm and model files, cross-origin isolated (so that TF.js's wasm backend may use
 // threads: browser/isolation.ts); otherwise a short JSON that points to the API's documentation.
+// The page runs the server's own model (`serve --model`), not the copy built into dist/web: its
+// files are served where the page looks for them, models/default/.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../browser/isolation.js';
+import { EmoscopeError } from '../../errors.js';
+import { MAX_WEIGHTS_BYTES, readFolderFile, readFolderJson } from '../../util/folder-files.js';
+import { printable } from '../../util/printable.js';
+import { resolveModelDir } from '../../runs/locate.js';
 import type { ServeContext } from '../context.js';
 import { FER_NOTE } from '../schemas.js';
+
+/** Where the page loads its classifier from (browser/recognizer.ts's default modelUrl). */
+export const PAGE_MODEL_PREFIX = '/models/default/';
 
 export async function webRoutes(app: FastifyInstance, ctx: ServeContext): Promise<void> {
   const root = ctx.options.webRoot;
   if (existsSync(join(root, 'index.html'))) {
+    app.get<{ Params: { file: string } }>(`${PAGE_MODEL_PREFIX}:file`, { schema: { hide: true } }, async (request, reply) => {
+      const { dir, files } = await pageModelFiles(ctx.options.model);
+      const file = request.params.file;
+      if (!files.has(file)) throw new EmoscopeError('NOT_FOUND', `${PAGE_MODEL_PREFIX}${printable(file)}: the page's model has ${[...files].join(', ')}`);
+      const body = await readFolderFile(dir, file, { code: 'BAD_MODEL', maxBytes: MAX_WEIGHTS_BYTES });
+      return reply.headers({ ...CROSS_ORIGIN_ISOLATION_HEADERS, 'cache-control': 'no-cache' }).type(file.endsWith('.json') ? 'application/json' : 'application/octet-stream').send(body);
+    });
     await app.register(fastifyStatic, {
       root,
       prefix: '/',
@@ -30,4 +46,14 @@ export async function webRoutes(app: FastifyInstance, ctx: ServeContext): Promis
     page: 'The browser page is not built; run npm run build:web to serve it here.',
     note: FER_NOTE,
   }));
+}
+
+/** The server's model folder and the files of it the page may fetch: model.json, emoscope.json and its weight files. */
+async function pageModelFiles(model: string | undefined): Promise<{ dir: string; files: Set<string> }> {
+  const dir = await resolveModelDir(model);
+  const manifest = ((await readFolderJson(dir, 'model.json', { code: 'BAD_MODEL' })) as { weightsManifest?: unknown } | null)?.weightsManifest;
+  const groups = Array.isArray(manifest) ? (manifest as Array<{ paths?: unknown } | null>) : [];
+  const paths = groups.flatMap((group) => (Array.isArray(group?.paths) ? (group.paths as unknown[]) : []));
+  const weights = paths.filter((p): p is string => typeof p === 'string').map((p) => p.replace(/^\.\//, '')).filter((p) => !p.includes('/'));
+  return { dir, files: new Set(['model.json', 'emoscope.json', ...weights]) };
 }
