@@ -7,8 +7,11 @@ import * as esbuild from 'esbuild';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../src/browser/isolation.js';
 import { replaceFolderAtomic } from '../src/util/atomic.js';
+import { modelFileNames } from '../src/model/folder.js';
+import { resolveModelDir } from '../src/runs/locate.js';
 
 /** The repository's root, from dist/scripts/ (compiled). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,9 +24,6 @@ export const BROWSER_BUNDLE = 'emoscope.js';
 const STATIC_FILES: Record<string, string> = {
   'index.html': 'src/web/index.html',
   'style.css': 'src/web/style.css',
-  'models/default/model.json': 'models/default/model.json',
-  'models/default/weights.bin': 'models/default/weights.bin',
-  'models/default/emoscope.json': 'models/default/emoscope.json',
 };
 const DETECTOR_DIR = 'models/detector/blazeface';
 const WASM_DIR = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
@@ -38,8 +38,9 @@ export interface BuildWebResult {
  * Builds the static folder into `dir` (default dist/web/), replacing it whole. Throws when a bundle
  * pulls in a Node-only module.
  */
-export async function buildWeb(dir = WEB_DIR, options: { minify?: boolean } = {}): Promise<BuildWebResult> {
+export async function buildWeb(dir = WEB_DIR, options: { minify?: boolean; model?: string } = {}): Promise<BuildWebResult> {
   const metafiles: esbuild.Metafile[] = [];
+  const modelDir = await resolveModelDir(options.model); // the page's classifier: the shipped model unless named
   await replaceFolderAtomic(dir, async (tmp) => {
     const common: esbuild.BuildOptions = {
       bundle: true,
@@ -70,6 +71,7 @@ export async function buildWeb(dir = WEB_DIR, options: { minify?: boolean } = {}
       metafiles.push(result.metafile!);
     }
     for (const [to, from] of Object.entries(STATIC_FILES)) await copyInto(join(ROOT, from), join(tmp, to));
+    for (const name of await modelFileNames(modelDir)) await copyInto(join(modelDir, name), join(tmp, 'models', 'default', name));
     await writeFile(join(tmp, '_headers'), headersFile());
     for (const name of await readdir(join(ROOT, DETECTOR_DIR))) await copyInto(join(ROOT, DETECTOR_DIR, name), join(tmp, DETECTOR_DIR, name));
     for (const name of (await readdir(join(ROOT, WASM_DIR))).filter((n) => n.endsWith('.wasm'))) {
@@ -110,7 +112,8 @@ async function copyInto(from: string, to: string): Promise<void> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { dir, metafiles } = await buildWeb();
+  const { values } = parseArgs({ options: { model: { type: 'string' } } }); // npm run build:web -- --model runs/tuned
+  const { dir, metafiles } = await buildWeb(WEB_DIR, { model: values.model });
   const bytes = metafiles.map((m) => Object.values(m.outputs).reduce((s, o) => s + (o.bytes ?? 0), 0));
   console.error(`emoscope: built ${dir} (emoscope.js + app.js, ${(bytes.reduce((a, b) => a + b, 0) / 1e6).toFixed(2)} MB with source maps)`);
 }

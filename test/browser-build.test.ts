@@ -6,6 +6,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildWeb, checkBrowserInputs } from '../scripts/build-web.js';
 import { tempDir } from './helpers/paths.js';
+import { tinyModelFolder } from './helpers/tiny-model.js';
 
 test('build:web lays out index.html, app.js, emoscope.js, the .wasm files and both models', async () => {
   const dir = join(await tempDir('emoscope-web-'), 'web');
@@ -29,6 +30,18 @@ test('build:web lays out index.html, app.js, emoscope.js, the .wasm files and bo
   } finally {
     await rm(join(dir, '..'), { recursive: true, force: true });
   }
+});
+
+test('build:web --model puts that model\'s files where the page loads its classifier, instead of the shipped one', async () => {
+  const { parent, dir: model } = await tinyModelFolder();
+  const dir = join(parent, 'web');
+  await buildWeb(dir, { model });
+  for (const file of ['model.json', 'weights.bin', 'emoscope.json']) {
+    assert.deepEqual(await readFile(join(dir, 'models', 'default', file)), await readFile(join(model, file)), file);
+  }
+  assert.deepEqual((await readdir(join(dir, 'models', 'default'))).sort(), ['emoscope.json', 'model.json', 'weights.bin']);
+  await assert.rejects(buildWeb(join(parent, 'web2'), { model: join(parent, 'nothing') }), /No model at/);
+  await rm(parent, { recursive: true, force: true });
 });
 
 test('the bundle check refuses sharp and our Node-only files', async () => {

@@ -112,6 +112,19 @@ export async function saveDerivedModel(
   await saveModelFolder(dir, model, { ...source, training: { ...source.training, ...done }, metrics: {}, createdAt: new Date().toISOString() }, options);
 }
 
+/**
+ * The names of the files a model folder consists of, as a copy or a web page needs them:
+ * model.json, emoscope.json and the weight files its manifest names (plain names in the folder only;
+ * the loader refuses others anyway). Reads model.json only.
+ */
+export async function modelFileNames(dir: string): Promise<string[]> {
+  const manifest = ((await readFolderJson(dir, MODEL_JSON, { code: 'BAD_MODEL' })) as { weightsManifest?: unknown } | null)?.weightsManifest;
+  const groups = Array.isArray(manifest) ? (manifest as Array<{ paths?: unknown } | null>) : [];
+  const paths = groups.flatMap((group) => (Array.isArray(group?.paths) ? (group.paths as unknown[]) : []));
+  const weights = paths.filter((p): p is string => typeof p === 'string').map((p) => p.replace(/^\.\//, '')).filter((p) => !p.includes('/'));
+  return [...new Set([MODEL_JSON, META_JSON, ...weights])];
+}
+
 /** Reads only the `emoscope.json` of a model folder. Reads, never writes: a folder being replaced by its writer is left alone. */
 export async function readModelMeta(dir: string): Promise<ModelMeta> {
   return readMetaOf(await readableFolder(dir), dir);

@@ -9,7 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../browser/isolation.js';
 import { EmoscopeError } from '../../errors.js';
-import { MAX_WEIGHTS_BYTES, readFolderFile, readFolderJson } from '../../util/folder-files.js';
+import { MAX_WEIGHTS_BYTES, readFolderFile } from '../../util/folder-files.js';
+import { modelFileNames } from '../../model/folder.js';
 import { printable } from '../../util/printable.js';
 import { resolveModelDir } from '../../runs/locate.js';
 import type { ServeContext } from '../context.js';
@@ -22,7 +23,8 @@ export async function webRoutes(app: FastifyInstance, ctx: ServeContext): Promis
   const root = ctx.options.webRoot;
   if (existsSync(join(root, 'index.html'))) {
     app.get<{ Params: { file: string } }>(`${PAGE_MODEL_PREFIX}:file`, { schema: { hide: true } }, async (request, reply) => {
-      const { dir, files } = await pageModelFiles(ctx.options.model);
+      const dir = await resolveModelDir(ctx.options.model);
+      const files = new Set(await modelFileNames(dir));
       const file = request.params.file;
       if (!files.has(file)) throw new EmoscopeError('NOT_FOUND', `${PAGE_MODEL_PREFIX}${printable(file)}: the page's model has ${[...files].join(', ')}`);
       const body = await readFolderFile(dir, file, { code: 'BAD_MODEL', maxBytes: MAX_WEIGHTS_BYTES });
@@ -46,14 +48,4 @@ export async function webRoutes(app: FastifyInstance, ctx: ServeContext): Promis
     page: 'The browser page is not built; run npm run build:web to serve it here.',
     note: FER_NOTE,
   }));
-}
-
-/** The server's model folder and the files of it the page may fetch: model.json, emoscope.json and its weight files. */
-async function pageModelFiles(model: string | undefined): Promise<{ dir: string; files: Set<string> }> {
-  const dir = await resolveModelDir(model);
-  const manifest = ((await readFolderJson(dir, 'model.json', { code: 'BAD_MODEL' })) as { weightsManifest?: unknown } | null)?.weightsManifest;
-  const groups = Array.isArray(manifest) ? (manifest as Array<{ paths?: unknown } | null>) : [];
-  const paths = groups.flatMap((group) => (Array.isArray(group?.paths) ? (group.paths as unknown[]) : []));
-  const weights = paths.filter((p): p is string => typeof p === 'string').map((p) => p.replace(/^\.\//, '')).filter((p) => !p.includes('/'));
-  return { dir, files: new Set(['model.json', 'emoscope.json', ...weights]) };
 }
