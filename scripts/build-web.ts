@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../src/browser/isolation.js';
 import { replaceFolderAtomic } from '../src/util/atomic.js';
+import { EmoscopeError } from '../src/errors.js';
 import { modelFileNames } from '../src/model/folder.js';
 import { resolveModelDir } from '../src/runs/locate.js';
 
@@ -113,7 +114,11 @@ async function copyInto(from: string, to: string): Promise<void> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { model: { type: 'string' } } }); // npm run build:web -- --model runs/tuned
-  const { dir, metafiles } = await buildWeb(WEB_DIR, { model: values.model });
+  const { dir, metafiles } = await buildWeb(WEB_DIR, { model: values.model }).catch((error: unknown) => {
+    if (!(error instanceof EmoscopeError)) throw error;
+    console.error(`emoscope: ${error.message}`); // a missing or broken --model: said in words, dist/web left as it was
+    process.exit(1);
+  });
   const bytes = metafiles.map((m) => Object.values(m.outputs).reduce((s, o) => s + (o.bytes ?? 0), 0));
   console.error(`emoscope: built ${dir} (emoscope.js + app.js, ${(bytes.reduce((a, b) => a + b, 0) / 1e6).toFixed(2)} MB with source maps)`);
 }
