@@ -72,7 +72,16 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
     throw error;
   }
 
+  let inHand = 0; // jobs being processed: while none is, a stopping worker has nothing to store
   const processJob = async (job: Job<BatchJobData>): Promise<string> => {
+    inHand++;
+    try {
+      return await processBatchJob(job);
+    } finally {
+      inHand--;
+    }
+  };
+  const processBatchJob = async (job: Job<BatchJobData>): Promise<string> => {
     const data = parseJobData(job.data);
     if (data === undefined || job.id === undefined) throw new UnrecoverableError(`job ${job.id}: not a batch job of this emoscope version`);
     if (!(await batchExists(redis, data.batch))) return 'batch cleared';
@@ -130,6 +139,11 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
       closing ??= (async () => {
         clearInterval(reaper);
         const heartbeat = watchRedis(redis, stopTimeout);
+        // Idle and cut off from Redis: nothing to store and nothing to wait for. BullMQ's close would
+        // otherwise wait for commands it queued while reconnecting (a QUIT behind them never goes out).
+        const cut = setInterval(() => {
+          if (inHand === 0 && redis.status !== 'ready') redis.disconnectFamily();
+        }, 100);
         const stopped = (async () => {
           await worker.close();
           await running.catch(() => undefined);
@@ -137,6 +151,7 @@ export async function startBatchWorker(options: BatchWorkerOptions): Promise<Bat
         })();
         const outcome = await Promise.race([stopped.then(() => 'stopped' as const), heartbeat.silent.then(() => 'lost' as const)]);
         heartbeat.stop();
+        clearInterval(cut);
         if (!options.recognizer) recognizer.dispose();
         redis.disconnectFamily(); // BullMQ has closed its own connections; when Redis is lost, this drops them too
         if (outcome === 'lost') {
