@@ -240,8 +240,8 @@ test('Redis gone for good while a worker stops: close() fails with UNAVAILABLE n
 
 test('an idle worker stopped while Redis is down stops at once (no connection left waiting to reconnect), with nothing to store', { timeout: 240_000 }, async () => {
   // Each stop in a fresh process (test/helpers/idle-worker-stop.ts), 40 to 300 ms after Redis went:
-  // around 50 ms BullMQ has queued commands to send once reconnected, and its close used to wait
-  // behind them (a hang in about one stop of four there).
+  // around 50 ms one of BullMQ's connections is still connecting, and its close used to wait on it
+  // for ever (a hang in about one stop of four there).
   for (const after of [40, 45, 50, 50, 50, 55, 60, 50, 45, 300]) {
     const child = spawn(process.execPath, [IDLE_WORKER_STOP, String(after)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

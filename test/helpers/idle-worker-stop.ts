@@ -1,7 +1,7 @@
 // Run by batch-workers.test.ts as a child process: an idle batch worker in a fresh process, stopped
 // `after` ms (argv[2]) after its Redis shut down. Prints "stopped <ms>" or "still stopping" (10 s).
-// A fresh process matters: BullMQ's close used to hang behind commands queued while reconnecting in
-// about one stop of four around 50 ms there, and never in a warmed-up test process.
+// A fresh process matters: BullMQ's close used to hang there (on a connection still connecting when
+// Redis went) in about one stop of four around 50 ms, and never in a warmed-up test process.
 import type { PhotoResult } from '../../src/types.js';
 import { startBatchWorker } from '../../src/batch/worker.js';
 import { startRedis } from './redis.js';
