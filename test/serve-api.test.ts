@@ -240,6 +240,10 @@ test('the page runs the server\'s own model: models/default/ serves --model\'s f
       assert.deepEqual(r.rawPayload, await readFile(join(model, file)), `${file} is the served model's`);
       assert.equal(r.headers['cross-origin-embedder-policy'], 'require-corp');
     }
+    // A revisit revalidates (no-cache) and costs a 304, not the weights again
+    const first = await server.inject('/models/default/weights.bin');
+    assert.equal(first.headers['cache-control'], 'no-cache');
+    assert.equal((await server.inject({ url: '/models/default/weights.bin', headers: { 'if-none-match': String(first.headers.etag) } })).statusCode, 304);
     // Nothing else of the model's folder, and nothing outside it
     await writeFile(join(model, 'notes.txt'), 'private');
     assertError(await server.inject('/models/default/notes.txt'), 'NOT_FOUND', /the page's model has model\.json, emoscope\.json, weights\.bin/);

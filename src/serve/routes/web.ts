@@ -4,12 +4,12 @@
 // The page runs the server's own model (`serve --model`), not the copy built into dist/web: its
 // files are served where the page looks for them, models/default/.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../../browser/isolation.js';
 import { EmoscopeError } from '../../errors.js';
-import { MAX_WEIGHTS_BYTES, readFolderFile } from '../../util/folder-files.js';
+import { MAX_WEIGHTS_BYTES, checkFolderFile } from '../../util/folder-files.js';
 import { modelFileNames } from '../../model/folder.js';
 import { printable } from '../../util/printable.js';
 import { resolveModelDir } from '../../runs/locate.js';
@@ -27,8 +27,10 @@ export async function webRoutes(app: FastifyInstance, ctx: ServeContext): Promis
       const files = new Set(await modelFileNames(dir));
       const file = request.params.file;
       if (!files.has(file)) throw new EmoscopeError('NOT_FOUND', `${PAGE_MODEL_PREFIX}${printable(file)}: the page's model has ${[...files].join(', ')}`);
-      const body = await readFolderFile(dir, file, { code: 'BAD_MODEL', maxBytes: MAX_WEIGHTS_BYTES });
-      return reply.headers({ ...CROSS_ORIGIN_ISOLATION_HEADERS, 'cache-control': 'no-cache' }).type(file.endsWith('.json') ? 'application/json' : 'application/octet-stream').send(body);
+      const { path } = await checkFolderFile(dir, file, { code: 'BAD_MODEL', maxBytes: MAX_WEIGHTS_BYTES }); // inside the folder, a regular file
+      // Sent by the static plugin with an ETag, revalidated on each visit (no-cache): a revisit costs a 304, not the
+      // weights again, and a retrained model is fetched anew
+      return reply.header('cache-control', 'no-cache').sendFile(basename(path), dirname(path), { cacheControl: false, etag: true, lastModified: true });
     });
     await app.register(fastifyStatic, {
       root,
