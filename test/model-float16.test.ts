@@ -8,13 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { toFloat16Weights } from '../src/model/float16-weights.js';
 import { countParameters } from '../src/model/inference.js';
 import { loadModelFolder } from '../src/model/folder.js';
 import { EmoscopeError } from '../src/errors.js';
 import { CLI, FER_FOLDERS } from './helpers/paths.js';
 import { tinyModelFolder } from './helpers/tiny-model.js';
+import { loadOverHttp } from './helpers/http-model.js';
 
 test('toFloat16Weights: float32 weights take 2 bytes a value and round to the nearest float16; int32 weights are kept', () => {
   const floats = new Float32Array([0, 1, -2.5, 0.1, 65504, 1 / 3]);
@@ -58,12 +58,7 @@ test('a float16 model folder has half the weight bytes and predicts as the float
     const y = b.model.weights[i]!.read().dataSync();
     x.forEach((v, j) => assert.ok(Math.abs(v - y[j]!) <= Math.abs(v) * 2 ** -11 + 1e-7, `${w.name}[${j}]: ${v} → ${y[j]}`));
   });
-  // A browser reads the folder with TF.js's HTTP loader: a fetch that serves its files.
-  const fetchFunc = async (input: URL | RequestInfo) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    return new Response(await readFile(join(half.dir, new URL(url).pathname.replace(/^\/model\//, ''))), { status: 200 });
-  };
-  const browser = await tfl.loadLayersModel(tf.io.http('http://localhost/model/model.json', { fetchFunc }));
+  const browser = await loadOverHttp(half.dir); // as a browser reads the folder
   const x = tf.randomUniform([4, 48, 48, 1], 0, 1, 'float32', 9);
   const p32 = (a.model.predict(x) as tf.Tensor).dataSync();
   const p16 = (b.model.predict(x) as tf.Tensor).dataSync();

@@ -14,6 +14,7 @@ import { DEFAULT_PREPROCESSING } from '../src/model/meta.js';
 import type { ModelMeta } from '../src/model/meta.js';
 import { EMOTIONS } from '../src/types.js';
 import { tempDir } from './helpers/paths.js';
+import { loadOverHttp } from './helpers/http-model.js';
 
 const meta: ModelMeta = {
   format: 'emoscope-model', version: 1, labels: [...EMOTIONS], inputShape: [48, 48, 1],
@@ -45,14 +46,7 @@ test("TF.js's HTTP loader, as a browser uses it, reads the folder as it is", asy
   const dir = join(await tempDir(), 'model');
   const model = buildTiny();
   await saveModelFolder(dir, model, meta);
-  // A fetch that serves the folder's files: tf.io.http then resolves weights paths like a browser.
-  const fetchFunc = async (input: URL | RequestInfo) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const path = join(dir, new URL(url).pathname.replace(/^\/model\//, ''));
-    const body = await readFile(path);
-    return new Response(body, { status: 200 });
-  };
-  const loaded = await tfl.loadLayersModel(tf.io.http('http://localhost/model/model.json', { fetchFunc }));
+  const loaded = await loadOverHttp(dir); // tf.io.http resolves weight paths like a browser
   assert.equal(loaded.layers.length, model.layers.length);
   const x = tf.ones([1, 48, 48, 1]);
   assert.deepEqual(Array.from((loaded.predict(x) as tf.Tensor).dataSync()), Array.from((model.predict(x) as tf.Tensor).dataSync()));

@@ -17,7 +17,7 @@ import type { ServeContext } from '../context.js';
 import { FER_NOTE } from '../schemas.js';
 
 /** Where the page loads its classifier from (browser/recognizer.ts's default modelUrl). */
-export const PAGE_MODEL_PREFIX = '/models/default/';
+const PAGE_MODEL_PREFIX = '/models/default/';
 
 export async function webRoutes(app: FastifyInstance, ctx: ServeContext): Promise<void> {
   const root = ctx.options.webRoot;
