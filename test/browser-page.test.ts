@@ -129,6 +129,10 @@ test('a chosen photo gives the faces and emotions the Node recognizer gives for 
     assertSameFaces(result, await node.recognize(file));
   }
   assert.equal(await page.getAttribute('[data-testid="stage"]', 'data-mode'), 'photo');
+  // the footer speaks of the model in use, here the shipped one
+  assert.match((await page.textContent('[data-testid="model-origin"]')) ?? '', /^the model was trained on FER2013, a research data set/);
+  assert.match((await page.textContent('[data-testid="model-errors"]')) ?? '', /^the model is wrong about \d+ % of the faces of FER2013 PrivateTest/);
+  assert.match((await page.textContent('[data-testid="model-about"]')) ?? '', /^Model: emo-vgg, [\d,]+ parameters; accuracy 0\.\d{4} on FER2013 PrivateTest/);
 });
 
 test('served cross-origin isolated, the wasm backend loads its multi-threaded build', async () => {

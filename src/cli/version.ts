@@ -9,6 +9,7 @@ import { nativeAddon, nativeLoadError } from '../engine/native.js';
 import { META_JSON } from '../model/folder.js';
 import { DEFAULT_MODEL_DIR } from '../runs/locate.js';
 import { parseModelMeta } from '../model/meta.js';
+import { measuredAccuracies } from '../model/describe.js';
 import type { RegisterCommand } from './commands.js';
 
 /** package.json, from src/cli/ or dist/src/cli/. */
@@ -31,12 +32,7 @@ function modelLine(): string {
   try {
     const where = join(DEFAULT_MODEL_DIR, META_JSON);
     const meta = parseModelMeta(JSON.parse(readFileSync(where, 'utf8')), where);
-    const metrics = meta.metrics ?? {};
-    const splits = (metrics['splits'] ?? {}) as Record<string, string>;
-    const measured = ['test', 'val']
-      .map((split) => ({ split, accuracy: (metrics[split] as { accuracy?: number } | undefined)?.accuracy }))
-      .filter((m): m is { split: string; accuracy: number } => typeof m.accuracy === 'number')
-      .map((m) => `accuracy ${m.accuracy.toFixed(4)} on ${splits[m.split] ?? `the ${m.split} split`}`);
+    const measured = measuredAccuracies(meta);
     const about = `${meta.architecture}, ${meta.parameters.toLocaleString('en-US')} parameters`;
     return `${DEFAULT_MODEL_DIR} (${about})${measured.length ? `: ${measured.join(', ')}` : ''}`;
   } catch (error) {

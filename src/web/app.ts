@@ -7,6 +7,7 @@ import { backendSupport, loadRecognizer, wasmThreads } from '../browser/index.js
 import type { BrowserBackend, BrowserRecognizer, PhotoResult } from '../browser/index.js';
 import { CameraError, CameraLoop, openCamera } from './camera.js';
 import { drawFaces, fitCanvas } from './draw.js';
+import { modelNote } from './model-note.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.querySelector<T>(`[data-testid="${id}"]`)!;
 const startButton = $<HTMLButtonElement>('start-camera');
@@ -59,6 +60,10 @@ const ready: Promise<BrowserRecognizer> = (async () => {
   const backend = (params.get('backend') ?? 'auto') as BrowserBackend | 'auto';
   recognizer = await loadRecognizer({ backend });
   status.textContent = readyText(recognizer);
+  const note = modelNote(recognizer.meta);
+  $('model-origin').textContent = note.origin;
+  $('model-errors').textContent = note.errors;
+  $('model-about').textContent = note.about;
   document.body.dataset.backend = recognizer.backend;
   return recognizer;
 })();
