@@ -1,6 +1,6 @@
 // The page's "Please read" sentences about the model in use, from its emoscope.json: what it was
-// trained on (FER2013 for the shipped model, a user's own faces for theirs, never a FER2013 claim
-// about a model that is not one) and how often it was wrong where it was measured.
+// trained on (FER2013 for the shipped model; for one's own, the folder of faces, with no claim either
+// way about what faces those are) and how often it was wrong where it was measured.
 import { measuredAccuracies, trainingSource } from '../model/describe.js';
 import type { ModelMeta } from '../model/meta.js';
 
@@ -17,7 +17,7 @@ export function modelNote(meta: ModelMeta): ModelNote {
     source.kind === 'fer2013'
       ? 'the model was trained on FER2013, a research data set of 48×48 faces labelled with seven expressions.'
       : source.kind === 'own'
-        ? `the model in use was trained on the faces in “${source.name}”${source.faces === undefined ? '' : ` (${source.faces.toLocaleString('en-US')})`}${source.from === undefined ? '' : `, starting from the model “${source.from}”`}${source.from === undefined ? ', not on FER2013' : ''}: it has learned what those faces and their labels show.`
+        ? `the model in use was trained on the faces in “${source.name}”${source.faces === undefined ? '' : ` (${source.faces.toLocaleString('en-US')})`}${source.from === undefined ? '' : `, starting from the model “${source.from}”`}: it has learned what those faces and their labels show.`
         : 'the model in use does not say what it was trained on.';
   const metrics = meta.metrics ?? {};
   const splits = (metrics['splits'] ?? {}) as Record<string, string>;
