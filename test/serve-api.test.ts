@@ -99,6 +99,15 @@ test('400 BAD_ARGUMENT: bad query values, unknown parameters, no photo, the wron
   assertError(await raw(new Uint8Array(0)), 'BAD_ARGUMENT', /body is empty/);
 });
 
+test('400 BAD_ARGUMENT, not 500: a multipart body without a boundary, or cut off before its end', async () => {
+  const noBoundary = await app.inject({ method: 'POST', url: '/v1/analyze', payload: 'not multipart', headers: { 'content-type': 'multipart/form-data' } });
+  assertError(noBoundary, 'BAD_ARGUMENT', /Expected a multipart\/form-data body with one part named image .*could not be read \(Multipart: Boundary not found\)/);
+  const whole = multipart('image', couple);
+  const cut = { ...whole, payload: whole.payload.subarray(0, 2000) };
+  assertError(await app.inject({ method: 'POST', url: '/v1/analyze', ...cut }), 'BAD_ARGUMENT', /part named image .*could not be read \((Part terminated early|Unexpected end)/);
+  assert.equal((await app.inject({ method: 'POST', url: '/v1/analyze', ...whole })).statusCode, 200, 'the server goes on');
+});
+
 test('413 PAYLOAD_TOO_LARGE: a raw body or an upload over maxBytes, refused before decoding', async () => {
   const big = new Uint8Array(MAX_BYTES + 1);
   assertError(await raw(big), 'PAYLOAD_TOO_LARGE', new RegExp(`limit of ${MAX_BYTES} bytes`));

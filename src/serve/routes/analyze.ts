@@ -3,7 +3,7 @@
 // whose only body parsers are those two: any other Content-Type is 415.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
-import { EmoscopeError } from '../../errors.js';
+import { EmoscopeError, isEmoscopeError } from '../../errors.js';
 import type { CallOptions, PhotoTimings } from '../../predict/recognizer.js';
 import type { ServeContext } from '../context.js';
 import { ANALYZE_BODY_DOC, ANALYZE_QUERY_SCHEMA, ANALYZE_RESULT_SCHEMA, ERROR_RESPONSES, FER_NOTE } from '../schemas.js';
@@ -35,15 +35,11 @@ export async function analyzeRoutes(app: FastifyInstance, ctx: ServeContext): Pr
 /** The photo's bytes from a multipart field `image` or the raw body; 400 when there is none. */
 async function readImage(request: FastifyRequest): Promise<Uint8Array> {
   if (request.isMultipart()) {
-    const part = await request.file();
-    if (part === undefined) throw new EmoscopeError('BAD_ARGUMENT', 'Expected a file in the multipart field image but received no file');
-    if (part.fieldname !== 'image') {
-      part.file.resume(); // drain it, so the request can end
-      throw new EmoscopeError('BAD_ARGUMENT', `Expected the photo in the multipart field image but received a file in the field ${JSON.stringify(part.fieldname)}`);
+    try {
+      return await readImagePart(request);
+    } catch (error) {
+      throw multipartError(error);
     }
-    const bytes = await part.toBuffer();
-    if (bytes.length === 0) throw new EmoscopeError('BAD_ARGUMENT', 'Expected a photo in the multipart field image but the file is empty');
-    return bytes;
   }
   const body = request.body;
   if (!(body instanceof Uint8Array)) {
@@ -51,6 +47,32 @@ async function readImage(request: FastifyRequest): Promise<Uint8Array> {
   }
   if (body.length === 0) throw new EmoscopeError('BAD_ARGUMENT', `Expected a photo as the ${request.headers['content-type']} body but the body is empty`);
   return body;
+}
+
+/** The photo's bytes from the multipart field `image`. */
+async function readImagePart(request: FastifyRequest): Promise<Uint8Array> {
+  const part = await request.file();
+  if (part === undefined) throw new EmoscopeError('BAD_ARGUMENT', 'Expected a file in the multipart field image but received no file');
+  if (part.fieldname !== 'image') {
+    part.file.resume(); // drain it, so the request can end
+    throw new EmoscopeError('BAD_ARGUMENT', `Expected the photo in the multipart field image but received a file in the field ${JSON.stringify(part.fieldname)}`);
+  }
+  const bytes = await part.toBuffer();
+  if (bytes.length === 0) throw new EmoscopeError('BAD_ARGUMENT', 'Expected a photo in the multipart field image but the file is empty');
+  return bytes;
+}
+
+/**
+ * A multipart body that cannot be read is the client's fault (400), not ours: no boundary, a part cut
+ * short, a connection closed mid-upload. Our errors and fastify's coded ones (limits) pass through.
+ */
+function multipartError(error: unknown): unknown {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (isEmoscopeError(error) || (typeof code === 'string' && code.startsWith('FST_'))) return error;
+  if (code === 'ECONNRESET' || message === 'aborted') {
+    return new EmoscopeError('BAD_ARGUMENT', 'The request was closed before the multipart body was complete', { cause: error });
+  }
+  return new EmoscopeError('BAD_ARGUMENT', `Expected a multipart/form-data body with one part named image holding the photo, but it could not be read (${String(message)})`, { cause: error });
 }
 
 /** Tenths of a millisecond. */
