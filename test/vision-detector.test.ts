@@ -112,6 +112,17 @@ test('weighted NMS merges overlapping candidates by score and keeps separate one
   assert.equal(iou({ x: 0, y: 0, width: 10, height: 10 }, { x: 5, y: 0, width: 10, height: 10 }), 50 / 150);
 });
 
+test('weighted NMS ends on boxes of no area and on scores of 0 (a minimum face score of 0 once looped for ever)', () => {
+  const kp: Array<[number, number]> = [[4, 6]];
+  const flat = { box: { x: 10, y: 10, width: 0, height: 5 }, score: 0.5, keypoints: kp };
+  assert.deepEqual(weightedNms([flat, { ...flat }], 0.3), [flat, flat], 'each box of no area is its own group');
+  const zero = (x: number) => ({ box: { x, y: 0, width: 10, height: 10 }, score: 0, keypoints: kp });
+  const merged = weightedNms([zero(0), zero(2), zero(40)], 0.3);
+  assert.equal(merged.length, 2);
+  assert.equal(merged[0]!.box.x, 1, 'scores of 0 weigh evenly');
+  assert.deepEqual(merged[0]!.keypoints, [[4, 6]]);
+});
+
 test('the crop is a square around the box with the margin on each side', () => {
   assert.deepEqual(cropRegion({ x: 100, y: 50, width: 80, height: 100 }, 0.1), { x: 80, y: 40, width: 120, height: 120 });
 });

@@ -50,16 +50,17 @@ export function iou(a: Box, b: Box): number {
  * score. Steadier boxes than plain NMS, which keeps a single anchor's guess.
  */
 export function weightedNms(candidates: Detection[], threshold: number): Detection[] {
-  const rest = [...candidates].sort((a, b) => b.score - a.score);
+  let rest = [...candidates].sort((a, b) => b.score - a.score);
   const out: Detection[] = [];
   while (rest.length > 0) {
-    const best = rest[0]!;
-    const group = rest.filter((d) => iou(best.box, d.box) > threshold);
-    const kept = rest.filter((d) => iou(best.box, d.box) <= threshold);
-    rest.length = 0;
-    rest.push(...kept);
+    // The best one always leaves the list, even a box of no area (whose overlap with itself is 0).
+    const [best, ...others] = rest as [Detection, ...Detection[]];
+    const group = [best, ...others.filter((d) => iou(best.box, d.box) > threshold)];
+    rest = others.filter((d) => iou(best.box, d.box) <= threshold);
+    // Scores of 0 (a minimum score of 0) weigh evenly instead of dividing by 0.
     const total = group.reduce((s, d) => s + d.score, 0);
-    const avg = (f: (d: Detection) => number) => group.reduce((s, d) => s + f(d) * d.score, 0) / total;
+    const weight = (d: Detection) => (total > 0 ? d.score / total : 1 / group.length);
+    const avg = (f: (d: Detection) => number) => group.reduce((s, d) => s + f(d) * weight(d), 0);
     out.push({
       box: { x: avg((d) => d.box.x), y: avg((d) => d.box.y), width: avg((d) => d.box.width), height: avg((d) => d.box.height) },
       score: best.score,
