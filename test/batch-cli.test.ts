@@ -3,7 +3,7 @@
 // files, clear removes the batch, and a bad or unreachable --redis is a clear error with exit code 1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBatchWorker } from '../src/batch/worker.js';
 import { CSV_HEADER_LINE, csvRows } from '../src/predict/csv.js';
@@ -51,6 +51,15 @@ test('submit (twice), status --json, results --json --csv, status when finished,
   assert.deepEqual(json.map((r) => r.file).sort(), [...good, ...bad].sort());
   assert.deepEqual(json.filter((r) => r.error).map((r) => [r.file, typeof r.error, r.errorCode !== undefined]).sort(), bad.map((f) => [f, 'string', true]).sort());
   assert.equal(await readFile(join(out, 'r.csv'), 'utf8'), CSV_HEADER_LINE + json.map(csvRows).join(''));
+  const csvOut = await emoscope(['batch', 'results', 'cli', '--redis', redis.url, '--json', join(out, 'r2.json'), '--csv', '-']);
+  assert.equal(csvOut.code, 0, csvOut.stderr);
+  assert.equal(csvOut.stdout, CSV_HEADER_LINE + json.map(csvRows).join(''), '--csv - is stdout');
+  const jsonOut = await emoscope(['batch', 'results', 'cli', '--redis', redis.url, '--json', '-']);
+  assert.deepEqual(JSON.parse(jsonOut.stdout), json, '--json - is stdout');
+  assert.deepEqual((await readdir(out)).sort(), ['r.csv', 'r.json', 'r2.json']);
+  const same = await emoscope(['batch', 'results', 'cli', '--redis', redis.url, '--json', join(out, 'r.json'), '--csv', join(out, 'r.json')]);
+  assert.match(same.stderr, /Cannot write --csv .*r\.json: --json names the same file/);
+  assert.deepEqual(JSON.parse(await readFile(join(out, 'r.json'), 'utf8')), json, 'r.json kept');
 
   const done = await emoscope(['batch', 'status', 'cli', '--redis', redis.url]);
   assert.match(done.stdout, /cli: 6 files — 3 done, 3 failed, 0 waiting, 0 active/);

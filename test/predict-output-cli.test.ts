@@ -109,6 +109,21 @@ test('an unwritable --json is refused before any photo: only the message, naming
   assert.equal(stderr, `emoscope: Cannot write --json ${dir}: it is a folder; expected a file name (EISDIR)\n`);
 });
 
+test('two outputs onto one file, or a file name ending in a slash, are refused before any photo; nothing is written', async () => {
+  const dir = await tempDir();
+  const same = join(dir, 'a.out');
+  for (const flags of [['--json', same, '--csv', same], ['--jsonl', same, '--json', join(dir, '.', 'a.out')]]) {
+    const r = await emoscope(['predict', photos, '--model', model, ...flags]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^emoscope: Cannot write --(csv|json|jsonl) .*a\.out: --(json|jsonl) names the same file; give each output a file of its own\n$/);
+  }
+  const slash = await emoscope(['predict', photos, '--model', model, '--json', join(dir, 'new') + '/']);
+  assert.equal(slash.code, 1);
+  assert.match(slash.stderr, /Cannot write --json .*new\/: it ends in a slash, as a folder does; expected a file name/);
+  assert.deepEqual(await readdir(dir), []);
+});
+
 test('train --out under a file and report --out onto a folder are refused before any data is read', async () => {
   const dir = await tempDir();
   const file = join(dir, 'notes.txt');

@@ -170,3 +170,25 @@ test('bad flags and unwritable outputs fail before any work', async () => {
   assert.equal(overInput.code, 1);
   assert.match(overInput.stderr, /Cannot write --csv .*scenes\.mp4: it is one of the inputs/);
 });
+
+test('- is stdout: --json - as the default, --csv - beside a --json file; never a file named "-"; --json and --csv onto one file refused', async () => {
+  const dir = await tempDir();
+  const run = async (...flags: string[]) => {
+    const r = await runCli(['video', clips.scenes, '--model', model, '--sample-fps', '1', ...flags], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    return r;
+  };
+  const json = await run('--json', '-');
+  assert.equal((JSON.parse(json.stdout) as unknown[]).length, 1);
+  const csv = await run('--csv', '-', '--json', 'r.json');
+  assert.match(csv.stdout, /^file,frame,time,track,/);
+  assert.equal((JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as unknown[]).length, 1);
+  assert.deepEqual((await readdir(dir)).sort(), ['r.json'], 'no file named -');
+  const both = await emoscope(['video', clips.scenes, '--model', model, '--csv', '-']);
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /at most one output on stdout .*--csv - while the JSON goes to stdout too/);
+  const same = await emoscope(['video', clips.scenes, '--model', model, '--json', join(dir, 's.out'), '--csv', join(dir, 's.out')]);
+  assert.equal(same.code, 1);
+  assert.match(same.stderr, /Cannot write --csv .*s\.out: --json names the same file/);
+  assert.deepEqual((await readdir(dir)).sort(), ['r.json']);
+});

@@ -39,6 +39,8 @@ export interface WriteResultsOptions {
   csv?: string;
   /** a stream for the JSON when there is no `json` file (the CLI's stdout) */
   jsonStream?: NodeJS.WritableStream;
+  /** a stream for the CSV when there is no `csv` file (the CLI's stdout with `--csv -`) */
+  csvStream?: NodeJS.WritableStream;
 }
 
 /** Writes the results of batch `name` as JSON and/or CSV in one pass; resolves to the number of files and of failed ones. */
@@ -50,14 +52,16 @@ export async function writeBatchResults(name: string, options: WriteResultsOptio
     for (const f of [jsonFile, csvFile]) if (f) files.push(f);
     const stream = options.jsonStream;
     const json = jsonFile ? new JsonArrayWriter((t) => jsonFile.write(t)) : stream ? new JsonArrayWriter((t) => streamWrite(stream, t)) : undefined;
-    await csvFile?.write(CSV_HEADER_LINE);
+    const csvStream = options.csvStream;
+    const writeCsv = csvFile ? (t: string) => csvFile.write(t) : csvStream ? (t: string) => streamWrite(csvStream, t) : undefined;
+    await writeCsv?.(CSV_HEADER_LINE);
     let count = 0;
     let failed = 0;
     for await (const result of batchResults(name, options)) {
       count++;
       if (result.error !== undefined) failed++;
       await json?.add(result);
-      await csvFile?.write(csvRows(result));
+      await writeCsv?.(csvRows(result));
     }
     await json?.end();
     for (const f of files.splice(0)) await f.commit();

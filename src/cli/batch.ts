@@ -6,7 +6,8 @@ import { BATCH_DEFAULTS } from '../batch/defaults.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, intOption } from './options.js';
 import { listingNotes } from './listing.js';
-import { checkOutput } from '../util/check-output.js';
+import { checkOutput, checkSeparateOutputs } from '../util/check-output.js';
+import { STDOUT, jsonCsvTargets } from './output.js';
 
 const REDIS_HELP = 'Redis URL: redis://host:6379, rediss://user:password@host:6380/0 or unix:///path/to/redis.sock';
 
@@ -80,12 +81,22 @@ export const registerBatch: RegisterCommand = (program, setExitCode) => {
   withRedis(batch.command('results'))
     .description("Every file's result once, in predict's JSON (stdout unless --json) and CSV; failed files with their error")
     .argument('<batch>', 'the batch name')
-    .option('--json <file>', 'write the JSON to this file instead of stdout')
-    .option('--csv <file>', 'also write one CSV row per face (and per failed file)')
+    .option('--json <file>', 'write the JSON to this file instead of stdout (- = stdout)')
+    .option('--csv <file>', 'also write one CSV row per face (and per failed file; - = stdout, with --json to a file)')
     .action(async (name: string, flags: { redis: string; json?: string; csv?: string }) => {
-      for (const [flag, path] of [['--json', flags.json], ['--csv', flags.csv]] as const) if (path !== undefined) await checkOutput(path, 'file', flag); // before Redis
+      const targets = jsonCsvTargets(flags.json, flags.csv);
+      const outputs = [['--json', targets.json], ['--csv', targets.csv]] as const;
+      await checkSeparateOutputs(outputs);
+      for (const [flag, path] of outputs) if (path !== undefined) await checkOutput(path, 'file', flag); // before Redis
       const { writeBatchResults } = await library();
-      const r = await writeBatchResults(name, { redis: flags.redis, json: flags.json, csv: flags.csv, jsonStream: flags.json ? undefined : process.stdout });
+      const csvOnStdout = targets.csv === STDOUT;
+      const r = await writeBatchResults(name, {
+        redis: flags.redis,
+        json: targets.json,
+        csv: csvOnStdout ? undefined : targets.csv,
+        jsonStream: targets.json === undefined ? process.stdout : undefined,
+        csvStream: csvOnStdout ? process.stdout : undefined,
+      });
       process.stderr.write(`emoscope: ${name}: ${r.files} files, ${r.failed} failed\n`);
     });
 

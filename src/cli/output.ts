@@ -55,3 +55,22 @@ export function stdoutUse(outputs: { json?: string; csv?: string; jsonl?: string
   if (isTTY) return 'table';
   return outputs.json === undefined && outputs.jsonl === undefined ? 'json' : 'none';
 }
+
+/** The JSON and CSV outputs of a command whose JSON goes to stdout unless `--json` names a file. */
+export interface JsonCsvTargets {
+  /** the JSON file, or undefined for stdout */
+  json?: string;
+  /** the CSV file, `-` for stdout, or undefined for none */
+  csv?: string;
+}
+
+/**
+ * `--json` and `--csv` of `video` and `batch results`, `-` meaning stdout as in `predict`: `--json -`
+ * is the default, `--csv -` puts the CSV on stdout and needs a `--json` file (one output on stdout).
+ */
+export function jsonCsvTargets(json: string | undefined, csv: string | undefined): JsonCsvTargets {
+  if (csv === STDOUT && (json === undefined || json === STDOUT)) {
+    throw new EmoscopeError('BAD_ARGUMENT', 'Expected at most one output on stdout (-) but received --csv - while the JSON goes to stdout too: name a file with --json');
+  }
+  return { json: json === STDOUT ? undefined : json, csv };
+}

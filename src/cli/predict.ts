@@ -7,7 +7,7 @@ import type { Tta } from '../model/inference.js';
 import { loadRecognizer } from '../predict/recognizer.js';
 import { resultsToCsv } from '../predict/csv.js';
 import { listImageFiles } from '../vision/files.js';
-import { checkNotAnInput, checkOutput, realPaths } from '../util/check-output.js';
+import { checkNotAnInput, checkOutput, checkSeparateOutputs, realPaths } from '../util/check-output.js';
 import type { PhotoResult } from '../types.js';
 import { planAnnotatedNames, writeAnnotated } from './annotated.js';
 import type { AnnotatedFiles } from './annotated.js';
@@ -55,6 +55,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       const jsonl = flags.jsonl === true ? STDOUT : flags.jsonl;
       const outputs = { json: flags.json, csv: flags.csv, jsonl };
       const onStdout = stdoutUse(outputs, Boolean(process.stdout.isTTY));
+      await checkSeparateOutputs(Object.entries(outputs).map(([name, path]) => [`--${name}`, path] as const));
       for (const [name, path] of Object.entries(outputs)) if (path !== undefined) await checkOutput(path, 'file', `--${name}`);
       if (flags.out) await checkOutput(flags.out, 'folder', '--out');
 

@@ -15,7 +15,8 @@ import { writeVideoOutputs } from '../video/outputs.js';
 import { openSink } from '../video/sink.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, minFaceScoreOption, numberOption, ttaOption } from './options.js';
-import { checkNotAnInput, checkOutput, realPaths } from '../util/check-output.js';
+import { checkNotAnInput, checkOutput, checkSeparateOutputs, realPaths } from '../util/check-output.js';
+import { STDOUT, jsonCsvTargets } from './output.js';
 import { basename, extname, isAbsolute, relative } from 'node:path';
 import { videoProgress } from './video-progress.js';
 
@@ -37,8 +38,8 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
     .argument('<files...>', 'video files (anything Debian\'s ffmpeg reads: MP4, MKV, WebM, MOV, AVI …)')
     .option('--model <dir>', MODEL_HELP)
     .option('--sample-fps <n>', 'analyse n frames per second of video (default: every frame)', numberOption('--sample-fps', 0.001))
-    .option('--json <file>', 'write the results as JSON to this file instead of stdout (written as frames finish)')
-    .option('--csv <file>', 'also write one CSV row per face per analysed frame')
+    .option('--json <file>', 'write the results as JSON to this file instead of stdout (written as frames finish; - = stdout)')
+    .option('--csv <file>', 'also write one CSV row per face per analysed frame (- = stdout, with --json to a file)')
     .option('--out <dir>', 'write an annotated copy of each video and a timeline chart per track')
     .option('--smooth <seconds>', 'time constant of each track\'s smoothing of its probabilities; 0 turns it off', numberOption('--smooth', 0), DEFAULT_VIDEO_OPTIONS.smooth)
     .addOption(minFaceScoreOption())
@@ -46,9 +47,12 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
     .action(async (files: string[], flags: VideoFlags) => {
       // Every output is checked before any work, so that a bad path fails at once.
       // an output that is an input says so first, before the other checks of the same path
+      const targets = jsonCsvTargets(flags.json, flags.csv);
+      const outputs = [['--json', targets.json], ['--csv', targets.csv]] as const;
       const inputs = await realPaths(files);
-      for (const [flag, path] of [['--json', flags.json], ['--csv', flags.csv]] as const) if (path !== undefined) await checkNotAnInput(path, flag, inputs);
-      for (const [flag, path] of [['--json', flags.json], ['--csv', flags.csv]] as const) if (path !== undefined) await checkOutput(path, 'file', flag);
+      for (const [flag, path] of outputs) if (path !== undefined) await checkNotAnInput(path, flag, inputs);
+      await checkSeparateOutputs(outputs);
+      for (const [flag, path] of outputs) if (path !== undefined) await checkOutput(path, 'file', flag);
       if (flags.out) await checkOutput(flags.out, 'folder', '--out');
       if (flags.out) {
         await mkdir(flags.out, { recursive: true }).catch((error: Error) => {
@@ -74,8 +78,8 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
       let json: VideoJsonWriter | undefined;
       let csv: VideoCsvWriter | undefined;
       try {
-        json = new VideoJsonWriter(await openSink(flags.json));
-        csv = flags.csv ? new VideoCsvWriter(await openSink(flags.csv)) : undefined;
+        json = new VideoJsonWriter(await openSink(targets.json));
+        csv = targets.csv === undefined ? undefined : new VideoCsvWriter(await openSink(targets.csv === STDOUT ? undefined : targets.csv));
         await json.begin();
         await csv?.begin();
         for (const file of files) {
@@ -109,7 +113,7 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
         } else {
           // interrupted, or a bug: what was written stays in the partial files, the targets as they were
           const partials = [await json?.keep(), await csv?.keep(), ...kept.videos.map((v) => v.partial)].flatMap((p) => (p === undefined ? [] : [shortPath(p)]));
-          const left = [flags.json, flags.csv, ...kept.videos.map((v) => v.target)].filter((p): p is string => p !== undefined).map(shortPath);
+          const left = [targets.json, targets.csv, ...kept.videos.map((v) => v.target)].filter((p): p is string => p !== undefined && p !== STDOUT).map(shortPath);
           const charts = kept.charts > 0 ? `, with ${kept.charts} chart${kept.charts > 1 ? 's' : ''} of cut-short tracks as <name>.track<N>.partial.png/.svg` : '';
           if (partials.length > 0) process.stderr.write(`emoscope: the results so far are in ${listed(partials)}${left.length > 0 ? ` (${listed(left)} left as ${left.length > 1 ? 'they were' : 'it was'})` : ''}${charts}\n`);
           if (controller.signal.aborted) setExitCode(130);

@@ -25,6 +25,7 @@ export async function checkOutput(path: string, kind: OutputKind, flag: string):
     throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${flag} ${path}: ${problem}`);
   };
   if (path === '') fail('expected a path but received an empty one');
+  if (kind === 'file' && /[\\/]$/.test(path)) fail('it ends in a slash, as a folder does; expected a file name');
   const info = await statOrUndefined(path);
   if (info !== undefined) {
     if (kind === 'folder') {
@@ -85,4 +86,19 @@ export async function checkNotAnInput(path: string, flag: string, inputs: Readon
   if (path === '-') return;
   const target = await realpath(path).catch(() => resolve(path));
   if (inputs.has(target)) throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${flag} ${path}: it is one of the inputs, which emoscope never overwrites`);
+}
+
+/**
+ * Fails when two file outputs name the same file (`--json a.out --csv a.out`: one would replace
+ * the other, or both would be written into it at once). `-` (stdout) is left to the command.
+ */
+export async function checkSeparateOutputs(outputs: ReadonlyArray<readonly [flag: string, path: string | undefined]>): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const [flag, path] of outputs) {
+    if (path === undefined || path === '-') continue;
+    const target = await realpath(path).catch(() => resolve(path));
+    const other = seen.get(target);
+    if (other !== undefined) throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${flag} ${path}: ${other} names the same file; give each output a file of its own`);
+    seen.set(target, flag);
+  }
 }

@@ -13,10 +13,10 @@ export interface CliOutcome {
   stderr: string;
 }
 
-/** Runs the CLI; `timeout` (ms) makes a hang fail instead of blocking the suite. */
-export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<CliOutcome> {
+/** Runs the CLI (in `cwd`, default this process's); `timeout` (ms) makes a hang fail instead of blocking the suite. */
+export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeout?: number; cwd?: string } = {}): Promise<CliOutcome> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 26, env: options.env ?? process.env, timeout: options.timeout ?? 0 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 26, env: options.env ?? process.env, timeout: options.timeout ?? 0, cwd: options.cwd });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as CliOutcome;
