@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { train } from '../src/train/train.js';
 import { evaluate } from '../src/evaluate/evaluate-model.js';
@@ -50,6 +50,19 @@ test('emoscope evaluate --json writes the documented fields and prints the table
   assert.deepEqual(Object.keys(report.perClass.angry).sort(), ['f1', 'precision', 'recall', 'support']);
   assert.match(stdout, new RegExp(`accuracy ${report.accuracy.toFixed(3)} on ${report.n} faces`));
   assert.match(stdout, /Confusion matrix \(rows: true class, columns: predicted class\)/);
+});
+
+test('evaluate --skip-bad lists the rows it left out (line and problem) on stderr, and evaluates the others', async () => {
+  const dir = await trainedRun();
+  const csv = join(await tempDir(), 'fer2013.csv');
+  const lines = (await readFile(join(FER_FOLDERS, '..', 'fer2013.csv'), 'utf8')).trimEnd().split('\n');
+  await writeFile(csv, [...lines, '9,1 2 3,PrivateTest', ''].join('\n'));
+  const all = await evaluate({ model: dir, data: csv, split: 'test', skipBad: true });
+  assert.equal(all.skipped.length, 1);
+  assert.match(all.skipped[0]!.where, new RegExp(`fer2013\\.csv:${lines.length + 1}$`));
+  const { stdout, stderr } = await run(process.execPath, [CLI, 'evaluate', '--model', dir, '--data', csv, '--split', 'test', '--skip-bad']);
+  assert.match(stderr, new RegExp(`Skipped 1 bad input:\\n  .*fer2013\\.csv:${lines.length + 1}: .*emotion`));
+  assert.match(stdout, new RegExp(`on ${all.report.n} faces`));
 });
 
 test('a reader that closes the pipe early (| head) is no error: exit code 0, no stack trace, --json still written', async () => {

@@ -10,6 +10,7 @@ import { writeEvaluationCharts } from '../runs/charts.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { checkOutput } from '../util/check-output.js';
 import type { RegisterCommand } from './commands.js';
+import { describeSkipped } from './data.js';
 import type { Tta } from '../model/inference.js';
 import { DATA_HELP, MODEL_HELP, addDataSelectionOptions, ttaOption } from './options.js';
 import { dataSelection } from '../data/dataset.js';
@@ -49,6 +50,7 @@ export const registerEvaluate: RegisterCommand = (program) => {
         ...dataSelection(flags),
       });
       const { relabelled } = result;
+      if (result.skipped.length > 0) process.stderr.write(describeSkipped(result.skipped));
       if (relabelled) {
         const out = Object.entries(relabelled.leftOut).filter(([, n]) => n > 0).map(([why, n]) => `${n} ${why}`).join(', ');
         process.stdout.write(`Labels from ${relabelled.file}: ${relabelled.kept} faces kept (${relabelled.changed} with a new label), left out: ${out || 'none'}\n`);

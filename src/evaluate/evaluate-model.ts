@@ -3,7 +3,7 @@
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
-import type { DataSelection, Dataset, FaceSet } from '../data/dataset.js';
+import type { BadInput, DataSelection, Dataset, FaceSet } from '../data/dataset.js';
 import { SPLITS } from '../types.js';
 import type { Split } from '../types.js';
 import { EMOTIONS } from '../types.js';
@@ -46,6 +46,8 @@ export interface EvaluateResult {
   faces: FaceSet;
   /** with `labels`: how many faces kept their place, changed label, or were left out (and why) */
   relabelled?: Omit<Relabelled, 'faces'> & { file: string };
+  /** with `skipBad`: the rows and images left out, each with where it is and what is wrong */
+  skipped: BadInput[];
 }
 
 /** Loads a model and a data set and evaluates the model on one split (or all of them). */
@@ -64,12 +66,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     if (loadedFaces.count === 0) {
       throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
     }
-    if (!options.labels) return { ...evaluateLoaded(loaded, loadedFaces, options.batchSize, options.tta), modelDir, split, faces: loadedFaces };
+    const skipped = dataset.skipped;
+    if (!options.labels) return { ...evaluateLoaded(loaded, loadedFaces, options.batchSize, options.tta), modelDir, split, faces: loadedFaces, skipped };
     const { faces, ...counts } = relabelByMajority(await readVotes(options.labels), loadedFaces);
     if (faces.count === 0) {
       throw new EmoscopeError('BAD_DATA', `Labels ${printable(options.labels)}: not one of the ${loadedFaces.count} faces of ${split} has a majority vote there (faces are matched by file name without extension, or by fer2013.csv row)`);
     }
-    return { ...evaluateLoaded(loaded, faces, options.batchSize, options.tta), modelDir, split, faces, relabelled: { file: options.labels, ...counts } };
+    return { ...evaluateLoaded(loaded, faces, options.batchSize, options.tta), modelDir, split, faces, relabelled: { file: options.labels, ...counts }, skipped };
   } finally {
     loaded.model.dispose();
   }
