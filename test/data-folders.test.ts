@@ -142,6 +142,18 @@ test('class folders under train/ and test/ keep those splits; val is drawn from 
   assert.ok(ds.splits.val.origins.every((origin) => origin.includes(join('mine', 'train'))));
 });
 
+test('FER2013 file names that give only Training_: val and test are drawn from them by the fractions, as for class folders', async () => {
+  const root = join(await tempDir(), 'named');
+  for (let i = 0; i < 10; i++) await writeImage(join(root, 'happiness', `Training_${i}.png`), 48, 48, { r: i, g: i, b: i });
+  for (let i = 0; i < 10; i++) await writeImage(join(root, 'Sad', `Training_${10 + i}.png`), 48, 48, { r: i, g: i, b: i });
+  await writeImage(join(root, 'Sad', 'PrivateTest_99.png'), 48, 48, { r: 9, g: 9, b: 9 });
+  const ds = await loadDataset(root, { ...noCache, valFraction: 0.3, testFraction: 0.2 });
+  assert.equal(ds.format, 'fer2013-folders');
+  assert.deepEqual(classCounts(ds.splits.val), [0, 0, 0, 3, 3, 0, 0], 'val drawn: nothing is named PublicTest_');
+  assert.deepEqual(ds.splits.test.origins.map((origin) => basename(origin)), ['PrivateTest_99.png'], 'test as named');
+  assert.deepEqual(classCounts(ds.splits.train), [0, 0, 0, 7, 7, 0, 0]);
+});
+
 test('an undecodable image stops loading with its file name; skipBad skips and lists it', async () => {
   const root = await ferCopy();
   const garbage = join(root, 'train', 'happy', 'Training_0000001.jpg');

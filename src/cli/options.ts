@@ -46,8 +46,8 @@ export function addDataSelectionOptions(command: Command): Command {
   return command
     .option('--limit <n>', 'at most N faces per split, every class kept', intOption('--limit', 1))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
-    .option('--val-fraction <x>', `class folders: fraction held out for validation (default ${LOAD_DEFAULTS.valFraction})`, numberOption('--val-fraction', 0, 1))
-    .option('--test-fraction <x>', `class folders: fraction held out for testing (default ${LOAD_DEFAULTS.testFraction})`, numberOption('--test-fraction', 0, 1))
+    .option('--val-fraction <x>', `fraction held out for validation when no folder or FER2013 file name gives val (default ${LOAD_DEFAULTS.valFraction})`, numberOption('--val-fraction', 0, 1))
+    .option('--test-fraction <x>', `fraction held out for testing when no folder or FER2013 file name gives test (default ${LOAD_DEFAULTS.testFraction})`, numberOption('--test-fraction', 0, 1))
     .option('--seed <n>', `seed of class-folder splits and of --limit (default ${LOAD_DEFAULTS.seed})`, intOption('--seed', 0));
 }
 

@@ -111,15 +111,17 @@ async function loadFolders(path: string, options: ResolvedOptions): Promise<Data
 }
 
 /**
- * The split of every image: FER2013 files and split folders say it; the rest (all of a `<class>/`
- * tree, or the train folder when there is no val or test folder) is split by the seeded fractions.
+ * The split of every image: FER2013 file names and split folders say it; the rest (all of a
+ * `<class>/` tree, or the train images when no folder or name gives val or test) is split by the
+ * seeded fractions, for the splits nothing named.
  */
 function splitsOfImages(images: readonly ImageEntry[], splitFolders: ReadonlySet<Split>, options: ResolvedOptions): Split[] {
   const splitOf = images.map((image) => image.split ?? 'train');
-  const drawn = images.flatMap((image, i) => (image.split === undefined || (image.split === 'train' && splitFolders.size > 0) ? [i] : []));
+  const named = new Set<Split>([...splitFolders, ...images.flatMap((image) => (image.split === undefined ? [] : [image.split]))]);
+  const drawn = images.flatMap((image, i) => (image.split === undefined || (image.split === 'train' && named.size > 0) ? [i] : []));
   const fractions = {
-    valFraction: splitFolders.has('val') ? 0 : options.valFraction,
-    testFraction: splitFolders.has('test') ? 0 : options.testFraction,
+    valFraction: named.has('val') ? 0 : options.valFraction,
+    testFraction: named.has('test') ? 0 : options.testFraction,
     seed: options.seed,
   };
   if (drawn.length === 0 || (fractions.valFraction === 0 && fractions.testFraction === 0)) return splitOf;
