@@ -155,6 +155,15 @@ test('an empty file, a text file and a truncated JPEG are BAD_IMAGE or UNSUPPORT
   await rejects(decodeImage(truncated), 'BAD_IMAGE', /truncated\.jpg: damaged or truncated image/);
 });
 
+test('an SVG drawing (even named .jpg, even linking a photo beside it) is UNSUPPORTED_IMAGE: libvips would render it and follow its links', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'face.jpg'), await readFile(SINGLE));
+  const svg = join(dir, 'drawing.jpg');
+  await writeFile(svg, '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="200" height="200"><image xlink:href="face.jpg" width="200" height="200"/></svg>');
+  await rejects(decodeImage(svg), 'UNSUPPORTED_IMAGE', /drawing\.jpg: SVG is not a photo format \(expected JPEG, PNG, WebP, GIF, TIFF or BMP\)/);
+  await rejects(decodeImage(await readFile(svg)), 'UNSUPPORTED_IMAGE', /SVG is not a photo format/);
+});
+
 test('a decompression bomb (a tiny PNG claiming 60000×60000 pixels) is refused before decoding', async () => {
   const bomb = pngBomb(60_000, 60_000);
   assert.ok(bomb.length < 10_000);

@@ -82,6 +82,13 @@ function isRawImage(value: unknown): value is RawImage {
   return (v.data instanceof Uint8Array || v.data instanceof Uint8ClampedArray) && Number.isInteger(v.width) && Number.isInteger(v.height);
 }
 
+/**
+ * The formats sharp may decode for us: photos. Not SVG or PDF (drawings that libvips renders, and
+ * whose links to other files it may follow: nothing is read outside what the user named), nor
+ * libvips's own or scientific formats. `heif` is AVIF (Debian's libvips has no HEIC decoder).
+ */
+const PHOTO_FORMATS: ReadonlySet<string | undefined> = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
+
 async function openBytes(bytes: Uint8Array, name: string, maxPixels: number, maxSide?: number): Promise<Photo> {
   if (bytes.length === 0) throw new EmoscopeError('BAD_IMAGE', `${name}: empty file, expected an image`);
   if (isBmp(bytes)) {
@@ -100,6 +107,9 @@ async function openBytes(bytes: Uint8Array, name: string, maxPixels: number, max
   let height: number;
   try {
     const meta = await open().metadata();
+    if (!PHOTO_FORMATS.has(meta.format)) {
+      throw new EmoscopeError('UNSUPPORTED_IMAGE', `${name}: ${meta.format === undefined ? 'not an image' : `${meta.format.toUpperCase()} is not a photo format`} (expected JPEG, PNG, WebP, GIF, TIFF or BMP)`);
+    }
     const sideways = (meta.orientation ?? 1) >= 5;
     width = (sideways ? meta.height : meta.width) ?? 0;
     height = (sideways ? meta.width : meta.height) ?? 0;
