@@ -69,6 +69,8 @@ test('POST /v1/analyze with the raw photo as an image/* body gives the same resu
   assert.equal(response.statusCode, 200, response.body);
   const { timings: _t, ...result } = response.json() as { timings: unknown };
   assert.deepEqual(result, await expected(single));
+  const withParameter = await raw(single, '', 'image/jpeg; charset=binary');
+  assert.equal(withParameter.statusCode, 200, `a parameter after the media type is no reason to refuse: ${withParameter.body}`);
 });
 
 test('query options: largestFace, minFaceScore and tta change the result as predict\'s flags do', async () => {

@@ -11,7 +11,7 @@ import { ANALYZE_BODY_DOC, ANALYZE_QUERY_SCHEMA, ANALYZE_RESULT_SCHEMA, ERROR_RE
 export async function analyzeRoutes(app: FastifyInstance, ctx: ServeContext): Promise<void> {
   const maxBytes = ctx.options.maxBytes;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^image\/[\w.+-]+$/i, { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(/^image\/[\w.+-]+\s*(;.*)?$/i, { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 8, parts: 10, fieldSize: 64 * 1024 } });
 
   app.post<{ Querystring: CallOptions }>('/v1/analyze', {
