@@ -6,11 +6,12 @@ import { LOAD_DEFAULTS } from '../data/load.js';
 import { DEFAULT_RECOGNIZER_OPTIONS } from '../predict/options.js';
 
 /** A whole number ≥ `min`, for commander's option parser argument. */
-export function intOption(flag: string, min = 0): (value: string) => number {
+export function intOption(flag: string, min = 0, max = Infinity): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`Expected a whole number of at least ${min} for ${flag} but received "${value}"`);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      const range = max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`;
+      throw new InvalidArgumentError(`Expected a whole number ${range} for ${flag} but received "${value}"`);
     }
     return n;
   };
@@ -21,7 +22,8 @@ export function numberOption(flag: string, min: number, max = Infinity, maxInclu
   return (value) => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (n === max && !maxIncluded)) {
-      const range = max === Infinity ? `of at least ${min}` : `from ${min} to ${maxIncluded ? '' : 'below '}${max}`;
+      const lowest = min === Number.MIN_VALUE ? 'above 0' : `of at least ${min}`; // the smallest positive number: "positive"
+      const range = max === Infinity ? lowest : `from ${min} to ${maxIncluded ? '' : 'below '}${max}`;
       throw new InvalidArgumentError(`Expected a number ${range} for ${flag} but received "${value}"`);
     }
     return n;
