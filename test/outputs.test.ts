@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { chmod, lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
@@ -179,6 +179,20 @@ test("folders: emoscope's annotated copies and charts are left out (marked in th
   await mkdir(onlyOutputs);
   await writeAnnotated(join(onlyOutputs, 'x'), { file: photo, width: 120, height: 90, faces: [] });
   assert.deepEqual(await listImageFiles([onlyOutputs]), { files: [], empty: [onlyOutputs], ownOutputs: [join(onlyOutputs, 'x.jpg')] });
+});
+
+test('a rerun that finds fewer faces removes the charts it wrote for the faces now gone, never a file emoscope did not write', async () => {
+  const dir = await tempDir();
+  const photo = join(dir, 'x.jpg');
+  await sharp({ create: { width: 120, height: 90, channels: 3, background: '#8a6' } }).jpeg().toFile(photo);
+  const base = join(dir, 'out', 'x.12345678');
+  const face = (x: number) => ({ box: { x, y: 10, width: 30, height: 30 }, score: 0.9, emotion: 'happy' as const, scores: scores('happy', 'neutral') });
+  const three = await writeAnnotated(base, { file: photo, width: 120, height: 90, faces: [face(0), face(40), face(80)] });
+  assert.equal(three.charts.length, 3);
+  await sharp(photo).png().toFile(`${base}.face7.png`); // a user's own picture under a chart's name: no mark
+  const one = await writeAnnotated(base, { file: photo, width: 120, height: 90, faces: [face(0)] });
+  assert.deepEqual(one.charts, [`${base}.face1.png`]);
+  assert.deepEqual((await readdir(join(dir, 'out'))).sort(), ['x.12345678.face1.png', 'x.12345678.face7.png', 'x.12345678.jpg']);
 });
 
 test('atomic writes replace regular files but write special files in place: a named pipe stays a pipe, a link stays a link', async () => {

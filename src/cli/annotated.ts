@@ -4,12 +4,13 @@
 // and b/x.jpg get different files in this run and in later runs into the same folder, and a rerun
 // replaces the files of the same photo only. A name that would be an input is refused up front.
 import { createHash } from 'node:crypto';
-import { mkdir, realpath } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { confidenceBarsSpec } from '../charts/specs/confidence-bars.js';
 import { renderPng } from '../charts/render.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { hasOutputMark } from '../util/output-mark.js';
 import { annotatePhoto } from '../vision/annotate.js';
 import type { PhotoResult } from '../types.js';
 
@@ -64,5 +65,22 @@ export async function writeAnnotated(base: string, result: PhotoResult): Promise
     await writeFileAtomic(chart, await renderPng(spec));
     charts.push(chart);
   }
+  await removeStaleCharts(base, charts.length);
   return { annotated, charts };
+}
+
+/**
+ * Deletes the charts an earlier run wrote for faces this run did not find (`<base>.face<N>.png`,
+ * N above `count`), so the folder does not show faces that are no longer there. Only files that
+ * carry emoscope's mark go: a user's own file of that name stays.
+ */
+async function removeStaleCharts(base: string, count: number): Promise<void> {
+  const folder = dirname(base);
+  const prefix = `${basename(base)}.face`;
+  for (const entry of await readdir(folder)) {
+    const n = entry.startsWith(prefix) ? /^(\d+)\.png$/.exec(entry.slice(prefix.length))?.[1] : undefined;
+    if (n === undefined || Number(n) <= count) continue;
+    const file = join(folder, entry);
+    if (await hasOutputMark(file)) await rm(file, { force: true });
+  }
 }
