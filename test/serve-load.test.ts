@@ -9,7 +9,9 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { buildServer } from '../src/serve/index.js';
 import { COUPLE, saveTinyModel } from './predict-fixtures.js';
-import { CLI } from './helpers/paths.js';
+import { join } from 'node:path';
+import { CLI, tempDir } from './helpers/paths.js';
+import { runCli } from './helpers/cli.js';
 
 interface Answer { status: number; code?: string; retryAfter: string | null }
 
@@ -80,4 +82,11 @@ test('emoscope serve stopped by SIGTERM with requests in flight answers them all
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
+});
+
+test('emoscope serve with a model folder that is not there fails at once, exit 1, without saying it listens', async () => {
+  const r = await runCli(['serve', '--port', '0', '--model', join(await tempDir(), 'nope')], { timeout: 60_000 });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^emoscope: No model at .*nope: expected a model folder/);
+  assert.doesNotMatch(r.stderr, /listening/);
 });

@@ -4,6 +4,7 @@
 import { buildServer } from '../serve/server.js';
 import { readApiKeyFile } from '../serve/auth.js';
 import { SERVE_DEFAULTS } from '../serve/options.js';
+import { resolveModelDir } from '../runs/locate.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, intOption } from './options.js';
 
@@ -34,6 +35,7 @@ export const registerServe: RegisterCommand = (program, setExitCode) => {
     .option('--api-key-file <file>', 'require "Authorization: Bearer <key>" with the key in this file on /v1/* and /metrics')
     .action(async (flags: ServeFlags) => {
       const apiKey = flags.apiKeyFile === undefined ? undefined : await readApiKeyFile(flags.apiKeyFile);
+      await resolveModelDir(flags.model); // a missing model fails here, before the server says it listens
       const app = await buildServer({
         model: flags.model,
         workers: flags.workers,
