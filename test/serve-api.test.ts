@@ -95,6 +95,7 @@ test('400 BAD_ARGUMENT: bad query values, unknown parameters, no photo, the wron
   assertError(await raw(couple, '?minFaceScore=2'), 'BAD_ARGUMENT', /Expected a number <= 1 for query parameter minFaceScore but received "2"/);
   assertError(await raw(couple, '?tta=sideways'), 'BAD_ARGUMENT', /one of none, flip, crops for query parameter tta/);
   assertError(await raw(couple, '?largestFace=maybe'), 'BAD_ARGUMENT', /true or false for query parameter largestFace/);
+  assertError(await raw(couple, '?tta=flip&tta=crops'), 'BAD_ARGUMENT', /Expected one value for query parameter tta but received 2: "flip", "crops"/);
   assertError(await raw(couple, '?minFaceScor=0.5'), 'BAD_ARGUMENT', /Unknown query parameter minFaceScor .*expected only largestFace, minFaceScore, tta/);
   assertError(await app.inject({ method: 'POST', url: '/v1/analyze' }), 'BAD_ARGUMENT', /multipart\/form-data field named image or as an image\/\* body/);
   assertError(await app.inject({ method: 'POST', url: '/v1/analyze', ...multipart('photo', couple) }), 'BAD_ARGUMENT', /field image but received a file in the field "photo"/);
