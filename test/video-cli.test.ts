@@ -4,6 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
@@ -191,4 +192,15 @@ test('- is stdout: --json - as the default, --csv - beside a --json file; never 
   assert.equal(same.code, 1);
   assert.match(same.stderr, /Cannot write --csv .*s\.out: --json names the same file/);
   assert.deepEqual((await readdir(dir)).sort(), ['r.json']);
+});
+
+test('a reader that closes stdout early (| head -1) ends the run in words, exit 1, not with a stack trace', async () => {
+  const child = spawn(process.execPath, [CLI, 'video', clips.scenes, '--model', model], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout.once('data', () => child.stdout.destroy());
+  const [code] = (await once(child, 'close')) as [number];
+  assert.equal(code, 1);
+  assert.match(stderr, /emoscope: stdout was closed by its reader before the results were complete \(EPIPE\)/);
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
 });

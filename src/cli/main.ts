@@ -28,6 +28,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`emoscope: ${printableLines(error.message)}\n`); // names in it cannot drive the terminal
       return 1;
     }
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') {
+      // `emoscope video … | head`: the reader stopped before the results were complete
+      process.stderr.write('emoscope: stdout was closed by its reader before the results were complete (EPIPE)\n');
+      return 1;
+    }
     throw error;
   }
 }
