@@ -65,6 +65,13 @@ test('evaluate --skip-bad lists the rows it left out (line and problem) on stder
   assert.match(stdout, new RegExp(`on ${all.report.n} faces`));
 });
 
+test('a split without faces (a CSV with only its header) is BAD_DATA naming the file, the split and where its faces come from', async () => {
+  const csv = join(await tempDir(), 'header-only.csv');
+  await writeFile(csv, 'emotion,pixels,Usage\n');
+  await assert.rejects(evaluate({ model: await trainedRun(), data: csv, split: 'test' }), (error: Error & { code?: string }) =>
+    error.code === 'BAD_DATA' && /header-only\.csv: no faces in the test split \(FER2013's PrivateTest rows or files/.test(error.message));
+});
+
 test('a reader that closes the pipe early (| head) is no error: exit code 0, no stack trace, --json still written', async () => {
   const dir = await trainedRun();
   const jsonPath = join(await tempDir(), 'eval.json');

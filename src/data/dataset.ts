@@ -1,6 +1,8 @@
 // The in-memory shape of a data set: faces packed into typed arrays (one byte per gray value), split
 // into train/val/test, plus the bad inputs that were skipped on the way in.
 import { EMOTIONS, FACE_SIZE, SPLITS, type Split } from '../types.js';
+import { EmoscopeError } from '../errors.js';
+import { printable } from '../util/printable.js';
 
 /** Bytes of one face: FACE_SIZE × FACE_SIZE gray values. */
 export const FACE_BYTES = FACE_SIZE * FACE_SIZE;
@@ -163,3 +165,17 @@ export class FaceSetBuilder {
     this.labels = labels;
   }
 }
+
+/** FER2013's name for each split, for messages. */
+const FER_USAGE: Record<string, string> = { train: 'Training', val: 'PublicTest', test: 'PrivateTest' };
+
+/**
+ * The error for a split with no faces: names the data set, the split and where its faces would
+ * come from (`val` is FER2013's PublicTest), e.g. a CSV with only a header.
+ */
+export function emptySplitError(data: string, split: string): EmoscopeError {
+  const usage = FER_USAGE[split];
+  const from = usage === undefined ? '' : ` (FER2013's ${usage} rows or files, or a ${split} folder, or faces drawn by the split fractions)`;
+  return new EmoscopeError('BAD_DATA', `${printable(data)}: no faces in the ${split} split${from}; choose another --split or other data`);
+}
+

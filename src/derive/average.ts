@@ -1,6 +1,7 @@
 // `emoscope average`: one model whose weights are the mean of several fine-tunes of one architecture.
 // With data, each ingredient and the average are measured on held-out faces (PublicTest by default),
 // and greedy mode adds ingredients best first, keeping each only if the average does not get worse.
+import { emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
@@ -111,6 +112,6 @@ export async function averageModels(options: AverageOptions): Promise<AverageRes
 async function heldOut(data: string, split: Exclude<Split, 'test'>, options: DataSelection): Promise<FaceSet> {
   const dataset = await loadDataset(data, { splits: [split], ...dataSelection(options) });
   const faces = dataset.splits[split];
-  if (faces.count === 0) throw badArgument('split', `a split with faces in ${data}`, `${split} (0 faces)`);
+  if (faces.count === 0) throw emptySplitError(data, split);
   return faces;
 }

@@ -1,5 +1,6 @@
 // `emoscope calibrate`: a model's class offsets fitted on held-out faces (PublicTest by default) and
 // folded into its final layer, written as a new model folder with what was done in its emoscope.json.
+import { emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { classCounts, dataSelection } from '../data/dataset.js';
@@ -57,7 +58,7 @@ export async function calibrateModel(options: CalibrateOptions): Promise<Calibra
       ...dataSelection(options),
     });
     const faces = dataset.splits[split];
-    if (faces.count === 0) throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
+    if (faces.count === 0) throw emptySplitError(options.data, split);
     const counts = classCounts(faces);
     const absent = EMOTIONS.filter((_, c) => counts[c] === 0);
     if (absent.length > 0) {

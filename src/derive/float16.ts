@@ -2,6 +2,7 @@
 // half the bytes to install and for the web page to download, the same network. With data, the
 // saved model is loaded back and compared with the original on those faces: accuracy before and
 // after, faces whose top emotion changed, the largest change of any probability.
+import { emptySplitError } from '../data/dataset.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initEngine } from '../engine/backend.js';
@@ -65,7 +66,7 @@ export async function float16Model(options: Float16Options): Promise<Float16Resu
     const faces = options.data === undefined
       ? undefined
       : (await loadDataset(options.data, { splits: [split], ...dataSelection(options) })).splits[split];
-    if (faces !== undefined && faces.count === 0) throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
+    if (faces !== undefined && faces.count === 0) throw emptySplitError(options.data!, split);
     const before = faces && predictProbabilities(loaded.model, faces, loaded.meta.preprocessing);
     await saveDerivedModel(options.out, loaded.model, loaded.meta, { float16From: modelDir }, { precision: 'float16', inputs: [modelDir] });
     const bytesAfter = (await stat(join(options.out, WEIGHTS_BIN))).size;

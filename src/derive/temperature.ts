@@ -1,6 +1,7 @@
 // `emoscope temperature`: a model's temperature fitted on held-out faces (PublicTest by default) by
 // minimizing their negative log-likelihood, folded into its final layer and written as a new model
 // folder, with the fit and the calibration error before and after in its emoscope.json.
+import { emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
@@ -52,7 +53,7 @@ export async function temperatureScaleModel(options: TemperatureOptions): Promis
   try {
     const dataset = await loadDataset(options.data, { splits: [split], ...dataSelection(options) });
     const faces = dataset.splits[split];
-    if (faces.count === 0) throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
+    if (faces.count === 0) throw emptySplitError(options.data, split);
     const k = EMOTIONS.length;
     const probabilities = predictProbabilities(loaded.model, faces, loaded.meta.preprocessing);
     const fit = fitTemperature(probabilities, faces.labels, k);

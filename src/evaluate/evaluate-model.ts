@@ -1,5 +1,6 @@
 // Evaluating a trained model on a split of a data set: predictions in inference mode, then the
 // pure metrics of src/metrics/.
+import { emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
@@ -64,7 +65,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     });
     const loadedFaces = split === 'all' ? concatSplits(dataset) : dataset.splits[split];
     if (loadedFaces.count === 0) {
-      throw badArgument('split', `a split with faces in ${options.data}`, `${split} (0 faces)`);
+      throw emptySplitError(options.data, split);
     }
     const skipped = dataset.skipped;
     if (!options.labels) return { ...evaluateLoaded(loaded, loadedFaces, options.batchSize, options.tta), modelDir, split, faces: loadedFaces, skipped };
