@@ -5,7 +5,7 @@
 // unreachable server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, utimes, copyFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, utimes, copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { submitBatch } from '../src/batch/submit.js';
@@ -74,8 +74,12 @@ test('writing a job\'s results twice (at-least-once processing) changes nothing;
 
 test('a worker processes a batch: every photo once, results equal to the recognizer\'s, bad photos failed at once, status and JSON/CSV', async () => {
   const { dir, good, bad } = await photoFolder(6, { bad: true });
-  const missing = join(dir, 'gone.jpg');
+  // a path that does not exist is refused at once (a typo); a photo deleted after it was submitted fails in the worker
+  await assert.rejects(submitBatch([dir, join(dir, 'typo.jpg')], { redis: redis.url, name: 'main' }), (e: unknown) => e instanceof EmoscopeError && e.code === 'NOT_FOUND' && e.message === `No such file or folder: ${join(dir, 'typo.jpg')}`);
+  const missing = join(await tempDir(), 'gone.jpg');
+  await copyFile(good[0]!, missing);
   const submitted = await submitBatch([dir, missing], { redis: redis.url, name: 'main', chunk: 4 });
+  await rm(missing);
   assert.equal(submitted.added, 10);
   const lines: string[] = [];
   const worker = await startBatchWorker({ redis: redis.url, model, log: (line) => lines.push(line) });

@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { listImageFiles } from '../vision/files.js';
+import { printable } from '../util/printable.js';
 import { connectRedis, lostRedis } from './connection.js';
 import { BATCH_DEFAULTS } from './defaults.js';
 import { fileId, jobId, jobOptions } from './jobs.js';
@@ -48,6 +49,9 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
   const name = checkBatchName(options.name);
   const chunk = options.chunk ?? BATCH_DEFAULTS.chunk;
   if (!Number.isInteger(chunk) || chunk < 1 || chunk > 10_000) throw badArgument('--chunk', 'a whole number from 1 to 10000', chunk);
+  // A path missing here is a typo, not a photo for another machine: refused before Redis is asked.
+  const missing = (await Promise.all(inputs.map(async (input) => ((await exists(input)) ? [] : [input])))).flat();
+  if (missing.length > 0) throw new EmoscopeError('NOT_FOUND', `No such file or folder: ${missing.map(printable).join(', ')}`);
   const { files, empty, ownOutputs } = await listImageFiles(inputs);
   const paths = [...new Set(files.map((f) => resolve(f)))];
   if (paths.length === 0) throw new EmoscopeError('BAD_ARGUMENT', `No images to submit in ${inputs.join(', ')}`);
@@ -93,4 +97,8 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
     await queue.close().catch(() => undefined);
     redis.disconnect();
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
 }
