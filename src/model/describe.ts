@@ -3,14 +3,27 @@
 // which must not call a user's own model a FER2013 model.
 import type { ModelMeta } from './meta.js';
 
-/** `accuracy 0.7077 on FER2013 PrivateTest`, … for each split measured (test first), from `metrics`. */
-export function measuredAccuracies(meta: ModelMeta): string[] {
+/** One accuracy a model's `metrics` hold: the split, its name for people when given (`FER2013 PrivateTest`), the figure. */
+export interface Measurement {
+  split: 'test' | 'val';
+  name?: string;
+  accuracy: number;
+}
+
+/** The accuracies measured on the test and validation splits (test first), from `metrics`. */
+export function measurements(meta: ModelMeta): Measurement[] {
   const metrics = meta.metrics ?? {};
-  const splits = (metrics['splits'] ?? {}) as Record<string, string>;
-  return ['test', 'val']
-    .map((split) => ({ split, accuracy: (metrics[split] as { accuracy?: unknown } | undefined)?.accuracy }))
-    .filter((m): m is { split: string; accuracy: number } => typeof m.accuracy === 'number')
-    .map((m) => `accuracy ${m.accuracy.toFixed(4)} on ${splits[m.split] ?? `the ${m.split} split`}`);
+  const names = (metrics['splits'] ?? {}) as Record<string, string>;
+  return (['test', 'val'] as const).flatMap((split) => {
+    const accuracy = (metrics[split] as { accuracy?: unknown } | undefined)?.accuracy;
+    const name = names[split];
+    return typeof accuracy === 'number' ? [{ split, accuracy, ...(name !== undefined && { name }) }] : [];
+  });
+}
+
+/** `accuracy 0.7077 on FER2013 PrivateTest`, … for each split measured (test first). */
+export function measuredAccuracies(meta: ModelMeta): string[] {
+  return measurements(meta).map((m) => `accuracy ${m.accuracy.toFixed(4)} on ${m.name ?? `the ${m.split} split`}`);
 }
 
 /** Where a model's training faces came from, as far as its emoscope.json tells. */
