@@ -111,6 +111,14 @@ test('400 BAD_ARGUMENT, not 500: a multipart body without a boundary, or cut off
   assert.equal((await app.inject({ method: 'POST', url: '/v1/analyze', ...whole })).statusCode, 200, 'the server goes on');
 });
 
+test('two files in one multipart body are refused (413, one field named image), not the first analysed and the second ignored', async () => {
+  const one = multipart('image', couple);
+  const boundary = /boundary=(.+)$/.exec(one.headers['content-type']!)![1]!;
+  const part = (name: string) => Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`), couple, Buffer.from('\r\n')]);
+  const payload = Buffer.concat([part('image'), part('image'), Buffer.from(`--${boundary}--\r\n`)]);
+  assertError(await app.inject({ method: 'POST', url: '/v1/analyze', payload, headers: one.headers }), 'PAYLOAD_TOO_LARGE', /more than one file: send one field named image/);
+});
+
 test('413 PAYLOAD_TOO_LARGE: a raw body or an upload over maxBytes, refused before decoding', async () => {
   const big = new Uint8Array(MAX_BYTES + 1);
   assertError(await raw(big), 'PAYLOAD_TOO_LARGE', new RegExp(`limit of ${MAX_BYTES} bytes`));
@@ -194,7 +202,7 @@ test('GET /metrics: requests by route and status, latency, faces found, queue de
   assert.match(String(response.headers['content-type']), /^text\/plain/);
   const text = response.body;
   assert.match(text, /emoscope_http_requests_total\{route="\/v1\/analyze",method="POST",status="200"\} [1-9]/);
-  assert.match(text, /emoscope_http_requests_total\{route="\/v1\/analyze",method="POST",status="413"\} 2/);
+  assert.match(text, /emoscope_http_requests_total\{route="\/v1\/analyze",method="POST",status="413"\} 3/); // two bodies over maxBytes, one with two files
   assert.match(text, /emoscope_http_request_duration_seconds_count\{route="\/v1\/analyze"\} [1-9]/);
   assert.match(text, /emoscope_faces_found_total [1-9]/);
   assert.match(text, /emoscope_queue_depth 0/);

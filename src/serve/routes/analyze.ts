@@ -49,15 +49,21 @@ async function readImage(request: FastifyRequest): Promise<Uint8Array> {
   return body;
 }
 
-/** The photo's bytes from the multipart field `image`. */
+/**
+ * The photo's bytes from the multipart field `image`. The whole body is read, so that a second file
+ * is refused (FST_FILES_LIMIT: 413) instead of left unread while the first is analysed.
+ */
 async function readImagePart(request: FastifyRequest): Promise<Uint8Array> {
-  const part = await request.file();
-  if (part === undefined) throw new EmoscopeError('BAD_ARGUMENT', 'Expected a file in the multipart field image but received no file');
-  if (part.fieldname !== 'image') {
-    part.file.resume(); // drain it, so the request can end
-    throw new EmoscopeError('BAD_ARGUMENT', `Expected the photo in the multipart field image but received a file in the field ${JSON.stringify(part.fieldname)}`);
+  let bytes: Uint8Array | undefined;
+  for await (const part of request.parts()) {
+    if (part.type !== 'file') continue; // form fields are not options here (those are query parameters)
+    if (part.fieldname !== 'image') {
+      part.file.resume(); // drain it, so the request can end
+      throw new EmoscopeError('BAD_ARGUMENT', `Expected the photo in the multipart field image but received a file in the field ${JSON.stringify(part.fieldname)}`);
+    }
+    bytes = await part.toBuffer();
   }
-  const bytes = await part.toBuffer();
+  if (bytes === undefined) throw new EmoscopeError('BAD_ARGUMENT', 'Expected a file in the multipart field image but received no file');
   if (bytes.length === 0) throw new EmoscopeError('BAD_ARGUMENT', 'Expected a photo in the multipart field image but the file is empty');
   return bytes;
 }
