@@ -50,7 +50,7 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
   const chunk = options.chunk ?? BATCH_DEFAULTS.chunk;
   if (!Number.isInteger(chunk) || chunk < 1 || chunk > 10_000) throw badArgument('--chunk', 'a whole number from 1 to 10000', chunk);
   // A path missing here is a typo, not a photo for another machine: refused before Redis is asked.
-  const missing = (await Promise.all(inputs.map(async (input) => ((await exists(input)) ? [] : [input])))).flat();
+  const missing = (await Promise.all(inputs.map((input) => stat(input).then(() => [], () => [input])))).flat();
   if (missing.length > 0) throw new EmoscopeError('NOT_FOUND', `No such file or folder: ${missing.map(printable).join(', ')}`);
   const { files, empty, ownOutputs } = await listImageFiles(inputs);
   const paths = [...new Set(files.map((f) => resolve(f)))];
@@ -97,8 +97,4 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
     await queue.close().catch(() => undefined);
     redis.disconnect();
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
 }

@@ -4,13 +4,14 @@
 // and b/x.jpg get different files in this run and in later runs into the same folder, and a rerun
 // replaces the files of the same photo only. A name that would be an input is refused up front.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, realpath, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { confidenceBarsSpec } from '../charts/specs/confidence-bars.js';
 import { renderPng } from '../charts/render.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { hasOutputMark } from '../util/output-mark.js';
+import { realOrResolved } from '../util/check-output.js';
 import { annotatePhoto } from '../vision/annotate.js';
 import type { PhotoResult } from '../types.js';
 
@@ -31,7 +32,7 @@ const HASH_DIGITS = 8;
  * @throws EmoscopeError BAD_OUTPUT when a file to write would be one of the inputs
  */
 export async function planAnnotatedNames(files: readonly string[], out: string, inputs: ReadonlySet<string>): Promise<Map<string, string>> {
-  const realOut = await realpath(out).catch(() => resolve(out));
+  const realOut = await realOrResolved(out);
   const used = new Map<string, string>(); // base → the file it belongs to
   const plan = new Map<string, string>();
   const inputBases = new Set<string>(); // inputs named like a chart, minus `.face<N>.png`

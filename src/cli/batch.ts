@@ -6,13 +6,11 @@ import { BATCH_DEFAULTS } from '../batch/defaults.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, intOption } from './options.js';
 import { listingNotes } from './listing.js';
+import { plural } from '../util/format.js';
 import { checkOutput, checkSeparateOutputs } from '../util/check-output.js';
 import { STDOUT, jsonCsvTargets } from './output.js';
 
 const REDIS_HELP = 'Redis URL: redis://host:6379, rediss://user:password@host:6380/0 or unix:///path/to/redis.sock';
-
-/** "file" or "files" after a count. */
-const files = (n: number): string => (n === 1 ? 'file' : 'files');
 
 /** The library, imported when a batch command runs (BullMQ is not loaded for the other commands). */
 const library = () => import('../batch/index.js');
@@ -31,7 +29,7 @@ export const registerBatch: RegisterCommand = (program, setExitCode) => {
       const { submitBatch } = await library();
       const r = await submitBatch(inputs, { redis: flags.redis, name: flags.name, chunk: flags.chunk });
       process.stderr.write(listingNotes(r));
-      process.stdout.write(`${flags.name}: ${r.added} new ${files(r.added)} of ${r.files} (${r.files - r.added} submitted before), in ${r.jobs} job${r.jobs === 1 ? '' : 's'}\n`);
+      process.stdout.write(`${flags.name}: ${plural(r.added, 'new file')} of ${r.files} (${r.files - r.added} submitted before), in ${r.jobs} job${r.jobs === 1 ? '' : 's'}\n`);
     });
 
   withRedis(batch.command('worker'))
@@ -76,7 +74,7 @@ export const registerBatch: RegisterCommand = (program, setExitCode) => {
       const eta = etaSeconds(s);
       const finished = s.done + s.failed >= s.total;
       process.stdout.write(
-        `${name}: ${s.total} ${files(s.total)} — ${s.done} done, ${s.failed} failed, ${s.waiting} waiting, ${s.active} active\n` +
+        `${name}: ${plural(s.total, 'file')} — ${s.done} done, ${s.failed} failed, ${s.waiting} waiting, ${s.active} active\n` +
         `${s.rate} files/s over the last minute; ${finished ? 'finished' : eta === undefined ? 'time left unknown (no recent progress)' : `about ${formatDuration(eta)} left`}\n`,
       );
     });
@@ -100,7 +98,7 @@ export const registerBatch: RegisterCommand = (program, setExitCode) => {
         jsonStream: targets.json === undefined ? process.stdout : undefined,
         csvStream: csvOnStdout ? process.stdout : undefined,
       });
-      process.stderr.write(`emoscope: ${name}: ${r.files} ${files(r.files)}, ${r.failed} failed\n`);
+      process.stderr.write(`emoscope: ${name}: ${plural(r.files, 'file')}, ${r.failed} failed\n`);
     });
 
   withRedis(batch.command('clear'))

@@ -18,6 +18,7 @@ import { MODEL_HELP, minFaceScoreOption, ttaOption } from './options.js';
 import { STDOUT, openLineSink, stdoutUse, writeOutput } from './output.js';
 import { photoProgress } from './photo-progress.js';
 import { formatResultsTable, printable } from './table.js';
+import { plural } from '../util/format.js';
 
 /** A photo's result as predict writes it: the library's, plus the files --out wrote for it. */
 export type PredictedPhoto = PhotoResult & Partial<AnnotatedFiles>;
@@ -122,7 +123,6 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
 
 /** `3 photos, 4 faces, 1 unreadable; wrote faces.json, 2 annotated photos in out/` */
 export function summaryLine(counts: { photos: number; faces: number; failed: number }, written: readonly string[]): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const parts = [plural(counts.photos, 'photo'), plural(counts.faces, 'face')];
   if (counts.failed > 0) parts.push(`${counts.failed} unreadable`);
   return `${parts.join(', ')}${written.length ? `; wrote ${written.map(printable).join(', ')}` : ''}`;

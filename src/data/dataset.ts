@@ -3,6 +3,8 @@
 import { EMOTIONS, FACE_SIZE, SPLITS, type Split } from '../types.js';
 import { EmoscopeError } from '../errors.js';
 import { printable } from '../util/printable.js';
+import { USAGE_SPLITS } from './fer2013.js';
+import type { Usage } from './fer2013.js';
 
 /** Bytes of one face: FACE_SIZE × FACE_SIZE gray values. */
 export const FACE_BYTES = FACE_SIZE * FACE_SIZE;
@@ -166,15 +168,12 @@ export class FaceSetBuilder {
   }
 }
 
-/** FER2013's name for each split, for messages. */
-const FER_USAGE: Record<string, string> = { train: 'Training', val: 'PublicTest', test: 'PrivateTest' };
-
 /**
  * The error for a split with no faces: names the data set, the split and where its faces would
  * come from (`val` is FER2013's PublicTest), e.g. a CSV with only a header.
  */
 export function emptySplitError(data: string, split: string): EmoscopeError {
-  const usage = FER_USAGE[split];
+  const usage = (Object.keys(USAGE_SPLITS) as Usage[]).find((u) => USAGE_SPLITS[u] === split);
   const from = usage === undefined ? '' : ` (FER2013's ${usage} rows or files, or a ${split} folder, or faces drawn by the split fractions)`;
   return new EmoscopeError('BAD_DATA', `${printable(data)}: no faces in the ${split} split${from}; choose another --split or other data`);
 }

@@ -73,9 +73,14 @@ async function statOrUndefined(path: string): Promise<Stats | undefined> {
   }
 }
 
+/** The real path of `path`, or its absolute path when it does not exist (yet). */
+export async function realOrResolved(path: string): Promise<string> {
+  return realpath(path).catch(() => resolve(path));
+}
+
 /** The real paths of `files` (resolved when they do not exist), for `checkNotAnInput`. */
 export async function realPaths(files: readonly string[]): Promise<Set<string>> {
-  return new Set(await Promise.all(files.map((f) => realpath(f).catch(() => resolve(f)))));
+  return new Set(await Promise.all(files.map(realOrResolved)));
 }
 
 /**
@@ -84,7 +89,7 @@ export async function realPaths(files: readonly string[]): Promise<Set<string>> 
  */
 export async function checkNotAnInput(path: string, flag: string, inputs: ReadonlySet<string>): Promise<void> {
   if (path === '-') return;
-  const target = await realpath(path).catch(() => resolve(path));
+  const target = await realOrResolved(path);
   if (inputs.has(target)) throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${flag} ${path}: it is one of the inputs, which emoscope never overwrites`);
 }
 
@@ -96,7 +101,7 @@ export async function checkSeparateOutputs(outputs: ReadonlyArray<readonly [flag
   const seen = new Map<string, string>();
   for (const [flag, path] of outputs) {
     if (path === undefined || path === '-') continue;
-    const target = await realpath(path).catch(() => resolve(path));
+    const target = await realOrResolved(path);
     const other = seen.get(target);
     if (other !== undefined) throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${flag} ${path}: ${other} names the same file; give each output a file of its own`);
     seen.set(target, flag);

@@ -33,3 +33,8 @@ export function formatPercent(fraction: number, digits = 1): string {
 export function formatMetric(value: number): string {
   return Number.isFinite(value) ? value.toFixed(3) : '–';
 }
+
+/** `1 file`, `2 files`: a count and its word, plural when it is not one. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
