@@ -2,8 +2,8 @@
 // browser as it is, plus `emoscope.json` (labels, preprocessing, architecture, training, metrics).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, sep } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { parseModelMeta } from './meta.js';
 import type { ModelMeta } from './meta.js';
@@ -14,6 +14,7 @@ import { readManifestWeights } from './weights-manifest.js';
 import { toFloat16Weights } from './float16-weights.js';
 import type { WeightPrecision } from './float16-weights.js';
 import { writeFile } from 'node:fs/promises';
+import { realOrResolved } from '../util/check-output.js';
 import { portablePaths } from '../util/portable-path.js';
 
 export const MODEL_JSON = 'model.json';
@@ -72,9 +73,9 @@ export async function checkModelFolderOutput(dir: string, inputs: readonly strin
   const fail = (problem: string): never => {
     throw new EmoscopeError('BAD_OUTPUT', `Cannot write the model folder ${printable(dir)}: ${problem}`);
   };
-  const target = await realpath(dir).catch(() => resolve(dir));
+  const target = await realOrResolved(dir);
   for (const input of inputs) {
-    const source = await realpath(input).catch(() => resolve(input));
+    const source = await realOrResolved(input);
     if (source === target) fail(`it is the input model ${printable(input)}, which emoscope never overwrites; choose another folder`);
     if (source.startsWith(`${target}${sep}`)) fail(`it holds the input model ${printable(input)}, which emoscope never overwrites; choose another folder`);
   }
