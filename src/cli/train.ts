@@ -6,6 +6,8 @@ import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 import { AUGMENT_PRESET_NAMES } from '../data/augment.js';
 import type { AugmentPreset } from '../data/augment.js';
+import { MIX_MODES } from '../data/mix.js';
+import type { MixMode } from '../data/mix.js';
 import { CLASS_WEIGHTINGS, OPTIMIZERS } from '../choices.js';
 import type { Optimizer } from '../choices.js';
 import { TRAIN_DEFAULTS } from '../train/config.js';
@@ -35,6 +37,8 @@ interface TrainFlags {
   optimizer?: Optimizer;
   augment?: AugmentPreset;
   labelSmoothing?: number;
+  mix?: MixMode;
+  mixAlpha?: number;
   classWeighting?: ClassWeighting;
   weightDecay?: number;
   schedule?: Schedule;
@@ -75,6 +79,8 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
     .addOption(new Option('--teacher-tta <mode>', `test-time augmentation of the teacher (default ${TRAIN_DEFAULTS.teacherTta})`).choices([...TTA_MODES]))
     .option('--soft-labels <votes.csv>', 'blend annotators\' votes per face into the targets instead of a teacher\'s probabilities (a CSV with a face column — file, msambare_file, path, image or row — and a vote count per emotion; or FER+\'s fer2013new.csv with --data fer2013.csv)')
     .option('--distill <x>', `weight α of the teacher or of the soft labels: targets = (1-α)·label + α·teacher (default ${TRAIN_DEFAULTS.distill})`, numberOption('--distill', 0, 1, true))
+    .addOption(new Option('--mix <mode>', 'mix each batch\'s faces in pairs and their targets alike: mixup blends whole faces, cutmix pastes a rectangle of one face into another (default none)').choices(MIX_MODES))
+    .option('--mix-alpha <x>', `α of the Beta(α, α) distribution of the mixing weight (default ${TRAIN_DEFAULTS.mixAlpha}: uniform)`, numberOption('--mix-alpha', Number.MIN_VALUE))
     .option('--skip-bad', 'skip malformed CSV rows and undecodable images, listing them')
     .option('--resume', 'continue the run in --out from its last checkpoint, with the run\'s settings (config.json): only --epochs, --patience and --workers may be changed; other flags that differ are refused')
     .action(async (flags: TrainFlags) => {
@@ -116,6 +122,8 @@ export const registerTrain: RegisterCommand = (program, setExitCode) => {
           teacherTta: flags.teacherTta,
           distill: flags.distill,
           softLabels: flags.softLabels,
+          mix: flags.mix,
+          mixAlpha: flags.mixAlpha,
           resume: flags.resume,
           signal: controller.signal,
           callbacks: progressCallbacks(),

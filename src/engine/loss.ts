@@ -19,6 +19,11 @@ export interface TargetOptions {
   soft?: ArrayLike<number>;
   /** weight α of `soft`, required with it: targets become (1-α)·(smoothed one-hot) + α·soft (train's --distill) */
   softWeight?: number;
+  /**
+   * the batch's faces were mixed (train's --mix, data/mix.ts): face i holds `lambda` of itself and
+   * 1 − lambda of face partner[i], and so do its target and its loss weight
+   */
+  mix?: { partner: ArrayLike<number>; lambda: number };
 }
 
 /** What a batch is trained towards, as plain arrays (workers receive them through shared memory). */
@@ -31,7 +36,7 @@ export interface BatchTargets {
 
 /** The targets and face weights of a batch from its one-hot labels ([rows × classes], row-major) and, if given, a teacher's probabilities. */
 export function batchTargets(onehot: ArrayLike<number>, classes: number, options: TargetOptions = {}): BatchTargets {
-  const { labelSmoothing = 0, classWeights, soft, softWeight } = options;
+  const { labelSmoothing = 0, classWeights, soft, softWeight, mix } = options;
   const rows = onehot.length / classes;
   if (soft && soft.length !== onehot.length) throw new Error(`soft targets: expected ${onehot.length} values (${rows} faces × ${classes}) but received ${soft.length}`);
   if (soft && softWeight === undefined) throw new Error('soft targets: softWeight (the teacher\'s weight α) is missing');
@@ -51,6 +56,21 @@ export function batchTargets(onehot: ArrayLike<number>, classes: number, options
     total += w;
   }
   for (let r = 0; r < rows; r++) faceWeights[r] = total > 0 ? faceWeights[r]! / total : 0;
+  return mix ? mixTargets({ targets, faceWeights }, classes, mix) : { targets, faceWeights };
+}
+
+/** The targets and weights of mixed faces: each row the same blend of its own and its partner's. */
+function mixTargets(own: BatchTargets, classes: number, mix: { partner: ArrayLike<number>; lambda: number }): BatchTargets {
+  const { partner, lambda } = mix;
+  const rows = own.faceWeights.length;
+  if (partner.length !== rows) throw new Error(`mixed batch: expected ${rows} partners but received ${partner.length}`);
+  const targets = new Float32Array(own.targets.length);
+  const faceWeights = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const p = partner[r]!;
+    faceWeights[r] = lambda * own.faceWeights[r]! + (1 - lambda) * own.faceWeights[p]!;
+    for (let k = 0; k < classes; k++) targets[r * classes + k] = lambda * own.targets[r * classes + k]! + (1 - lambda) * own.targets[p * classes + k]!;
+  }
   return { targets, faceWeights };
 }
 

@@ -9,6 +9,8 @@ import type { Architecture, RecipeExtras } from '../model/architecture.js';
 import { TTA_MODES } from '../model/inference.js';
 import type { Tta } from '../model/inference.js';
 import { AUGMENT_PRESET_NAMES } from '../data/augment.js';
+import { MIX_MODES } from '../data/mix.js';
+import type { MixMode } from '../data/mix.js';
 import { LOAD_DEFAULTS } from '../data/load.js';
 import type { AugmentPreset } from '../data/augment.js';
 import { SCHEDULES } from './schedule.js';
@@ -58,6 +60,10 @@ export interface TrainConfig extends RecipeExtras {
   distill: number;
   /** a CSV of annotators' votes per training face (FER+'s), whose shares are blended into the targets like a teacher's; '' = none */
   softLabels: string;
+  /** mixing of each batch's faces and targets: mixup (whole faces blended) or cutmix (a rectangle pasted); 'none' = off */
+  mix: MixMode;
+  /** α of the Beta(α, α) distribution the mixing weight is drawn from */
+  mixAlpha: number;
 }
 
 /** Defaults before the architecture's recipe and the user's overrides. */
@@ -85,6 +91,8 @@ export const TRAIN_DEFAULTS: Omit<TrainConfig, 'data' | 'model' | 'out'> = {
   teacherTta: 'crops',
   distill: 0.5,
   softLabels: '',
+  mix: 'none',
+  mixAlpha: 1,
 };
 
 export type TrainOverrides = Partial<Omit<TrainConfig, 'teacher'>> & Pick<TrainConfig, 'data' | 'model' | 'out'> & {
@@ -152,6 +160,8 @@ function validateTrainConfig(c: TrainConfig): void {
   oneOf('classWeighting', c.classWeighting, CLASS_WEIGHTINGS);
   oneOf('schedule', c.schedule, SCHEDULES);
   oneOf('teacherTta', c.teacherTta, TTA_MODES);
+  oneOf('mix', c.mix, MIX_MODES);
+  if (!(c.mixAlpha > 0 && Number.isFinite(c.mixAlpha))) throw badArgument('mixAlpha', 'a number above 0', c.mixAlpha);
   if (!(c.distill >= 0 && c.distill <= 1)) throw badArgument('distill', 'a weight from 0 to 1', c.distill);
   if (c.teacher.length > 0 && c.softLabels) throw badArgument('softLabels', 'either a teacher or soft labels, not both', `--teacher ${c.teacher.join(' ')} and --soft-labels ${c.softLabels}`);
   if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw badArgument('labelSmoothing', 'a number from 0 to below 1', c.labelSmoothing);

@@ -26,6 +26,8 @@ export interface StepOptions {
   softWeight?: number;
   /** L2 weight decay added to the gradient of every conv and dense kernel, as PyTorch's SGD weight_decay */
   weightDecay?: number;
+  /** the batch's faces were mixed (data/mix.ts): their targets and loss weights are blended the same way */
+  mix?: { partner: ArrayLike<number>; lambda: number };
   /** seed of the step's dropout masks, drawn per face (engine/step-random.ts); undefined = unseeded */
   seed?: number;
 }

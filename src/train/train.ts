@@ -15,6 +15,8 @@ import { createRandom, shuffledIndices } from '../util/random.js';
 import { classCounts, facePixels } from '../data/dataset.js';
 import { AUGMENT_PRESETS, augmentFaceInto } from '../data/augment.js';
 import type { AugmentOptions } from '../data/augment.js';
+import { mixBatch } from '../data/mix.js';
+import type { MixMode } from '../data/mix.js';
 import { getArchitecture } from '../model/registry.js';
 import { DEFAULT_PREPROCESSING } from '../model/meta.js';
 import type { ModelMeta, Preprocessing } from '../model/meta.js';
@@ -180,6 +182,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (config.softLabels && !state.finished) teacher = await softLabelTargets(config.softLabels, trainSet, (message) => callbacks.onStatus?.(message));
   const batches = Math.ceil(trainSet.count / config.batchSize);
   const augment = config.augment === 'none' ? undefined : AUGMENT_PRESETS[config.augment];
+  const mix = config.mix === 'none' ? undefined : { mode: config.mix, alpha: config.mixAlpha };
   const stepOptions: StepOptions = {
     labelSmoothing: config.labelSmoothing,
     weightDecay: config.weightDecay,
@@ -213,7 +216,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const indices = order.subarray(b * config.batchSize, Math.min((b + 1) * config.batchSize, trainSet.count));
         const seed = stepSeed(config.seed, epoch, b);
         setLearningRate(optimizer, learningRateAt(config.schedule, config.learningRate, ((epoch - 1) * batches + b) / (config.epochs * batches), config.warmup));
-        const { loss, correct } = await runBatch(step, trainSet, indices, prep, augment, createRandom(seed ^ 0x5bd1e995), { ...stepOptions, seed, soft: teacher && gatherRows(teacher, indices, EMOTIONS.length) });
+        const { loss, correct } = await runBatch(step, trainSet, indices, prep, augment, mix, createRandom(seed ^ 0x5bd1e995), { ...stepOptions, seed, soft: teacher && gatherRows(teacher, indices, EMOTIONS.length) });
         partial.batchesDone = b + 1;
         partial.lossSum += loss * indices.length;
         partial.correct += correct;
@@ -296,10 +299,18 @@ async function runBatch(
   indices: ArrayLike<number>,
   prep: Preprocessing,
   augment: AugmentOptions | undefined,
+  mix: { mode: Exclude<MixMode, 'none'>; alpha: number } | undefined,
   random: () => number,
   stepOptions: StepOptions,
 ): Promise<StepResult> {
-  const x = augment ? augmentedBatch(set, indices, prep, augment, random) : facesToTensor(set, indices, prep);
+  let x = augment ? augmentedBatch(set, indices, prep, augment, random) : facesToTensor(set, indices, prep);
+  if (mix) {
+    // Mixed after augmentation, from the same seeded draws: the reported loss and accuracy stay against each face's own label.
+    const values = Float32Array.from(x.dataSync());
+    x.dispose();
+    stepOptions = { ...stepOptions, mix: mixBatch(values, prep.size, mix.mode, mix.alpha, random) };
+    x = tf.tensor4d(values, [indices.length, prep.size, prep.size, 1]);
+  }
   const labels = Int32Array.from(indices, (i) => set.labels[i]!);
   const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), EMOTIONS.length), 'float32') as tf.Tensor2D);
   try {

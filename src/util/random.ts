@@ -59,3 +59,28 @@ export function deriveSeed(seed: number, name: string): number {
   for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193) >>> 0; // FNV-1a step
   return hash;
 }
+
+/** A Gamma(shape, 1) number drawn from `random` (Marsaglia and Tsang 2000; shape < 1 by the boost U^(1/shape)). */
+export function gamma(random: () => number, shape: number): number {
+  if (shape < 1) return gamma(random, shape + 1) * Math.pow(1 - random(), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = gaussian(random);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = 1 - random();
+    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+  }
+}
+
+/** A Beta(a, a) number in [0, 1] drawn from `random` (mixup's mixing weight). */
+export function symmetricBeta(random: () => number, a: number): number {
+  const x = gamma(random, a);
+  const y = gamma(random, a);
+  return x + y > 0 ? x / (x + y) : 0.5;
+}
