@@ -79,7 +79,7 @@ test('results --json or --csv onto a photo: refused before Redis is asked, the p
   for (const flag of ['--json', '--csv']) {
     const r = await emoscope(['batch', 'results', 'any', '--redis', 'redis://127.0.0.1:1', flag, photo]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`Cannot write ${flag} .*: it is a JPEG file; results are never written over a photo or a video`));
+    assert.match(r.stderr, new RegExp(`Cannot write ${flag} .*: it is a JPEG file; results are never written over a photo, a drawing or a video`));
   }
   assert.deepEqual(await readFile(photo), before);
 });

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { chmod, lstat, mkdir, readFile, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
@@ -91,15 +92,25 @@ test('outputs are checked up front: a folder for a file (EISDIR), a file for a f
   await checkOutput('-', 'file', '--json');
 });
 
-test('no results file is written over a photo or a video, whatever its name: the check reads its first bytes', async () => {
+test('no results file is written over a photo, a drawing or a video, whatever its name: the check reads its first bytes', async () => {
   const dir = await tempDir();
   const heic = join(dir, 'IMG_0001.HEIC');
   const photo = Uint8Array.from([0, 0, 0, 24, 0x66, 0x74, 0x79, 0x70, 0x68, 0x65, 0x69, 0x63, 1, 2, 3]); // ISO media "ftypheic"
   await writeFile(heic, photo);
-  await assert.rejects(checkOutput(heic, 'file', '--jsonl'), badOutput(/Cannot write --jsonl .*IMG_0001\.HEIC: it is a HEIC, AVIF, MP4 or MOV \(ISO media\) file; results are never written over a photo or a video/));
+  await assert.rejects(checkOutput(heic, 'file', '--jsonl'), badOutput(/Cannot write --jsonl .*IMG_0001\.HEIC: it is a HEIC, AVIF, MP4 or MOV \(ISO media\) file; results are never written over a photo, a drawing or a video/));
   const jpegNamedJson = join(dir, 'faces.json');
   await writeFile(jpegNamedJson, Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]));
   await assert.rejects(checkOutput(jpegNamedJson, 'file', '--json'), badOutput(/it is a JPEG file/));
+  // drawings too: an SVG (text, after its XML declaration, comments and doctype) and a PDF
+  const svg = join(dir, 'logo.svg');
+  await writeFile(svg, '\uFEFF<?xml version="1.0"?>\n<!-- made by hand -->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x">\n<svg xmlns="http://www.w3.org/2000/svg"/>');
+  await assert.rejects(checkOutput(svg, 'file', '--json'), badOutput(/logo\.svg: it is an SVG file/));
+  const pdf = join(dir, 'paper.json');
+  await writeFile(pdf, '%PDF-1.7\n');
+  await assert.rejects(checkOutput(pdf, 'file', '--csv'), badOutput(/paper\.json: it is a PDF file/));
+  const html = join(dir, 'page.json');
+  await writeFile(html, '<html><body><svg></svg></body></html>');
+  await checkOutput(html, 'file', '--json'); // an SVG inside another document is not a drawing file
   const earlier = join(dir, 'earlier.json');
   await writeFile(earlier, '[{"file":"a.jpg"}]\n');
   await checkOutput(earlier, 'file', '--json'); // an earlier results file is replaced as before
@@ -123,6 +134,16 @@ test('an output in a folder this user may not write is refused before work start
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], asNobody);
   assert.equal(stdout.trim(), `BAD_OUTPUT: Cannot write --json ${join(locked, 'faces.json')}: no permission to write in ${locked} (EACCES)`);
+});
+
+test('a folder that takes no new files is refused before work starts, even where permission bits allow it (root and /proc)', async (t) => {
+  if (!existsSync('/proc/version')) return t.skip('no /proc here');
+  await assert.rejects(checkOutput('/proc/version', 'file', '--json'), badOutput(/Cannot write --json \/proc\/version: \/proc takes no new files, and the results are written beside it first, then renamed over it \(E[A-Z]+\)/));
+  await assert.rejects(checkOutput('/proc/emoscope/faces.json', 'file', '--json'), badOutput(/Cannot write --json \/proc\/emoscope\/faces\.json: \/proc takes no new files \(E[A-Z]+\)/));
+  await assert.rejects(checkOutput('/proc/emoscope-out', 'folder', '--out'), badOutput(/\/proc takes no new files/));
+  const dir = await tempDir();
+  await checkOutput(join(dir, 'faces.json'), 'file', '--json');
+  assert.deepEqual(await readdir(dir), [], 'the check leaves nothing behind');
 });
 
 test('an output that is one of the inputs is refused', async () => {

@@ -4,9 +4,9 @@
 // is wrong (read-only file system, no permission, a folder where a file was expected, an existing
 // photo or video, …).
 import { constants } from 'node:fs';
-import { access, realpath, stat } from 'node:fs/promises';
+import { access, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { mediaFormatOfFile } from './media-signature.js';
 
@@ -30,13 +30,16 @@ export async function checkOutput(path: string, kind: OutputKind, flag: string):
   if (info !== undefined) {
     if (kind === 'folder') {
       if (!info.isDirectory()) fail('it exists and is not a folder (ENOTDIR)');
-      return writable(path, path, fail);
+      await writable(path, path, fail);
+      return canCreateIn(path, fail);
     }
     if (info.isDirectory()) fail('it is a folder; expected a file name (EISDIR)');
     if (!info.isFile()) return writable(path, path, fail); // a device, a pipe: written in place
     const media = await mediaFormatOfFile(path).catch(() => undefined);
-    if (media !== undefined) fail(`it is a ${media} file; results are never written over a photo or a video (choose another name)`);
-    return writable(dirname(await realpath(path)), path, fail); // replaced through a temporary file beside it
+    if (media !== undefined) fail(`it is ${media === 'SVG' ? 'an' : 'a'} ${media} file; results are never written over a photo, a drawing or a video (choose another name)`);
+    const real = await realpath(path);
+    await writable(dirname(real), path, fail);
+    return canCreateIn(dirname(real), fail, ', and the results are written beside it first, then renamed over it'); // replaced through a temporary file beside it
   }
   // Missing: its nearest existing ancestor must be a folder we may create entries in.
   let ancestor = dirname(resolve(path));
@@ -46,7 +49,25 @@ export async function checkOutput(path: string, kind: OutputKind, flag: string):
     found = await statOrUndefined(ancestor);
   }
   if (found !== undefined && !found.isDirectory()) fail(`${ancestor} is a file, not a folder (ENOTDIR)`);
-  return writable(ancestor, path, fail);
+  await writable(ancestor, path, fail);
+  return canCreateIn(ancestor, fail);
+}
+
+/**
+ * Creates and removes an empty file in `folder`: permission bits do not tell everything (root may
+ * "write" /proc or /sys, whose folders take no new files; a mount may refuse), and a run must not
+ * find out after its work is done.
+ */
+async function canCreateIn(folder: string, fail: (problem: string) => never, why = ''): Promise<void> {
+  const probe = join(folder, `.emoscope-probe-${process.pid}`);
+  try {
+    await writeFile(probe, '', { flag: 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return; // ours from a moment ago in another check: creation works
+    fail(`${folder} takes no new files${why} (${code ?? (error as Error).message})`);
+  }
+  await rm(probe, { force: true });
 }
 
 /** Fails unless `target` (a folder, or a special file) may be written by this process. */

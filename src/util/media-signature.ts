@@ -1,6 +1,7 @@
 // What an existing file is, from its first bytes: the signatures of the image and video formats people
-// keep photos and videos in. Output checks use it so that no results file is ever written over a
-// photo or a video, whatever its name or extension (`predict a.jpg --jsonl IMG_0001.HEIC`).
+// keep photos and videos in, and of drawings (SVG, PDF). Output checks use it so that no results file
+// is ever written over a photo, a drawing or a video, whatever its name or extension
+// (`predict a.jpg --jsonl IMG_0001.HEIC`).
 import { open } from 'node:fs/promises';
 
 /** [format, byte offset, signature bytes] */
@@ -14,18 +15,27 @@ const SIGNATURES: ReadonlyArray<readonly [string, number, readonly number[]]> = 
   ['WebP or AVI (RIFF)', 0, [0x52, 0x49, 0x46, 0x46]],
   ['HEIC, AVIF, MP4 or MOV (ISO media)', 4, [0x66, 0x74, 0x79, 0x70]],
   ['Matroska or WebM', 0, [0x1a, 0x45, 0xdf, 0xa3]],
+  ['PDF', 0, [0x25, 0x50, 0x44, 0x46, 0x2d]],
 ];
+
+/** An SVG drawing: text whose first element is <svg>, after an optional BOM, XML declaration, comments and doctype. */
+const SVG_START = /^(?:\uFEFF)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!DOCTYPE svg[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<svg[\s>/]/i;
+
+/** Bytes read from the start of a file: enough for an SVG's XML declaration, doctype and a comment. */
+const HEAD_BYTES = 1024;
 
 /** The image or video format of the bytes, or undefined when they start like none of them. */
 export function mediaFormatOf(head: Uint8Array): string | undefined {
-  return SIGNATURES.find(([, offset, bytes]) => bytes.every((b, i) => head[offset + i] === b))?.[0];
+  const binary = SIGNATURES.find(([, offset, bytes]) => bytes.every((b, i) => head[offset + i] === b))?.[0];
+  if (binary !== undefined) return binary;
+  return SVG_START.test(new TextDecoder().decode(head)) ? 'SVG' : undefined;
 }
 
 /** The image or video format of the file at `path` (a regular file), or undefined. */
 export async function mediaFormatOfFile(path: string): Promise<string | undefined> {
   const file = await open(path, 'r');
   try {
-    const head = new Uint8Array(12);
+    const head = new Uint8Array(HEAD_BYTES);
     const { bytesRead } = await file.read(head, 0, head.length, 0);
     return mediaFormatOf(head.subarray(0, bytesRead));
   } finally {
