@@ -280,3 +280,31 @@ test('predict --jsonl <word>: a folder, a name ending in / or an image is an inp
   assert.deepEqual(readJsonlValue([`--jsonl=${dir}`, 'a.jpg']).args, [`--jsonl=${dir}`, 'a.jpg'], 'with =, the user said it is the file (then refused as a folder)');
   assert.deepEqual(readJsonlValue(['--', '--jsonl', 'b.jpg']).args, ['--', '--jsonl', 'b.jpg']);
 });
+
+test('charts replace only their own files: a user\'s picture named like one is refused before the evaluation, and left as it was', async () => {
+  const dir = await tempDir();
+  const out = join(dir, 'charts');
+  const evaluate = (extra: string[] = []) => run(process.execPath, [join(REPO_ROOT, 'bin', 'emoscope.js'), 'evaluate', '--data', join(REPO_ROOT, 'test', 'fixtures', 'fer2013'), '--split', 'val', '--out', out, ...extra])
+    .then(({ stdout }) => ({ code: 0, stdout, stderr: '' }), (e: { code: number; stdout: string; stderr: string }) => e);
+  const first = await evaluate();
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(await readFile(join(out, 'per-class.svg'), 'utf8'), /^<!-- emoscope: .* -->\n<svg /);
+  assert.ok(await hasOutputMark(join(out, 'per-class.png')));
+  const again = await evaluate(); // its own charts are replaced
+  assert.equal(again.code, 0, again.stderr);
+
+  const mine = await readFile(join(REPO_ROOT, 'test', 'fixtures', 'photos', 'single.jpg'));
+  await writeFile(join(out, 'per-class.png'), mine);
+  const refused = await evaluate(['--json', join(dir, 'eval.json')]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /Cannot write .*per-class\.png: a file of that name is there and emoscope did not write it/);
+  assert.deepEqual(await readFile(join(out, 'per-class.png')), mine);
+  assert.equal(existsSync(join(dir, 'eval.json')), false, 'refused before the evaluation: nothing written');
+
+  // an SVG of the user's is refused too; a Vega chart written before charts carried the mark is emoscope's
+  await writeFile(join(out, 'per-class.png'), await readFile(join(out, 'confusion-matrix.png')));
+  await writeFile(join(out, 'reliability.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  assert.match((await evaluate()).stderr, /reliability\.svg: a file of that name is there/);
+  await writeFile(join(out, 'reliability.svg'), '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" class="marks" width="5" height="5"></svg>');
+  assert.equal((await evaluate()).code, 0);
+});

@@ -16,9 +16,9 @@ import { confidenceBarsSpec } from '../src/charts/specs/confidence-bars.js';
 import { ensureChartFonts } from '../src/charts/fonts.js';
 import { EVALUATION, HISTORY, scores } from './report-fixtures.js';
 
-/** The width and height an SVG document declares. */
+/** The width and height an SVG document declares (after the mark of a written chart, an XML comment). */
 function svgSize(svg: string): { width: number; height: number } {
-  const m = /^<svg[^>]*\bwidth="(\d+(?:\.\d+)?)"[^>]*\bheight="(\d+(?:\.\d+)?)"/.exec(svg);
+  const m = /^(?:<!--[^\n]*-->\n)?<svg[^>]*\bwidth="(\d+(?:\.\d+)?)"[^>]*\bheight="(\d+(?:\.\d+)?)"/.exec(svg);
   assert.ok(m, 'svg has width and height');
   return { width: Number(m[1]), height: Number(m[2]) };
 }

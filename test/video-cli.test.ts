@@ -67,7 +67,7 @@ test('two videos and a text file: exact JSON shape, CSV rows, annotated video wi
   assert.equal(annotated.count, 30, 'every frame, not only the analysed ones');
   const chart = await sharp(join(out, 'scenes.track1.png')).metadata();
   assert.equal(chart.format, 'png');
-  assert.match(await readFile(join(out, 'scenes.track1.svg'), 'utf8'), /^<svg/);
+  assert.match(await readFile(join(out, 'scenes.track1.svg'), 'utf8'), /^<!-- emoscope: [^\n]* -->\n<svg/);
 });
 
 test('--json writes the file, stdout stays empty; every frame by default, at its real time (variable frame rate)', async () => {

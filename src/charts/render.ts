@@ -5,7 +5,9 @@ import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../util/atomic.js';
-import { OUTPUT_EXIF } from '../util/output-mark.js';
+import { lstat } from 'node:fs/promises';
+import { EmoscopeError } from '../errors.js';
+import { OUTPUT_EXIF, SVG_OUTPUT_MARK, hasOutputMark, svgHasOutputMark } from '../util/output-mark.js';
 import { ensureChartFonts } from './fonts.js';
 import { useDejaVuTextMetrics } from './text-metrics.js';
 
@@ -45,14 +47,31 @@ export interface ChartFiles {
 }
 
 /**
+ * Fails unless each `<base>.svg` and `<base>.png` is missing or one of emoscope's own pictures (its
+ * mark: util/output-mark.ts): a chart never replaces a user's file that happens to have its name.
+ * Commands call it before their work, and `writeChart` again before writing.
+ * @throws EmoscopeError BAD_OUTPUT naming the file
+ */
+export async function checkChartsReplaceable(bases: readonly string[]): Promise<void> {
+  for (const base of bases) {
+    for (const [file, ours] of [[`${base}.svg`, svgHasOutputMark], [`${base}.png`, hasOutputMark]] as const) {
+      const info = await lstat(file).catch(() => undefined);
+      if (info === undefined || (info.isFile() && await ours(file))) continue;
+      throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${file}: a file of that name is there and emoscope did not write it; charts replace only emoscope's own (move it, or choose another folder)`);
+    }
+  }
+}
+
+/**
  * Writes `<base>.svg` and `<base>.png`, each through a temporary file and a rename, so that a viewer
  * refreshing the picture during training never sees half a file.
  */
 export async function writeChart(spec: TopLevelSpec, base: string, options: PngOptions = {}): Promise<ChartFiles> {
+  await checkChartsReplaceable([base]);
   const svg = await renderSvg(spec);
   const png = await svgToPng(svg, options);
   const files = { svg: `${base}.svg`, png: `${base}.png` };
-  await writeFileAtomic(files.svg, svg);
+  await writeFileAtomic(files.svg, `${SVG_OUTPUT_MARK}${svg}`);
   await writeFileAtomic(files.png, png);
   return files;
 }

@@ -6,7 +6,9 @@ import { evaluate } from '../evaluate/evaluate-model.js';
 import type { EvaluateSplit } from '../evaluate/evaluate-model.js';
 import { formatEvaluation } from '../metrics/format.js';
 import { runFolderOf, storeRunEvaluation } from '../evaluate/run-evaluation.js';
-import { writeEvaluationCharts } from '../runs/charts.js';
+import { join } from 'node:path';
+import { checkChartsReplaceable } from '../charts/render.js';
+import { EVALUATION_CHART_NAMES, writeEvaluationCharts } from '../runs/charts.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { checkOutput } from '../util/check-output.js';
 import type { RegisterCommand } from './commands.js';
@@ -40,7 +42,10 @@ export const registerEvaluate: RegisterCommand = (program) => {
   addDataSelectionOptions(command)
     .action(async (flags: EvaluateFlags) => {
       if (flags.json !== undefined) await checkOutput(flags.json, 'file', '--json');
-      if (flags.out !== undefined) await checkOutput(flags.out, 'folder', '--out');
+      if (flags.out !== undefined) {
+        await checkOutput(flags.out, 'folder', '--out');
+        await checkChartsReplaceable(EVALUATION_CHART_NAMES.map((name) => join(flags.out!, name)));
+      }
       const result = await evaluate({
         model: flags.model,
         data: flags.data,

@@ -23,6 +23,9 @@ export interface EvaluationChartFiles {
   reliability?: ChartFiles;
 }
 
+/** The charts of an evaluation, by base name (`.svg` and `.png` each). */
+export const EVALUATION_CHART_NAMES = ['confusion-matrix', 'confusion-matrix-normalized', 'per-class', 'reliability'] as const;
+
 /** Writes `confusion-matrix`, `confusion-matrix-normalized`, `per-class` and `reliability` (`.svg` and `.png` each) into `outDir`. */
 export async function writeEvaluationCharts(outDir: string, evaluation: EvaluationLike): Promise<EvaluationChartFiles> {
   return {

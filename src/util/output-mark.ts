@@ -3,6 +3,7 @@
 // files, so that `predict photos/ --out photos/` can run again without taking its own annotated
 // copies and charts for photos (or refusing to replace them). The mark is in the file, not in its
 // name: a user's photo named like an output stays an input.
+import { open } from 'node:fs/promises';
 import sharp from 'sharp';
 
 /** The value of the EXIF Software tag of emoscope's pictures. */
@@ -22,4 +23,28 @@ export async function hasOutputMark(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The first line of every SVG chart emoscope writes: an XML comment, so the drawing is unchanged. */
+export const SVG_OUTPUT_MARK = `<!-- ${OUTPUT_MARK} -->\n`;
+
+/**
+ * Whether the SVG file is emoscope's: it starts with the mark, or it is a Vega chart (`<svg … class="marks"`),
+ * as emoscope's charts were before they carried the mark.
+ */
+export async function svgHasOutputMark(file: string): Promise<boolean> {
+  let head: string;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const bytes = new Uint8Array(512);
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
+      head = new TextDecoder().decode(bytes.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+  return head.startsWith(SVG_OUTPUT_MARK) || /^<svg [^>]*class="marks"/.test(head);
 }
