@@ -1,11 +1,13 @@
 // `npm run build:web`: the browser module and the page as a static folder (dist/web/) that any static
 // host can serve: index.html, style.css, app.js (the page), emoscope.js (the browser module, also the
 // package's `emoscope/browser`), the TF.js .wasm files, the models, and _headers (the cross-origin
-// isolation headers the host should send, for the wasm backend's threads). Bundled with esbuild; the
-// bundle's inputs are checked so that nothing Node-only (fs, sharp, the native engine) gets in.
+// isolation headers the host should send, for the wasm backend's threads), and gzipped copies (`.gz`)
+// of the files that shrink. Bundled with esbuild; the bundle's inputs are checked so that nothing
+// Node-only (fs, sharp, the native engine) gets in.
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../src/browser/isolation.js';
@@ -78,8 +80,27 @@ export async function buildWeb(dir = WEB_DIR, options: { minify?: boolean; model
     for (const name of (await readdir(join(ROOT, WASM_DIR))).filter((n) => n.endsWith('.wasm'))) {
       await copyInto(join(ROOT, WASM_DIR, name), join(tmp, 'wasm', name));
     }
+    await precompress(tmp);
   });
   return { dir, metafiles };
+}
+
+/** Extensions of the files worth sending gzipped (the page's model is served by `serve` from its own folder, not from here). */
+const COMPRESSIBLE = /\.(js|wasm|json|css|html|bin)$/;
+
+/**
+ * Writes `<file>.gz` (level 9) beside each file of the folder that gzip makes at least 10 % smaller,
+ * except the page's model: `emoscope serve` sends them to browsers that accept gzip (and static hosts
+ * that take precompressed files), so that no request spends the server's CPU on compressing.
+ */
+async function precompress(dir: string): Promise<void> {
+  for (const name of await readdir(dir, { recursive: true })) {
+    if (!COMPRESSIBLE.test(name) || name.startsWith(join('models', 'default'))) continue;
+    const file = join(dir, name);
+    const data = await readFile(file);
+    const packed = gzipSync(data, { level: 9 });
+    if (packed.length <= 0.9 * data.length) await writeFile(`${file}.gz`, packed);
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { buildWeb, checkBrowserInputs } from '../scripts/build-web.js';
 import { tempDir } from './helpers/paths.js';
 import { tinyModelFolder } from './helpers/tiny-model.js';
@@ -27,6 +28,13 @@ test('build:web lays out index.html, app.js, emoscope.js, the .wasm files and bo
     }
     assert.ok(!inputs.some((i) => i.includes('node_modules/sharp/')), 'no sharp');
     assert.match(await readFile(join(dir, 'app.js'), 'utf8'), /from"\.\/emoscope\.js"|from "\.\/emoscope\.js"/, 'the page imports the module, not a copy');
+    // gzipped copies for the server to send as they are; none of the page's model, which `serve` takes from its own folder
+    for (const file of ['emoscope.js', 'app.js', 'index.html', 'wasm/tfjs-backend-wasm-simd.wasm', 'models/detector/blazeface/blazeface.json']) {
+      const [plain, packed] = [await readFile(join(dir, file)), await readFile(join(dir, `${file}.gz`))];
+      assert.deepEqual(gunzipSync(packed), plain, `${file}.gz holds ${file}`);
+      assert.ok(packed.length < 0.9 * plain.length, `${file}: ${packed.length} of ${plain.length} bytes`);
+    }
+    assert.deepEqual((await readdir(join(dir, 'models', 'default'))).filter((n) => n.endsWith('.gz')), []);
   } finally {
     await rm(join(dir, '..'), { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { buildServer } from '../src/serve/index.js';
@@ -268,6 +269,35 @@ test('the page runs the server\'s own model: models/default/ serves --model\'s f
     await writeFile(join(model, 'notes.txt'), 'private');
     assertError(await server.inject('/models/default/notes.txt'), 'NOT_FOUND', /the page's model has model\.json, emoscope\.json, weights\.bin/);
     assertError(await server.inject('/models/default/..%2Fnotes.txt'), 'NOT_FOUND');
+  } finally {
+    await server.emoscope.shutdown();
+  }
+});
+
+test('the page\'s files go gzipped, as build:web packed them, to a browser that accepts gzip, and as they are to one that does not', async () => {
+  const model = await saveTinyModel();
+  const page = join(await tempDir('emoscope-web-'), 'web');
+  await mkdir(page, { recursive: true });
+  const html = '<!doctype html><title>emoscope page</title>'.padEnd(3000, ' ');
+  const script = `export const answer = ${JSON.stringify('x'.repeat(5000))};`;
+  for (const [name, text] of [['index.html', html], ['app.js', script]] as const) {
+    await writeFile(join(page, name), text);
+    await writeFile(join(page, `${name}.gz`), gzipSync(text));
+  }
+  const server = await buildServer({ model, workers: 1, webRoot: page });
+  try {
+    for (const [url, text, type] of [['/', html, /text\/html/], ['/index.html', html, /text\/html/], ['/app.js', script, /javascript/]] as const) {
+      const packed = await server.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      assert.equal(packed.statusCode, 200, `${url}: ${packed.body.slice(0, 100)}`);
+      assert.equal(packed.headers['content-encoding'], 'gzip', url);
+      assert.match(String(packed.headers['content-type']), type);
+      assert.match(String(packed.headers.vary), /accept-encoding/);
+      assert.equal(packed.headers['cross-origin-embedder-policy'], 'require-corp');
+      assert.equal(gunzipSync(packed.rawPayload).toString(), text);
+      const plain = await server.inject(url);
+      assert.equal(plain.headers['content-encoding'], undefined, `${url} without accept-encoding`);
+      assert.equal(plain.body, text);
+    }
   } finally {
     await server.emoscope.shutdown();
   }

@@ -35,7 +35,8 @@ export async function webRoutes(app: FastifyInstance, ctx: ServeContext): Promis
     await app.register(fastifyStatic, {
       root,
       prefix: '/',
-      index: 'index.html',
+      index: ['index.html'], // a list: the plugin looks for index.html.gz only when given one
+      preCompressed: true, // build:web's .gz beside a file is sent to a browser that accepts gzip: no compressing per request
       setHeaders(response) {
         for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION_HEADERS)) void response.header(name, value);
       },
