@@ -21,6 +21,7 @@ import { listImageFiles } from '../src/vision/files.js';
 import { hasOutputMark } from '../src/util/output-mark.js';
 import { checkNotAnInput, checkOutput, realPaths } from '../src/util/check-output.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
+import { train } from '../src/train/train.js';
 import { portablePath, portablePaths } from '../src/util/portable-path.js';
 import type { EmotionScores, PhotoResult } from '../src/types.js';
 import { REPO_ROOT, tempDir } from './helpers/paths.js';
@@ -307,4 +308,30 @@ test('charts replace only their own files: a user\'s picture named like one is r
   assert.match((await evaluate()).stderr, /reliability\.svg: a file of that name is there/);
   await writeFile(join(out, 'reliability.svg'), '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" class="marks" width="5" height="5"></svg>');
   assert.equal((await evaluate()).code, 0);
+});
+
+test('no output is written into the model or run being read: its model.json, config.json and history.json stay', async () => {
+  const dir = await tempDir();
+  const runDir = join(dir, 'run');
+  await train({ data: join(REPO_ROOT, 'test', 'fixtures', 'fer2013'), model: 'tiny', out: runDir, epochs: 1, callbacks: {} });
+  const cli = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin', 'emoscope.js'), ...args])
+    .then(({ stdout }) => ({ code: 0, stdout, stderr: '' }), (e: { code: number; stdout: string; stderr: string }) => e);
+  const files = ['config.json', 'history.json', 'best/model.json'];
+  const before = await Promise.all(files.map((f) => readFile(join(runDir, f))));
+  const photo = join(REPO_ROOT, 'test', 'fixtures', 'photos', 'single.jpg');
+  const data = join(REPO_ROOT, 'test', 'fixtures', 'fer2013');
+  for (const args of [
+    ['predict', photo, '--model', join(runDir, 'best'), '--json', join(runDir, 'best', 'model.json')],
+    ['predict', photo, '--model', runDir, '--out', join(runDir, 'best')],
+    ['evaluate', '--model', runDir, '--data', data, '--json', join(runDir, 'config.json')],
+    ['evaluate', '--model', join(runDir, 'best'), '--data', data, '--json', join(runDir, 'history.json')],
+    ['report', runDir, '--out', join(runDir, 'history.json')],
+  ]) {
+    const r = await cli(args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, /Cannot write --(json|out) .*: it is inside .*run(\/best)?, the model or run this command reads/, args.join(' '));
+  }
+  assert.deepEqual(await Promise.all(files.map((f) => readFile(join(runDir, f)))), before);
+  const page = await cli(['report', runDir, '--out', join(runDir, 'mine.html')]); // a page of its own beside the run's files is fine
+  assert.equal(page.code, 0, page.stderr);
 });

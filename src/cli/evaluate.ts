@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { checkChartsReplaceable } from '../charts/render.js';
 import { EVALUATION_CHART_NAMES, writeEvaluationCharts } from '../runs/charts.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { checkOutput } from '../util/check-output.js';
+import { checkNotInFolders, checkOutput } from '../util/check-output.js';
+import { modelFoldersRead } from '../runs/locate.js';
 import type { RegisterCommand } from './commands.js';
 import { describeSkipped } from './data.js';
 import type { Tta } from '../model/inference.js';
@@ -42,6 +43,8 @@ export const registerEvaluate: RegisterCommand = (program) => {
   addDataSelectionOptions(command)
     .action(async (flags: EvaluateFlags) => {
       if (flags.json !== undefined) await checkOutput(flags.json, 'file', '--json');
+      const modelFolders = await modelFoldersRead(flags.model);
+      for (const [flag, path] of [['--json', flags.json], ['--out', flags.out]] as const) if (path !== undefined) await checkNotInFolders(path, flag, modelFolders);
       if (flags.out !== undefined) {
         await checkOutput(flags.out, 'folder', '--out');
         await checkChartsReplaceable(EVALUATION_CHART_NAMES.map((name) => join(flags.out!, name)));

@@ -7,7 +7,8 @@ import type { Tta } from '../model/inference.js';
 import { loadRecognizer } from '../predict/recognizer.js';
 import { resultsToCsv } from '../predict/csv.js';
 import { listImageFiles } from '../vision/files.js';
-import { checkNotAnInput, checkOutput, checkSeparateOutputs, realPaths } from '../util/check-output.js';
+import { checkNotAnInput, checkNotInFolders, checkOutput, checkSeparateOutputs, realPaths } from '../util/check-output.js';
+import { modelFoldersRead } from '../runs/locate.js';
 import type { PhotoResult } from '../types.js';
 import { planAnnotatedNames, writeAnnotated } from './annotated.js';
 import type { AnnotatedFiles } from './annotated.js';
@@ -59,6 +60,8 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       await checkSeparateOutputs(Object.entries(outputs).map(([name, path]) => [`--${name}`, path] as const));
       for (const [name, path] of Object.entries(outputs)) if (path !== undefined) await checkOutput(path, 'file', `--${name}`);
       if (flags.out) await checkOutput(flags.out, 'folder', '--out');
+      const modelFolders = await modelFoldersRead(flags.model);
+      for (const [name, path] of [...Object.entries(outputs), ['out', flags.out] as const]) if (path !== undefined) await checkNotInFolders(path, `--${name}`, modelFolders);
 
       const listing = await listImageFiles(inputs);
       const { files } = listing;

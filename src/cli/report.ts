@@ -4,7 +4,8 @@ import cliProgress from 'cli-progress';
 import type { Tta } from '../model/inference.js';
 import { writeRunReport } from '../report/gather.js';
 import { formatBytes, formatCount, formatPercent } from '../util/format.js';
-import { checkOutput } from '../util/check-output.js';
+import { dirname } from 'node:path';
+import { checkNotInFolders, checkOutput, realOrResolved } from '../util/check-output.js';
 import type { RegisterCommand } from './commands.js';
 import { ttaOption } from './options.js';
 
@@ -23,7 +24,12 @@ export const registerReport: RegisterCommand = (program) => {
     .option('--out <file>', 'the page to write (default: <runDir>/report.html)')
     .addOption(ttaOption('with --data: '))
     .action(async (runDir: string, flags: ReportFlags) => {
-      if (flags.out !== undefined) await checkOutput(flags.out, 'file', '--out');
+      if (flags.out !== undefined) {
+        await checkOutput(flags.out, 'file', '--out');
+        // a page of its own in the run folder is fine; the run's files and its models are not
+        const run = await realOrResolved(runDir);
+        await checkNotInFolders(flags.out, '--out', [runDir], (target) => dirname(target) === run && target.endsWith('.html'));
+      }
       else await checkOutput(runDir, 'folder', 'the report into run folder');
       const progress = loadProgress(Boolean(flags.data));
       const report = await writeRunReport(runDir, { data: flags.data, out: flags.out, tta: flags.tta, onProgress: progress.update }).finally(progress.stop);

@@ -15,7 +15,8 @@ import { writeVideoOutputs } from '../video/outputs.js';
 import { openSink } from '../video/sink.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, minFaceScoreOption, numberOption, ttaOption } from './options.js';
-import { checkNotAnInput, checkOutput, checkSeparateOutputs, realPaths } from '../util/check-output.js';
+import { checkNotAnInput, checkNotInFolders, checkOutput, checkSeparateOutputs, realPaths } from '../util/check-output.js';
+import { modelFoldersRead } from '../runs/locate.js';
 import { STDOUT, jsonCsvTargets } from './output.js';
 import { basename, extname, isAbsolute, relative } from 'node:path';
 import { videoProgress } from './video-progress.js';
@@ -54,6 +55,8 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
       await checkSeparateOutputs(outputs);
       for (const [flag, path] of outputs) if (path !== undefined) await checkOutput(path, 'file', flag);
       if (flags.out) await checkOutput(flags.out, 'folder', '--out');
+      const modelFolders = await modelFoldersRead(flags.model);
+      for (const [flag, path] of [...outputs, ['--out', flags.out] as const]) if (path !== undefined) await checkNotInFolders(path, flag, modelFolders);
       if (flags.out) {
         await mkdir(flags.out, { recursive: true }).catch((error: Error) => {
           throw new EmoscopeError('BAD_OUTPUT', `${flags.out}: cannot create the output folder (${error.message})`);

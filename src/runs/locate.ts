@@ -1,7 +1,7 @@
 // Where models are: the shipped default model, and `--model` arguments that name a model folder
 // or a run folder (whose best/ is then used).
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmoscopeError } from '../errors.js';
 import { RUN_FILES } from './layout.js';
@@ -27,4 +27,16 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The folders a `--model` argument reads, which no output may be written into: the model folder,
+ * and the run folder around it when it is a run's `best/` or `last/` (or the run itself was named).
+ * A missing model gives none: the command fails on loading it, with its own message.
+ */
+export async function modelFoldersRead(arg?: string): Promise<string[]> {
+  const dir = await resolveModelDir(arg).catch(() => undefined);
+  if (dir === undefined) return [];
+  const parent = dirname(dir);
+  return (await isFile(join(parent, RUN_FILES.best, 'model.json'))) ? [dir, parent] : [dir];
 }

@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { access, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { mediaFormatOfFile } from './media-signature.js';
 
@@ -126,5 +126,21 @@ export async function checkSeparateOutputs(outputs: ReadonlyArray<readonly [flag
     const other = seen.get(target);
     if (other !== undefined) throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${flag} ${path}: ${other} names the same file; give each output a file of its own`);
     seen.set(target, flag);
+  }
+}
+
+/**
+ * Fails when output `path` lies inside one of `folders` (the model folder and run a command reads):
+ * `evaluate --model run --json run/config.json` must not replace the run's configuration. A file
+ * for which `allowed(real path)` is true is let through (a run's report page).
+ */
+export async function checkNotInFolders(path: string, flag: string, folders: readonly string[], allowed: (target: string) => boolean = () => false): Promise<void> {
+  if (path === '-') return;
+  const target = await realOrResolved(path);
+  for (const folder of folders) {
+    const real = await realOrResolved(folder);
+    if ((target === real || target.startsWith(`${real}${sep}`)) && !allowed(target)) {
+      throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${flag} ${path}: it is inside ${folder}, the model or run this command reads, whose files emoscope never overwrites (choose a path outside it)`);
+    }
   }
 }
