@@ -81,6 +81,21 @@ test('largestFace keeps only the biggest face', async () => {
   }
 });
 
+test('a list takes per-call options as one photo does; a single path or buffer given as the list is refused, not read by characters', async () => {
+  const [each] = await recognizer.recognize([COUPLE], { largestFace: true });
+  assert.equal(each!.faces.length, 1, 'largestFace applies to a list');
+  const one = await recognizer.recognize(COUPLE, { largestFace: true });
+  assert.deepEqual(each!.faces, one.faces);
+  const streamed: PhotoResult[] = [];
+  for await (const r of recognizer.recognizeEach([COUPLE, SINGLE], { minFaceScore: 0.99999 })) streamed.push(r);
+  assert.deepEqual(streamed.map((r) => r.faces.length), [0, 0], 'minFaceScore applies to recognizeEach');
+  for (const wrong of [COUPLE, await readFile(COUPLE)]) {
+    await assert.rejects(async () => {
+      for await (const _ of recognizer.recognizeEach(wrong as unknown as string[])) assert.fail('nothing is yielded');
+    }, (error: EmoscopeError) => error.code === 'BAD_ARGUMENT' && /a list of photos .*for one photo call recognize\(photo\)/.test(error.message) && error.message.length < 300);
+  }
+});
+
 test('a photo without a face gives faces: [] and no error', async () => {
   const blank = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#8899aa' } }).png().toBuffer();
   const result = await recognizer.recognize(blank);

@@ -48,12 +48,12 @@ export interface Recognizer {
    *   // (boxes and detector scores as measured; emotion numbers illustrative, they depend on the model)
    */
   recognize(input: ImageInput, call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult>;
-  recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;
+  recognize(inputs: readonly ImageInput[], call?: CallOptions): Promise<PhotoResult[]>;
   /**
    * The results of `inputs` one by one, as each is done (`file` as in an array: `<buffer N>`), the
    * next file read while a photo is searched: for folders of photos, with output as it comes.
    */
-  recognizeEach(inputs: Iterable<ImageInput>): AsyncGenerator<PhotoResult>;
+  recognizeEach(inputs: Iterable<ImageInput>, call?: CallOptions): AsyncGenerator<PhotoResult>;
   /**
    * Emotions over time in a video file (decoded by ffmpeg), frame by frame and per person: yields
    * the video's size, each analysed frame's faces with their track ids, then each track's summary.
@@ -102,7 +102,12 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     }
   }
 
-  async function* recognizeEach(inputs: Iterable<ImageInput>): AsyncGenerator<PhotoResult> {
+  async function* recognizeEach(inputs: Iterable<ImageInput>, call?: CallOptions): AsyncGenerator<PhotoResult> {
+    // A path or a buffer is iterable too (by characters, by bytes): one photo is recognize()'s, not a list
+    if (typeof inputs === 'string' || ArrayBuffer.isView(inputs) || typeof (inputs as Iterable<ImageInput> | undefined)?.[Symbol.iterator] !== 'function') {
+      throw badArgument('inputs', 'a list of photos (an array of paths or buffers); for one photo call recognize(photo)', typeof inputs === 'string' ? inputs : Object.prototype.toString.call(inputs));
+    }
+    const c = call ? resolveRecognizerOptions({ ...o, ...call }) : o;
     const list = [...inputs].map((input, i) => checkInput(input, i));
     // The next file is read and its header checked while this photo is searched.
     let next = list.length > 0 ? open(list[0]!, inputName(list[0]!, 0)) : undefined;
@@ -110,7 +115,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
       for (let i = 0; i < list.length; i++) {
         const opened = await next!;
         next = i + 1 < list.length ? open(list[i + 1]!, inputName(list[i + 1]!, i + 1)) : undefined;
-        yield 'thumbnail' in opened ? await analyze(opened) : opened;
+        yield 'thumbnail' in opened ? await analyze(opened, c) : opened;
       }
     } finally {
       next?.catch(() => undefined); // a caller that stops early leaves no unhandled rejection behind
@@ -118,7 +123,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   }
 
   async function recognize(input: ImageInput, call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult>;
-  async function recognize(inputs: readonly ImageInput[]): Promise<PhotoResult[]>;
+  async function recognize(inputs: readonly ImageInput[], call?: CallOptions): Promise<PhotoResult[]>;
   async function recognize(inputs: ImageInput | readonly ImageInput[], call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult | PhotoResult[]> {
     if (!Array.isArray(inputs)) {
       const start = performance.now();
@@ -131,7 +136,8 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
       return 'thumbnail' in opened ? analyze(opened, c, timings, start) : opened;
     }
     const results: PhotoResult[] = [];
-    for await (const result of recognizeEach(inputs as readonly ImageInput[])) results.push(result);
+    const { timings: _unused, ...overrides } = call ?? {};
+    for await (const result of recognizeEach(inputs as readonly ImageInput[], call ? overrides : undefined)) results.push(result);
     return results;
   }
 
