@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { buildServer } from '../src/serve/index.js';
@@ -300,6 +302,45 @@ test('the page\'s files go gzipped, as build:web packed them, to a browser that 
     }
   } finally {
     await server.emoscope.shutdown();
+  }
+});
+
+test('on the wire: a stalled upload is cut off with 408 TIMEOUT, non-HTTP and undecodable URLs get our JSON, and shutdown does not wait for a stalled client', { timeout: 30_000 }, async () => {
+  const model = await saveTinyModel();
+  const server = await buildServer({ model, workers: 1, requestTimeoutMs: 500 });
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = server.server.address() as AddressInfo;
+  /** What the server answers to `text` sent raw (the socket left open), or '' if it closes without a word. */
+  const exchange = (text: string, hold = true) => new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(text);
+      if (!hold) socket.end();
+    });
+    let answer = '';
+    socket.on('data', (d) => { answer += d.toString(); });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+  const body = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+  try {
+    const stalled = await exchange('POST /v1/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 1000\r\n\r\nab');
+    assert.match(stalled, /^HTTP\/1\.1 408 /);
+    assert.equal(body(stalled).error.code, 'TIMEOUT');
+    const garbage = await exchange('GARBAGE\r\n\r\n');
+    assert.match(garbage, /^HTTP\/1\.1 400 /);
+    assert.match(body(garbage).error.message, /not valid HTTP/);
+    const badUrl = await exchange('GET /%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', false);
+    assert.match(badUrl, /^HTTP\/1\.1 400 /);
+    assert.equal(body(badUrl).error.code, 'BAD_ARGUMENT');
+  } finally {
+    // a client that sent half its headers and waits: shutdown still ends
+    const lingering = connect(port, '127.0.0.1', () => lingering.write('POST /v1/analyze HTTP/1.1\r\nHost: x\r\n'));
+    lingering.on('error', () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await server.emoscope.shutdown();
+    assert.ok(Date.now() - started < 5000, `shutdown took ${Date.now() - started} ms`);
+    lingering.destroy();
   }
 });
 

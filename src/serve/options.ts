@@ -22,6 +22,8 @@ export interface ServeOptions {
   maxPixels?: number;
   /** longest time a photo may take, waiting in the queue included (504 TIMEOUT) */
   timeoutMs?: number;
+  /** longest time a whole request (headers and body) may take to arrive; a slower one is cut off with 408 TIMEOUT */
+  requestTimeoutMs?: number;
   /** when set, /v1/* and /metrics need `Authorization: Bearer <apiKey>` */
   apiKey?: string;
   /** folder served at `/` when it exists (the browser page) */
@@ -41,6 +43,7 @@ export const SERVE_DEFAULTS = {
   maxBytes: 20 * 1024 * 1024,
   maxPixels: DEFAULT_MAX_PIXELS,
   timeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
 } as const;
 
 /** Merges `options` over the defaults and checks every value. */
@@ -53,11 +56,12 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     maxBytes: options.maxBytes ?? SERVE_DEFAULTS.maxBytes,
     maxPixels: options.maxPixels ?? SERVE_DEFAULTS.maxPixels,
     timeoutMs: options.timeoutMs ?? SERVE_DEFAULTS.timeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs ?? SERVE_DEFAULTS.requestTimeoutMs,
     apiKey: options.apiKey,
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     logger: options.logger ?? false,
   };
-  for (const key of ['workers', 'maxBytes', 'maxPixels', 'timeoutMs'] as const) {
+  for (const key of ['workers', 'maxBytes', 'maxPixels', 'timeoutMs', 'requestTimeoutMs'] as const) {
     if (!Number.isSafeInteger(o[key]) || o[key] < 1) throw badArgument(key, 'a whole number of at least 1', o[key]);
   }
   if (!Number.isSafeInteger(o.queueSize) || o.queueSize < 0) throw badArgument('queueSize', 'a whole number of at least 0', o.queueSize);

@@ -7,6 +7,8 @@
 //   await app.emoscope.ready;              // models loaded in every worker
 //   await app.emoscope.shutdown();         // refuse new requests, finish those in flight, close the pool
 import { readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
@@ -55,6 +57,22 @@ const KEYED_PREFIXES = ['/v1/', '/metrics'];
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
+ * Requests that are not HTTP, too slow or with headers too large, answered before any route in the
+ * error format of every other answer (Node's parser finds them; Fastify's default body is not ours).
+ */
+function answerClientError(requestTimeoutMs: number, error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? [408, 'TIMEOUT', `The request did not arrive whole within ${requestTimeoutMs / 1000} s`] as const
+    : error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'PAYLOAD_TOO_LARGE', 'The request\'s headers (or its URL) are larger than the server accepts'] as const
+      : [400, 'BAD_ARGUMENT', `The request is not valid HTTP/1.1 (${error.code ?? 'unparsable'})`] as const;
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroy();
+}
+
+/**
  * Builds the API (routes, schemas, OpenAPI document, metrics, error handling) and starts its
  * inference workers, which load the models meanwhile. The app is not listening.
  */
@@ -64,6 +82,15 @@ export async function buildServer(options: ServeOptions = {}): Promise<FastifyIn
     logger: o.logger,
     bodyLimit: o.maxBytes,
     return503OnClosing: false, // we answer 503 ourselves, as JSON in our error format
+    // A body that stops arriving is cut off (408) instead of holding a connection, and shutdown, for ever
+    requestTimeout: o.requestTimeoutMs,
+    // Node looks for requests past their time every 30 s by default: a short timeout is looked for sooner
+    // (and the headers' own limit may not exceed the whole request's, or Node never applies the latter)
+    http: { headersTimeout: Math.min(60_000, o.requestTimeoutMs), connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.round(o.requestTimeoutMs / 4))) },
+    forceCloseConnections: true, // on close, after the admitted photos are answered: no stalled upload keeps the process alive
+    clientErrorHandler: (error, socket) => answerClientError(o.requestTimeoutMs, error, socket),
+    // A URL the router cannot decode: the same error format as every other answer
+    frameworkErrors: (error, _request, reply) => sendError(reply, 400, { error: { code: 'BAD_ARGUMENT', message: `The request's URL cannot be read: ${error.message}` } }),
     ajv: { customOptions: { removeAdditional: false } }, // an unknown query parameter is an error, not ignored
   });
   const pool = InferencePool.start({ model: o.model, workers: o.workers, queueSize: o.queueSize, timeoutMs: o.timeoutMs, maxPixels: o.maxPixels });
