@@ -204,3 +204,14 @@ test('a reader that closes stdout early (| head -1) ends the run in words, exit 
   assert.match(stderr, /emoscope: stdout was closed by its reader before the results were complete \(EPIPE\)/);
   assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
 });
+
+test('a video\'s name with control characters is printed escaped, never raw on the terminal', async () => {
+  const dir = await tempDir();
+  const child = spawn(process.execPath, [CLI, 'video', join(dir, 'no\x1b[31mred.mp4')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  const [code] = await once(child, 'exit') as [number];
+  assert.equal(code, 1);
+  assert.match(stderr, /no\\x1b\[31mred\.mp4: no such file/);
+  assert.ok(!stderr.includes('\x1b'), JSON.stringify(stderr));
+});

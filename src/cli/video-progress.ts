@@ -1,5 +1,6 @@
 // Progress of `emoscope video` for people: on a terminal a bar per video (frames, speed against
 // real time, ETA); otherwise one line per video when it is done.
+import { printable } from '../util/printable.js';
 import cliProgress from 'cli-progress';
 
 export interface VideoProgress {
@@ -22,11 +23,11 @@ export function videoProgress(stream: NodeJS.WriteStream = process.stderr): Vide
   };
   return {
     start(file, total) {
-      name = file;
+      name = printable(file);
       started = Date.now();
       if (!tty) return;
       bar = new cliProgress.SingleBar({
-        format: `${file} [{bar}] {value}/{total} frames | {speed}× real time | ETA {eta_formatted}`,
+        format: `${name.replace(/[{}]/g, '')} [{bar}] {value}/{total} frames | {speed}× real time | ETA {eta_formatted}`,
         stream,
         hideCursor: true,
         etaBuffer: 50,

@@ -1,6 +1,7 @@
 // What ffprobe says about a video before it is decoded: the upright size (rotation metadata
 // applied), the frame rate, the duration and an estimate of the frame count for progress bars.
 // A file ffprobe cannot read, or one without a video stream, is a BAD_VIDEO.
+import { printable } from '../util/printable.js';
 import { stat } from 'node:fs/promises';
 import { EmoscopeError } from '../errors.js';
 import { exited, lastLines, startProgram } from './ffmpeg.js';
@@ -43,14 +44,14 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   let size: number;
   try {
     const s = await stat(path);
-    if (!s.isFile()) throw new EmoscopeError('BAD_VIDEO', `${path}: not a file, expected a video`);
+    if (!s.isFile()) throw new EmoscopeError('BAD_VIDEO', `${printable(path)}: not a file, expected a video`);
     size = s.size;
   } catch (error) {
     if (error instanceof EmoscopeError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new EmoscopeError('NOT_FOUND', `${path}: no such file`);
-    throw new EmoscopeError('BAD_VIDEO', `${path}: cannot read (${(error as Error).message})`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new EmoscopeError('NOT_FOUND', `${printable(path)}: no such file`);
+    throw new EmoscopeError('BAD_VIDEO', `${printable(path)}: cannot read (${(error as Error).message})`);
   }
-  if (size === 0) throw new EmoscopeError('BAD_VIDEO', `${path}: empty file (0 bytes), expected a video`);
+  if (size === 0) throw new EmoscopeError('BAD_VIDEO', `${printable(path)}: empty file (0 bytes), expected a video`);
 
   const child = await startProgram('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_streams', '-show_format', '-of', 'json', '--', path]);
   let stdout = '';
@@ -58,7 +59,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   child.stdout!.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
   child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
   const code = await exited(child);
-  if (code !== 0) throw new EmoscopeError('BAD_VIDEO', `${path}: not a video ffmpeg can read (${lastLines(stderr, 1) || `ffprobe exited with ${code}`})`);
+  if (code !== 0) throw new EmoscopeError('BAD_VIDEO', `${printable(path)}: not a video ffmpeg can read (${lastLines(stderr, 1) || `ffprobe exited with ${code}`})`);
   const json = JSON.parse(stdout) as ProbeJson;
   const stream = json.streams?.[0];
   if (stream === undefined || !stream.width || !stream.height) {
@@ -67,10 +68,10 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
       : stream === undefined ? `no video stream (an audio-only file? format ${format})`
       // ffprobe guessed the format from the name (notes.png → png) and found no picture in the bytes
       : `damaged, or not ${stream.codec_name ?? format} data (a video stream with no picture size)`;
-    throw new EmoscopeError('BAD_VIDEO', `${path}: ${why}, expected a video with frames`);
+    throw new EmoscopeError('BAD_VIDEO', `${printable(path)}: ${why}, expected a video with frames`);
   }
   if (STILL_IMAGE_FORMAT.test(json.format?.format_name ?? '')) {
-    throw new EmoscopeError('BAD_VIDEO', `${path}: a still image (${json.format!.format_name}), not a video; use "emoscope predict" for photos`);
+    throw new EmoscopeError('BAD_VIDEO', `${printable(path)}: a still image (${json.format!.format_name}), not a video; use "emoscope predict" for photos`);
   }
   const rotation = ((Math.round(stream.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? Number(stream.tags?.rotate ?? 0)) % 360) + 360) % 360;
   const sideways = rotation === 90 || rotation === 270;
