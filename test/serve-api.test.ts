@@ -96,6 +96,10 @@ test('a photo without a face is 200 with faces: []', async () => {
 
 test('400 BAD_ARGUMENT: bad query values, unknown parameters, no photo, the wrong multipart field, an empty body', async () => {
   assertError(await raw(couple, '?minFaceScore=2'), 'BAD_ARGUMENT', /Expected a number <= 1 for query parameter minFaceScore but received "2"/);
+  for (const [sent, shown] of [['%20', '" "'], ['0x1', '"0x1"'], ['0.5abc', '"0.5abc"']]) {
+    assertError(await raw(couple, `?minFaceScore=${sent}`), 'BAD_ARGUMENT', new RegExp(`decimal number from 0 to 1 for query parameter minFaceScore but received ${shown}`));
+  }
+  assert.equal((await raw(couple, '?minFaceScore=.5')).statusCode, 200, 'a decimal without its 0 is a decimal');
   assertError(await raw(couple, '?tta=sideways'), 'BAD_ARGUMENT', /one of none, flip, crops for query parameter tta/);
   assertError(await raw(couple, '?largestFace=maybe'), 'BAD_ARGUMENT', /true or false for query parameter largestFace/);
   assertError(await raw(couple, '?tta=flip&tta=crops'), 'BAD_ARGUMENT', /Expected one value for query parameter tta but received 2: "flip", "crops"/);

@@ -23,6 +23,13 @@ export async function analyzeRoutes(app: FastifyInstance, ctx: ServeContext): Pr
       response: { 200: ANALYZE_RESULT_SCHEMA, ...ERROR_RESPONSES },
     },
     config: { bodyDoc: ANALYZE_BODY_DOC },
+    // The schema's number coercion reads " " as 0 and "0x1" as 1: a score is written in decimals or not at all
+    preValidation: async (request) => {
+      const raw = (request.query as Record<string, unknown>).minFaceScore;
+      if (typeof raw === 'string' && !/^(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw)) {
+        throw new EmoscopeError('BAD_ARGUMENT', `Expected a decimal number from 0 to 1 for query parameter minFaceScore but received ${JSON.stringify(raw)}`);
+      }
+    },
   }, async (request) => {
     const image = await readImage(request);
     const reply = await ctx.pool.analyze({ image, options: request.query });
