@@ -1,10 +1,10 @@
 // `emoscope report <runDir>`: one self-contained HTML page about a training run (data, curves,
 // test metrics, faces, model size and speed). Parses flags, calls writeRunReport, prints where it went.
+import { dirname } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Tta } from '../model/inference.js';
 import { writeRunReport } from '../report/gather.js';
 import { formatBytes, formatCount, formatPercent } from '../util/format.js';
-import { dirname } from 'node:path';
 import { checkNotInFolders, checkOutput, realOrResolved } from '../util/check-output.js';
 import type { RegisterCommand } from './commands.js';
 import { ttaOption } from './options.js';
@@ -29,8 +29,9 @@ export const registerReport: RegisterCommand = (program) => {
         // a page of its own in the run folder is fine; the run's files and its models are not
         const run = await realOrResolved(runDir);
         await checkNotInFolders(flags.out, '--out', [runDir], (target) => dirname(target) === run && target.endsWith('.html'));
+      } else {
+        await checkOutput(runDir, 'folder', 'the report into run folder');
       }
-      else await checkOutput(runDir, 'folder', 'the report into run folder');
       const progress = loadProgress(Boolean(flags.data));
       const report = await writeRunReport(runDir, { data: flags.data, out: flags.out, tta: flags.tta, onProgress: progress.update }).finally(progress.stop);
       const evaluation = report.input.evaluation;
