@@ -68,6 +68,7 @@ test('a votes file with a missing emotion column, a bad count or no face column 
   await assert.rejects(readVotes(await write('b.csv', `${FERPLUS_HEADER}\n0,Training,x.jpg,0,ten,0,0,0,0,0,0,0,0\n`)), (e: Error) => /b\.csv line 2, column happiness: expected a vote count of at least 0 but found "ten"/.test(e.message));
   await assert.rejects(readVotes(await write('c.csv', 'who,neutral,happy,surprise,sad,angry,disgust,fear\nx,1,1,1,1,1,1,1\n')), (e: Error) => /c\.csv line 1: expected a column naming the face/.test(e.message));
   await assert.rejects(readVotes(join(dir, 'missing.csv')), (e: Error & { code?: string }) => e.code === 'NOT_FOUND' && /missing\.csv does not exist/.test(e.message));
+  await assert.rejects(readVotes(dir), (e: Error & { code?: string }) => e.code === 'BAD_DATA' && /is a folder; expected a CSV file of votes/.test(e.message));
 });
 
 /** A votes file for the fixture's faces: every training face voted `trainAs`; test faces: the first half happy, the rest split. */

@@ -44,6 +44,7 @@ export async function readVotes(file: string): Promise<VoteTable> {
     records = parse(await readFile(file, 'utf8'), { skip_empty_lines: true, trim: true, relax_column_count: false }) as string[][];
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') throw new EmoscopeError('NOT_FOUND', `Votes file ${printable(file)} does not exist`);
+    if (error instanceof Error && 'code' in error && error.code === 'EISDIR') throw new EmoscopeError('BAD_DATA', `Votes file ${printable(file)} is a folder; expected a CSV file of votes (FER+'s fer2013new.csv, or one with a face column and a count per emotion)`);
     throw new EmoscopeError('BAD_DATA', `Votes file ${printable(file)}: ${printable(error instanceof Error ? error.message : String(error))}`);
   }
   const where = printable(file);
