@@ -102,12 +102,17 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     }
   }
 
+  /** The recognizer's options with one call's overrides (checked as loadRecognizer checks them). */
+  function optionsFor(call: CallOptions | undefined): ResolvedRecognizerOptions {
+    return call ? resolveRecognizerOptions({ ...o, ...call }) : o;
+  }
+
   async function* recognizeEach(inputs: Iterable<ImageInput>, call?: CallOptions): AsyncGenerator<PhotoResult> {
     // A path or a buffer is iterable too (by characters, by bytes): one photo is recognize()'s, not a list
     if (typeof inputs === 'string' || ArrayBuffer.isView(inputs) || typeof (inputs as Iterable<ImageInput> | undefined)?.[Symbol.iterator] !== 'function') {
       throw badArgument('inputs', 'a list of photos (an array of paths or buffers); for one photo call recognize(photo)', typeof inputs === 'string' ? inputs : Object.prototype.toString.call(inputs));
     }
-    const c = call ? resolveRecognizerOptions({ ...o, ...call }) : o;
+    const c = optionsFor(call);
     const list = [...inputs].map((input, i) => checkInput(input, i));
     // The next file is read and its header checked while this photo is searched.
     let next = list.length > 0 ? open(list[0]!, inputName(list[0]!, 0)) : undefined;
@@ -125,10 +130,11 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   async function recognize(input: ImageInput, call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult>;
   async function recognize(inputs: readonly ImageInput[], call?: CallOptions): Promise<PhotoResult[]>;
   async function recognize(inputs: ImageInput | readonly ImageInput[], call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult | PhotoResult[]> {
+    const { timings, ...overrides } = call ?? {};
+    const given = call && overrides; // a call's options without its timings record
     if (!Array.isArray(inputs)) {
       const start = performance.now();
-      const { timings, ...overrides } = call ?? {};
-      const c = call ? resolveRecognizerOptions({ ...o, ...overrides }) : o;
+      const c = optionsFor(given);
       const input = checkInput(inputs as ImageInput);
       const opened = await open(input, inputName(input));
       // the header's time; the full decode's end is filled in when it comes
@@ -136,8 +142,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
       return 'thumbnail' in opened ? analyze(opened, c, timings, start) : opened;
     }
     const results: PhotoResult[] = [];
-    const { timings: _unused, ...overrides } = call ?? {};
-    for await (const result of recognizeEach(inputs as readonly ImageInput[], call ? overrides : undefined)) results.push(result);
+    for await (const result of recognizeEach(inputs as readonly ImageInput[], given)) results.push(result);
     return results;
   }
 

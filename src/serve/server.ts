@@ -18,6 +18,7 @@ import type { ModelInfo } from './protocol.js';
 import type { ServeContext } from './context.js';
 import { bearerCheck } from './auth.js';
 import { sendError, toErrorBody } from './http-errors.js';
+import type { ErrorBody } from './http-errors.js';
 import { createMetrics } from './metrics.js';
 import { resolveServeOptions } from './options.js';
 import type { ServeOptions } from './options.js';
@@ -67,7 +68,8 @@ function answerClientError(requestTimeoutMs: number, error: Error & { code?: str
     : error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'PAYLOAD_TOO_LARGE', 'The request\'s headers (or its URL) are larger than the server accepts'] as const
       : [400, 'BAD_ARGUMENT', `The request is not valid HTTP/1.1 (${error.code ?? 'unparsable'})`] as const;
-  const body = JSON.stringify({ error: { code, message } });
+  const answer: ErrorBody = { error: { code, message } };
+  const body = JSON.stringify(answer);
   if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   socket.destroy();
 }

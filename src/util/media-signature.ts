@@ -31,14 +31,19 @@ export function mediaFormatOf(head: Uint8Array): string | undefined {
   return SVG_START.test(new TextDecoder().decode(head)) ? 'SVG' : undefined;
 }
 
-/** The image or video format of the file at `path` (a regular file), or undefined. */
-export async function mediaFormatOfFile(path: string): Promise<string | undefined> {
+/** The first `bytes` bytes of the file at `path` (fewer when it is shorter). */
+export async function readFileHead(path: string, bytes: number): Promise<Uint8Array> {
   const file = await open(path, 'r');
   try {
-    const head = new Uint8Array(HEAD_BYTES);
+    const head = new Uint8Array(bytes);
     const { bytesRead } = await file.read(head, 0, head.length, 0);
-    return mediaFormatOf(head.subarray(0, bytesRead));
+    return head.subarray(0, bytesRead);
   } finally {
     await file.close();
   }
+}
+
+/** The image or video format of the file at `path` (a regular file), or undefined. */
+export async function mediaFormatOfFile(path: string): Promise<string | undefined> {
+  return mediaFormatOf(await readFileHead(path, HEAD_BYTES));
 }

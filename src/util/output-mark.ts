@@ -3,8 +3,8 @@
 // files, so that `predict photos/ --out photos/` can run again without taking its own annotated
 // copies and charts for photos (or refusing to replace them). The mark is in the file, not in its
 // name: a user's photo named like an output stays an input.
-import { open } from 'node:fs/promises';
 import sharp from 'sharp';
+import { readFileHead } from './media-signature.js';
 
 /** The value of the EXIF Software tag of emoscope's pictures. */
 export const OUTPUT_MARK = 'emoscope: an annotated photo or a chart, not a photo';
@@ -33,18 +33,8 @@ export const SVG_OUTPUT_MARK = `<!-- ${OUTPUT_MARK} -->\n`;
  * as emoscope's charts were before they carried the mark.
  */
 export async function svgHasOutputMark(file: string): Promise<boolean> {
-  let head: string;
-  try {
-    const handle = await open(file, 'r');
-    try {
-      const bytes = new Uint8Array(512);
-      const { bytesRead } = await handle.read(bytes, 0, bytes.length, 0);
-      head = new TextDecoder().decode(bytes.subarray(0, bytesRead));
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return false;
-  }
+  const bytes = await readFileHead(file, 512).catch(() => undefined);
+  if (bytes === undefined) return false;
+  const head = new TextDecoder().decode(bytes);
   return head.startsWith(SVG_OUTPUT_MARK) || /^<svg [^>]*class="marks"/.test(head);
 }
