@@ -12,9 +12,10 @@ import { CLI, tempDir } from './helpers/paths.js';
 import { saveTinyModel } from './predict-fixtures.js';
 import { VIDEO_CSV_HEADER } from '../src/video/csv-output.js';
 import type { VideoResult } from '../src/video/types.js';
-import { ffprobeFrames, makeClips, makeLongClip } from './video-fixtures.js';
+import { ffprobeFrames, makeClips, makeLongClip, writePreviousVideo } from './video-fixtures.js';
 import type { Clips } from './video-fixtures.js';
 import { runCli } from './helpers/cli.js';
+import { videoHasOutputMark } from '../src/video/output-mark.js';
 
 const emoscope = (args: string[], env?: NodeJS.ProcessEnv) => runCli(args, { env });
 
@@ -68,6 +69,7 @@ test('two videos and a text file: exact JSON shape, CSV rows, annotated video wi
   const chart = await sharp(join(out, 'scenes.track1.png')).metadata();
   assert.equal(chart.format, 'png');
   assert.match(await readFile(join(out, 'scenes.track1.svg'), 'utf8'), /^<!-- emoscope: [^\n]* -->\n<svg/);
+  assert.equal(await videoHasOutputMark(join(out, 'scenes.annotated.mp4')), true, 'the annotated video is marked as emoscope\'s');
 });
 
 test('--json writes the file, stdout stays empty; every frame by default, at its real time (variable frame rate)', async () => {
@@ -100,7 +102,7 @@ test('Ctrl-C: stops after the frame in progress; the results so far are in out.p
   await writeFile(json, 'the previous run\'s results\n');
   await writeFile(csvPath, 'the previous rows\n');
   await mkdir(annotatedDir);
-  await writeFile(join(annotatedDir, 'long.annotated.mp4'), 'the previous complete annotated video\n');
+  const previous = await writePreviousVideo(join(annotatedDir, 'long.annotated.mp4'), true);
   // its own process group, signalled as a whole as a terminal's Ctrl-C is: ffmpeg gets the SIGINT too
   const child = spawn(process.execPath, [CLI, 'video', long, '--model', model, '--json', json, '--csv', csvPath, '--out', annotatedDir], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -128,7 +130,7 @@ test('Ctrl-C: stops after the frame in progress; the results so far are in out.p
   const rows = (await readFile(join(dir, 'out.partial.csv'), 'utf8')).trim().split('\n');
   assert.deepEqual([rows.length, rows[0]], [2, VIDEO_CSV_HEADER.join(',')]); // no face in it: the header and the interruption's row
   assert.match(rows[1]!, /interrupted/);
-  assert.equal(await readFile(join(annotatedDir, 'long.annotated.mp4'), 'utf8'), 'the previous complete annotated video\n', 'nor the annotated video');
+  assert.deepEqual(await readFile(join(annotatedDir, 'long.annotated.mp4')), previous, 'nor the annotated video');
   assert.deepEqual((await readdir(annotatedDir)).sort(), ['long.annotated.mp4', 'long.annotated.partial.mp4']);
   const kept = await ffprobeFrames(join(annotatedDir, 'long.annotated.partial.mp4'));
   assert.ok(kept.count >= partial!.frames.length, `the partial annotated video plays its ${kept.count} frames`);
@@ -170,6 +172,28 @@ test('bad flags and unwritable outputs fail before any work', async () => {
   const overInput = await emoscope(['video', clips.scenes, '--model', model, '--csv', clips.scenes]);
   assert.equal(overInput.code, 1);
   assert.match(overInput.stderr, /Cannot write --csv .*scenes\.mp4: it is one of the inputs/);
+});
+
+test('--out holding a user\'s video or picture of an output\'s name: refused before any video is read, nothing written; emoscope\'s own are replaced', async () => {
+  const dir = await tempDir();
+  const out = join(dir, 'out');
+  await mkdir(out);
+  const mine = await writePreviousVideo(join(out, 'scenes.annotated.mp4'), false);
+  const video = await emoscope(['video', clips.rotated, clips.scenes, '--model', model, '--out', out, '--json', join(dir, 'r.json')]);
+  assert.equal(video.code, 1);
+  assert.match(video.stderr, /Cannot write .*scenes\.annotated\.mp4: a file of that name is there and emoscope did not write it/);
+  assert.deepEqual(await readdir(dir), ['out'], 'no --json, not even a partial one: no video was read');
+  assert.deepEqual(await readdir(out), ['scenes.annotated.mp4']);
+  assert.deepEqual(await readFile(join(out, 'scenes.annotated.mp4')), mine);
+
+  await writePreviousVideo(join(out, 'scenes.annotated.mp4'), true); // now an earlier run's: replaced
+  const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'white' } }).png().toBuffer();
+  await writeFile(join(out, 'scenes.track2.png'), photo); // a user's picture with a chart's name
+  const chart = await emoscope(['video', clips.scenes, '--model', model, '--out', out]);
+  assert.equal(chart.code, 1);
+  assert.match(chart.stderr, /Cannot write .*scenes\.track2\.png: a file of that name is there and emoscope did not write it/);
+  assert.equal(chart.stdout, '');
+  assert.deepEqual(await readFile(join(out, 'scenes.track2.png')), photo);
 });
 
 test('- is stdout: --json - as the default, --csv - beside a --json file; never a file named "-"; --json and --csv onto one file refused', async () => {

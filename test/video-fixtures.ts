@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFile, readFile } from 'node:fs/promises';
 import { COUPLE, SINGLE } from './predict-fixtures.js';
 import { tempDir } from './helpers/paths.js';
+import { OUTPUT_MARK } from '../src/util/output-mark.js';
 
 const run = promisify(execFile);
 
@@ -101,4 +102,14 @@ export async function ffprobeFrames(path: string): Promise<{ count: number; time
   const times = stdout.trim().split('\n').filter((l) => l !== '').map((l) => Number(l.split(',')[0]));
   const counted = await run('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', path]);
   return { count: Number(counted.stdout.trim()), times };
+}
+
+/**
+ * Writes at `path` a 5-frame 32×32 MP4: with `marked`, an annotated video as an earlier emoscope run
+ * left it (the container's comment is emoscope's mark), else a user's video. Resolves to its bytes.
+ */
+export async function writePreviousVideo(path: string, marked: boolean): Promise<Buffer> {
+  const mark = marked ? ['-metadata', `comment=${OUTPUT_MARK}`] : ['-metadata', 'comment=my holiday'];
+  await ffmpeg(['-f', 'lavfi', '-i', 'color=c=red:s=32x32:r=5', '-frames:v', '5', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', ...mark, '-f', 'mp4', path]);
+  return readFile(path);
 }

@@ -4,7 +4,7 @@
 // them in place. The entry of the stopped video says INTERRUPTED.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EMOTIONS } from '../src/types.js';
 import type { EmotionScores } from '../src/types.js';
@@ -13,7 +13,8 @@ import { writeVideoOutputs } from '../src/video/outputs.js';
 import type { TextSink } from '../src/video/sink.js';
 import type { TrackSummary, VideoEvent } from '../src/video/types.js';
 import { tempDir } from './helpers/paths.js';
-import { ffprobeFrames } from './video-fixtures.js';
+import { ffprobeFrames, writePreviousVideo } from './video-fixtures.js';
+import { videoHasOutputMark } from '../src/video/output-mark.js';
 
 const SIDE = 32;
 const scores = Object.fromEntries(EMOTIONS.map((e) => [e, e === 'happy' ? 0.7 : 0.05])) as EmotionScores;
@@ -39,7 +40,7 @@ function memorySink(): TextSink & { text: string } {
 
 test('stopped half-way: the annotated video and the cut-short track\'s chart keep partial names, the previous complete video stays; the entry says INTERRUPTED', async () => {
   const out = await tempDir();
-  await writeFile(join(out, 'clip.annotated.mp4'), 'the previous complete annotated video\n');
+  const previous = await writePreviousVideo(join(out, 'clip.annotated.mp4'), true);
   const stop = new AbortController();
   const sink = memorySink();
   const json = new VideoJsonWriter(sink);
@@ -56,7 +57,7 @@ test('stopped half-way: the annotated video and the cut-short track\'s chart kee
     'clip.track1.png', 'clip.track1.svg', // ended before the stop: complete, in place
     'clip.track2.partial.png', 'clip.track2.partial.svg',
   ]);
-  assert.equal(await readFile(join(out, 'clip.annotated.mp4'), 'utf8'), 'the previous complete annotated video\n');
+  assert.deepEqual(await readFile(join(out, 'clip.annotated.mp4')), previous);
   assert.equal((await ffprobeFrames(join(out, 'clip.annotated.partial.mp4'))).count, 3, 'the partial video plays the frames so far');
   const [entry] = JSON.parse(sink.text) as [{ error: string; errorCode: string }];
   assert.equal(entry.errorCode, 'INTERRUPTED');
@@ -65,11 +66,27 @@ test('stopped half-way: the annotated video and the cut-short track\'s chart kee
 
 test('not stopped: the annotated video replaces the previous one and every chart is in place, no partial file left', async () => {
   const out = await tempDir();
-  await writeFile(join(out, 'clip.annotated.mp4'), 'the previous complete annotated video\n');
+  await writePreviousVideo(join(out, 'clip.annotated.mp4'), true);
   const json = new VideoJsonWriter(memorySink());
   await json.begin();
   const outcome = await writeVideoOutputs('clip.mp4', events(), { json, out, stem: 'clip' });
   assert.deepEqual([outcome.error, outcome.keptVideo, outcome.keptCharts], [undefined, undefined, undefined]);
   assert.deepEqual((await readdir(out)).sort(), ['clip.annotated.mp4', 'clip.track1.png', 'clip.track1.svg', 'clip.track2.png', 'clip.track2.svg']);
   assert.equal((await ffprobeFrames(join(out, 'clip.annotated.mp4'))).count, 3);
+  assert.equal(await videoHasOutputMark(join(out, 'clip.annotated.mp4')), true, 'marked: the next run may replace it');
+});
+
+test('a user\'s video named <stem>.annotated.mp4 is not replaced: the video\'s entry says BAD_OUTPUT, nothing is written', async () => {
+  const out = await tempDir();
+  const mine = await writePreviousVideo(join(out, 'clip.annotated.mp4'), false);
+  const sink = memorySink();
+  const json = new VideoJsonWriter(sink);
+  await json.begin();
+  const outcome = await writeVideoOutputs('clip.mp4', events(), { json, out, stem: 'clip' });
+  await json.end();
+  assert.equal(outcome.error?.code, 'BAD_OUTPUT');
+  assert.match(outcome.error!.message, /clip\.annotated\.mp4: a file of that name is there and emoscope did not write it/);
+  assert.deepEqual(await readFile(join(out, 'clip.annotated.mp4')), mine);
+  assert.deepEqual(await readdir(out), ['clip.annotated.mp4']);
+  assert.equal((JSON.parse(sink.text) as [{ errorCode: string }])[0].errorCode, 'BAD_OUTPUT');
 });

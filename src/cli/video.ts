@@ -12,6 +12,7 @@ import { VideoCsvWriter } from '../video/csv-output.js';
 import { VideoJsonWriter } from '../video/json-output.js';
 import { DEFAULT_VIDEO_OPTIONS } from '../video/options.js';
 import { writeVideoOutputs } from '../video/outputs.js';
+import { checkVideoOutputsReplaceable } from '../video/output-mark.js';
 import { openSink } from '../video/sink.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, minFaceScoreOption, numberOption, ttaOption } from './options.js';
@@ -62,9 +63,12 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
           throw new EmoscopeError('BAD_OUTPUT', `${flags.out}: cannot create the output folder (${error.message})`);
         });
       }
+      const used = new Set<string>();
+      const stems = files.map((file) => uniqueStem(file, used));
+      // an annotated video or chart of the same name that is not emoscope's is told now, not after a whole video
+      if (flags.out) await checkVideoOutputsReplaceable(flags.out, stems);
       const recognizer = await loadRecognizer({ model: flags.model, minFaceScore: flags.minFaceScore, tta: flags.tta });
       const progress = videoProgress();
-      const stems = new Set<string>();
       const kept = { videos: [] as { partial: string; target: string }[], charts: 0 }; // what an interrupted video kept under partial names
       // Ctrl-C (or SIGTERM) stops after the frame in progress and keeps the results so far in the
       // partial files; the files named by --json, --csv and the annotated videos of --out stay as they
@@ -85,7 +89,7 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
         csv = targets.csv === undefined ? undefined : new VideoCsvWriter(await openSink(targets.csv === STDOUT ? undefined : targets.csv));
         await json.begin();
         await csv?.begin();
-        for (const file of files) {
+        for (const [i, file] of files.entries()) {
           if (controller.signal.aborted) break;
           const { signal } = controller;
           const events = recognizer.recognizeVideo(file, { sampleFps: flags.sampleFps ?? 0, smooth: flags.smooth, images: Boolean(flags.out), signal });
@@ -93,7 +97,7 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
             json,
             csv,
             out: flags.out,
-            stem: uniqueStem(file, stems),
+            stem: stems[i]!,
             signal,
             onStart: (total) => progress.start(file, total),
             onFrame: (done, time) => progress.update(done, time),

@@ -13,6 +13,7 @@ import { ANNOTATION_COLORS, annotationSvg } from '../vision/annotate.js';
 import type { RgbImage } from '../vision/image.js';
 import { exited, lastLines, startProgram } from './ffmpeg.js';
 import type { VideoInfo } from './probe.js';
+import { VIDEO_MARK_ARGS, checkVideoReplaceable } from './output-mark.js';
 import { partialPath } from './sink.js';
 import type { VideoFace } from './types.js';
 
@@ -49,6 +50,7 @@ export async function openAnnotatedVideo(path: string, info: Pick<VideoInfo, 'wi
     '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-framerate', String(info.fps > 0 ? info.fps : 25), '-i', 'pipe:0',
     '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', // H.264 in 4:2:0 needs even sides
     '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-movflags', '+faststart',
+    ...VIDEO_MARK_ARGS, // a later run may replace this file, and only a file with the mark
     '-f', 'mp4', tmp,
   ], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
@@ -72,7 +74,9 @@ export async function openAnnotatedVideo(path: string, info: Pick<VideoInfo, 'wi
       if (!stdin.write(data)) await Promise.race([once(stdin, 'drain'), exit]);
     },
     async close() {
-      if (await finish()) await rename(tmp, path);
+      if (!(await finish())) return;
+      await checkVideoReplaceable(path); // checked before the run too; a file put there meanwhile is not replaced either
+      await rename(tmp, path);
     },
     async keep() {
       return (await finish()) ? tmp : undefined;

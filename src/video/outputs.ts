@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { EmoscopeError, isEmoscopeError } from '../errors.js';
 import { writeChart } from '../charts/render.js';
 import { openAnnotatedVideo } from './annotate-video.js';
+import { annotatedName, checkVideoReplaceable } from './output-mark.js';
 import type { AnnotatedVideoWriter } from './annotate-video.js';
 import type { VideoCsvWriter } from './csv-output.js';
 import type { VideoJsonWriter } from './json-output.js';
@@ -51,7 +52,7 @@ export interface VideoOutcome {
 export async function writeVideoOutputs(file: string, events: AsyncIterable<VideoEvent>, targets: VideoTargets, sampleFps = 0): Promise<VideoOutcome> {
   const outcome: VideoOutcome = { frames: 0, tracks: [], time: 0 };
   let annotated: AnnotatedVideoWriter | undefined;
-  const annotatedPath = join(targets.out ?? '', `${targets.stem}.annotated.mp4`);
+  const annotatedPath = join(targets.out ?? '', annotatedName(targets.stem));
   try {
     for await (const event of events) {
       switch (event.type) {
@@ -59,7 +60,10 @@ export async function writeVideoOutputs(file: string, events: AsyncIterable<Vide
           const { info } = event;
           await targets.json.video(file, info);
           targets.onStart?.(sampleFps > 0 && info.duration > 0 ? Math.ceil(Math.min(info.estimatedFrames || Infinity, info.duration * sampleFps)) : info.estimatedFrames);
-          if (targets.out) annotated = await openAnnotatedVideo(annotatedPath, info);
+          if (targets.out) {
+            await checkVideoReplaceable(annotatedPath);
+            annotated = await openAnnotatedVideo(annotatedPath, info);
+          }
           break;
         }
         case 'frame':
