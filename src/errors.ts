@@ -58,8 +58,20 @@ export function badArgument(name: string, expected: string, received: unknown): 
   return new EmoscopeError('BAD_ARGUMENT', `Expected ${expected} for ${name} but received ${describe(received)}`);
 }
 
+/** A short account of a value for a message: never the whole of a large buffer, array or text. */
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return value.length > 200 ? `${JSON.stringify(value.slice(0, 200))}… (${value.length} characters)` : JSON.stringify(value);
   if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
+  if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`;
+  if (Array.isArray(value)) return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') {
+    const keys = Object.keys(value);
+    const name = value.constructor?.name;
+    const kind = name !== undefined && name !== 'Object' ? `a ${name}` : 'an object';
+    return keys.length === 0 ? kind : `${kind} with ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? `, … (${keys.length} keys)` : ''}`;
+  }
   return String(value);
 }

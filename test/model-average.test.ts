@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -92,12 +92,17 @@ test('average --weights 3,1 goes three quarters of the way to the first model, a
     [['--weights', '3'], /one positive number per model \(2\)/],
     [['--weights', '3,-1'], /positive numbers separated by commas .* received "3,-1"/],
     [['--weights', '3,,1'], /positive numbers separated by commas/],
-    [['--weights', '3,1', '--greedy', '--data', FER_FOLDERS], /either weights or a greedy choice/],
+    [['--weights', '3,1', '--greedy', '--data', FER_FOLDERS], /emoscope: weights and greedy cannot be used together: weights fix each model's share, greedy chooses which models to keep/],
   ] as const) {
     const refused = cli(join(dir, 'a'), join(dir, 'b'), ...args, '--out', join(dir, 'no'));
     assert.notEqual(refused.status, 0, args.join(' '));
     assert.match(refused.stderr, message);
   }
+  await symlink(join(dir, 'a'), join(dir, 'link'));
+  const same = cli(join(dir, 'a'), join(dir, 'link'), '--out', join(dir, 'no'));
+  assert.equal(same.status, 1);
+  assert.match(same.stderr, /models: .*a, .*link are all the same model folder; their average is that model/);
+  await assert.rejects(readFile(join(dir, 'no', 'emoscope.json')), 'nothing written');
   for (const m of [a!, b!]) m.dispose();
 });
 

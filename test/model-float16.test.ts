@@ -84,4 +84,7 @@ test('emoscope float16 writes the folder, says the sizes and compares the two mo
   assert.equal((await stat(join(out, 'weights.bin'))).size * 2, (await stat(join(dir, 'weights.bin'))).size);
   const evaluated = spawnSync(process.execPath, [CLI, 'evaluate', '--model', out, '--data', FER_FOLDERS, '--split', 'val'], { encoding: 'utf8' });
   assert.equal(evaluated.status, 0, evaluated.stderr);
+  const again = spawnSync(process.execPath, [CLI, 'float16', '--model', out, '--out', join(parent, 'again')], { encoding: 'utf8' });
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /^Weights of .*half: [\d.]+ MB, float16 already; written again as float16 \([\d.]+ MB\), nothing gained$/m, 'a float16 model is not called float32');
 });

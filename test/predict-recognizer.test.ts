@@ -172,6 +172,23 @@ test('options are checked: a face score outside 0..1 and an unknown option are r
   await assert.rejects(loadRecognizer({ model: modelDir, tta: 'rotate' as never }), /Expected one of none, flip, crops for tta but received "rotate"/);
 });
 
+test('one call takes only its own options: a load-time setting or a misspelt key is refused in words; a large wrong input is described, not dumped', async () => {
+  await assert.rejects(recognizer.recognize(COUPLE, { maxPixels: 10 } as never), (e: EmoscopeError) => e.code === 'BAD_ARGUMENT' && /only minFaceScore, largestFace, tta \(maxPixels is set once, by loadRecognizer\)/.test(e.message));
+  await assert.rejects(recognizer.recognize([COUPLE], { tiles: true } as never), /tiles is set once, by loadRecognizer/);
+  await assert.rejects(recognizer.recognize(COUPLE, { largestFaces: true } as never), /Expected options named minFaceScore, largestFace, tta for the options of one call but received "largestFaces"/);
+  const pixels = new Uint8ClampedArray(600 * 400 * 4);
+  await assert.rejects(recognizer.recognize(pixels as never), (e: EmoscopeError) => e.code === 'BAD_ARGUMENT' && /received a Uint8ClampedArray of 960000 bytes/.test(e.message) && e.message.length < 300);
+});
+
+test('a disposed recognizer refuses work in words; disposing twice is harmless', async () => {
+  const own = await loadRecognizer({ model: modelDir });
+  own.dispose();
+  own.dispose();
+  await assert.rejects(own.recognize(COUPLE), (e: EmoscopeError) => e.code === 'BAD_ARGUMENT' && /recognizer was disposed/.test(e.message));
+  await assert.rejects(own.recognize([COUPLE]), /recognizer was disposed/);
+  assert.throws(() => own.classify(new Uint8Array(48 * 48), 1), /recognizer was disposed/);
+});
+
 test('tta flip keeps the boxes and changes the scores, which still sum to 1 (the averaging itself: model-inference.test)', async () => {
   const flipped = await loadRecognizer({ model: modelDir, tta: 'flip' });
   const plain = await recognizer.recognize(COUPLE);

@@ -3,6 +3,7 @@
 // sampling, the pixels of skipped frames for drawing, and a broken-off video keeping its frames.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { loadRecognizer } from '../src/predict/recognizer.js';
 import type { Recognizer } from '../src/predict/recognizer.js';
 import { EmoscopeError } from '../src/errors.js';
@@ -91,4 +92,7 @@ test('options are checked: which one, what was expected', async () => {
   const clips = await makeClips();
   await assert.rejects(collect(recognizer.recognizeVideo(clips.scenes, { sampleFps: -1 })).then((r) => { throw r.error; }), /Expected a number of frames per second, 0 for every frame for sampleFps but received -1/);
   await assert.rejects(collect(recognizer.recognizeVideo(clips.scenes, { smoth: 1 } as never)).then((r) => { throw r.error; }), /for video options but received "smoth"/);
+  // a video's bytes instead of its path: described in a few words, not dumped into the message
+  const bytes = await readFile(clips.scenes);
+  await assert.rejects(collect(recognizer.recognizeVideo(bytes as never)).then((r) => { throw r.error; }), (e: Error) => /Expected a video file path .* for path but received a Buffer of \d+ bytes$/.test(e.message) && e.message.length < 200);
 });

@@ -20,7 +20,9 @@ export const registerFloat16: RegisterCommand = (program) => {
     .action(async (flags: Float16Options) => {
       await checkOutput(flags.out, 'folder', '--out');
       const r = await float16Model(flags);
-      const lines = [`Weights of ${r.modelDir}: ${megabytes(r.bytesBefore)} as float32, ${megabytes(r.bytesAfter)} as float16`];
+      const lines = [r.precisionBefore === 'float32'
+        ? `Weights of ${r.modelDir}: ${megabytes(r.bytesBefore)} as float32, ${megabytes(r.bytesAfter)} as float16`
+        : `Weights of ${r.modelDir}: ${megabytes(r.bytesBefore)}, float16 already; written again as float16 (${megabytes(r.bytesAfter)}), nothing gained`];
       if (r.check) {
         const c = r.check;
         lines.push(

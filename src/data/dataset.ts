@@ -1,5 +1,6 @@
 // The in-memory shape of a data set: faces packed into typed arrays (one byte per gray value), split
 // into train/val/test, plus the bad inputs that were skipped on the way in.
+import { optionKeys } from '../util/option-keys.js';
 import { EMOTIONS, FACE_SIZE, SPLITS, type Split } from '../types.js';
 import { EmoscopeError } from '../errors.js';
 import { printable } from '../util/printable.js';
@@ -69,8 +70,14 @@ export interface LoadOptions {
   cacheDir?: string | false;
 }
 
+/** The names of `LoadOptions`, checked at run time (util/option-keys.ts). */
+export const LOAD_OPTION_KEYS = optionKeys<LoadOptions>({ splits: true, limit: true, skipBad: true, valFraction: true, testFraction: true, seed: true, onProgress: true, cacheDir: true });
+
 /** The options that choose which faces a data set gives (as opposed to how it is read). */
 export type DataSelection = Pick<LoadOptions, 'limit' | 'skipBad' | 'valFraction' | 'testFraction' | 'seed'>;
+
+/** The names of `DataSelection`, for the options types that extend it. */
+export const DATA_SELECTION_KEYS = optionKeys<DataSelection>({ limit: true, skipBad: true, valFraction: true, testFraction: true, seed: true });
 
 /** Just the data-selection fields of a wider options object, to pass on to `loadDataset`. */
 export function dataSelection(options: DataSelection): DataSelection {

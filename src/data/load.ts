@@ -4,8 +4,9 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { EmoscopeError, badArgument } from '../errors.js';
+import { checkOptionKeys } from '../util/option-keys.js';
 import { SPLITS, type Split } from '../types.js';
-import { FACE_BYTES, emptySplits, subsetFaces, type BadInput, type Dataset, type FaceSet, type LoadOptions } from './dataset.js';
+import { FACE_BYTES, LOAD_OPTION_KEYS, emptySplits, subsetFaces, type BadInput, type Dataset, type FaceSet, type LoadOptions } from './dataset.js';
 import { FaceCache, defaultCacheDir } from './face-cache.js';
 import { readFer2013Csv } from './fer2013-csv.js';
 import { scanFolders, type ImageEntry } from './folder-scan.js';
@@ -53,6 +54,8 @@ interface ResolvedOptions {
  * ds.splits.test.count;  // 0 (not asked for)
  */
 export async function loadDataset(path: string, options: LoadOptions = {}): Promise<Dataset> {
+  if (typeof path !== 'string' || path === '') throw badArgument('data', 'a data set path (fer2013.csv or a folder of images)', path);
+  checkOptionKeys(options, LOAD_OPTION_KEYS, 'loadDataset');
   const resolved = resolveOptions(options);
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') {

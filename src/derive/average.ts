@@ -1,10 +1,15 @@
 // `emoscope average`: one model whose weights are the mean of several fine-tunes of one architecture.
 // With data, each ingredient and the average are measured on held-out faces (PublicTest by default),
 // and greedy mode adds ingredients best first, keeping each only if the average does not get worse.
+import { realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS } from '../data/dataset.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
+import { printable } from '../util/printable.js';
 import type { DataSelection, FaceSet } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { checkParts, setAverageWeights } from '../model/average.js';
@@ -50,18 +55,26 @@ export interface AverageResult {
   faces: number;
 }
 
+const AVERAGE_OPTION_KEYS = [...optionKeys<Omit<AverageOptions, keyof DataSelection>>({ models: true, out: true, data: true, split: true, greedy: true, weights: true }), ...DATA_SELECTION_KEYS];
+
 /** Averages the weights of `models` (all of them, or a greedy choice) and saves the result to `out`. */
 export async function averageModels(options: AverageOptions): Promise<AverageResult> {
+  checkOptionKeys(options, AVERAGE_OPTION_KEYS, 'averageModels');
   const split = options.split ?? 'val';
   if (split !== 'val' && split !== 'train') throw badArgument('split', 'val or train (the test split is for reporting)', split);
-  if (options.models.length < 2) throw badArgument('models', 'at least two model folders', options.models.length);
+  if (!Array.isArray(options.models) || options.models.length < 2) throw badArgument('models', 'a list of at least two model folders', Array.isArray(options.models) ? options.models.length : options.models);
   if (options.greedy && options.data === undefined) throw badArgument('greedy', 'data to measure each ingredient on (--data)', 'no data');
   const weights = options.weights ?? options.models.map(() => 1);
-  if (options.weights && options.greedy) throw badArgument('weights', 'either weights or a greedy choice, not both', `${options.weights.join(',')} with greedy`);
+  if (options.weights && options.greedy) {
+    throw new EmoscopeError('BAD_ARGUMENT', 'weights and greedy cannot be used together: weights fix each model\'s share, greedy chooses which models to keep by their accuracy on the data; give one of them');
+  }
   checkParts(weights, options.models.length); // before any model loads
   await initEngine();
   const dirs = await Promise.all(options.models.map((m) => resolveModelDir(m)));
   await checkModelFolderOutput(options.out, dirs); // before any model loads
+  if (await distinctCount(dirs) < 2) {
+    throw new EmoscopeError('BAD_ARGUMENT', `models: ${options.models.map((m) => printable(m)).join(', ')} are all the same model folder; their average is that model (naming a model more than once gives it a larger share beside others)`);
+  }
   const loaded: LoadedModel[] = [];
   try {
     for (const dir of dirs) loaded.push(await loadModelFolder(dir));
@@ -114,4 +127,9 @@ async function heldOut(data: string, split: Exclude<Split, 'test'>, options: Dat
   const faces = dataset.splits[split];
   if (faces.count === 0) throw emptySplitError(data, split);
   return faces;
+}
+
+/** How many different model folders `dirs` name (another path or a link to one counts once). */
+async function distinctCount(dirs: readonly string[]): Promise<number> {
+  return new Set(await Promise.all(dirs.map((dir) => realpath(dir).catch(() => resolve(dir))))).size;
 }

@@ -4,6 +4,8 @@ import { emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { classCounts, dataSelection } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS } from '../data/dataset.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { DataSelection } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { crossCheckOffsets, fitClassOffsets } from '../metrics/calibrate.js';
@@ -37,8 +39,11 @@ export interface CalibrateResult extends CalibrationFit {
   faces: number;
 }
 
+const CALIBRATE_OPTION_KEYS = [...optionKeys<Omit<CalibrateOptions, keyof DataSelection>>({ model: true, data: true, out: true, split: true, minRecall: true, classMinRecall: true }), ...DATA_SELECTION_KEYS];
+
 /** Fits class offsets on a split, adds them to the model's final bias and saves the result to `out`. */
 export async function calibrateModel(options: CalibrateOptions): Promise<CalibrateResult> {
+  checkOptionKeys(options, CALIBRATE_OPTION_KEYS, 'calibrateModel');
   const split = options.split ?? 'val';
   if (split !== 'val' && split !== 'train') throw badArgument('split', 'val or train (the test split is for reporting)', split);
   const minRecall = options.minRecall ?? 0.4;

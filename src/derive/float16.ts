@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS } from '../data/dataset.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { DataSelection } from '../data/dataset.js';
 import { badArgument } from '../errors.js';
 import { round4 } from '../metrics/format.js';
@@ -43,19 +45,24 @@ export interface Float16Check {
 export interface Float16Result {
   modelDir: string;
   out: string;
-  /** bytes of the weights as float32 and as written */
+  /** bytes of the input model's weights file, and how it stores them (a float16 model given again: float16) */
   bytesBefore: number;
+  precisionBefore: 'float32' | 'float16';
+  /** bytes of the weights as written */
   bytesAfter: number;
   check: Float16Check | null;
 }
+
+const FLOAT16_OPTION_KEYS = [...optionKeys<Omit<Float16Options, keyof DataSelection>>({ model: true, out: true, data: true, split: true }), ...DATA_SELECTION_KEYS];
 
 /**
  * Writes `model` to `out` with float16 weights; compares the two on `data` when given.
  * @example
  *   await float16Model({ out: 'models/small', data: 'fer2013/' })
- *   // { bytesBefore: 7068828, bytesAfter: 3534414, check: { faces: 3589, accuracyBefore: 0.6943, accuracyAfter: 0.6946, topChanged: 1, largestChange: 0.0025 }, … }
+ *   // { bytesBefore: 7068828, precisionBefore: 'float32', bytesAfter: 3534414, check: { faces: 3589, accuracyBefore: 0.6943, accuracyAfter: 0.6946, topChanged: 1, largestChange: 0.0025 }, … }
  */
 export async function float16Model(options: Float16Options): Promise<Float16Result> {
+  checkOptionKeys(options, FLOAT16_OPTION_KEYS, 'float16Model');
   const split = options.split ?? 'val';
   if (!['train', 'val', 'test'].includes(split)) throw badArgument('split', 'train, val or test', split);
   await initEngine();
@@ -80,7 +87,9 @@ export async function float16Model(options: Float16Options): Promise<Float16Resu
         saved.model.dispose();
       }
     }
-    return { modelDir, out: options.out, bytesBefore: countParameters(loaded.model) * 4, bytesAfter, check };
+    const bytesBefore = (await stat(join(modelDir, WEIGHTS_BIN))).size;
+    const precisionBefore = bytesBefore < countParameters(loaded.model) * 4 ? 'float16' : 'float32';
+    return { modelDir, out: options.out, bytesBefore, precisionBefore, bytesAfter, check };
   } finally {
     loaded.model.dispose();
   }

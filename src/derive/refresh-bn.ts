@@ -4,6 +4,8 @@
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS } from '../data/dataset.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { DataSelection } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { refreshBatchNorm } from '../model/batch-norm-refresh.js';
@@ -34,8 +36,11 @@ export interface RefreshModelResult {
   val: { faces: number; before: number; after: number } | null;
 }
 
+const REFRESH_MODEL_OPTION_KEYS = [...optionKeys<Omit<RefreshModelOptions, keyof DataSelection>>({ model: true, data: true, out: true, batchSize: true }), ...DATA_SELECTION_KEYS];
+
 /** Re-estimates the batch normalization statistics of a model on a data set's training faces and saves the result to `out`. */
 export async function refreshModelBatchNorm(options: RefreshModelOptions): Promise<RefreshModelResult> {
+  checkOptionKeys(options, REFRESH_MODEL_OPTION_KEYS, 'refreshModelBatchNorm');
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 2) throw badArgument('batchSize', 'a whole number of at least 2', batchSize);
   await initEngine();

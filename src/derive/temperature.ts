@@ -5,6 +5,8 @@ import { emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS } from '../data/dataset.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { DataSelection } from '../data/dataset.js';
 import { badArgument } from '../errors.js';
 import { expectedCalibrationError, ECE_BINS } from '../metrics/calibration-error.js';
@@ -37,6 +39,8 @@ export interface TemperatureResult extends TemperatureFit {
   out: string;
 }
 
+const TEMPERATURE_OPTION_KEYS = [...optionKeys<Omit<TemperatureOptions, keyof DataSelection>>({ model: true, data: true, out: true, split: true }), ...DATA_SELECTION_KEYS];
+
 /**
  * Fits a temperature on a split, divides the model's final layer by it and saves the result to `out`.
  * @example
@@ -44,6 +48,7 @@ export interface TemperatureResult extends TemperatureFit {
  *   // { temperature: 0.8…, nllBefore: …, nllAfter: …, eceBefore: …, eceAfter: …, faces: 3589, … }
  */
 export async function temperatureScaleModel(options: TemperatureOptions): Promise<TemperatureResult> {
+  checkOptionKeys(options, TEMPERATURE_OPTION_KEYS, 'temperatureScaleModel');
   const split = options.split ?? 'val';
   if (split !== 'val' && split !== 'train') throw badArgument('split', 'val or train (the test split is for reporting)', split);
   await initEngine();

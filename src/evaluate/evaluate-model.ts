@@ -4,12 +4,14 @@ import { emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { dataSelection } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS } from '../data/dataset.js';
 import type { BadInput, DataSelection, Dataset, FaceSet } from '../data/dataset.js';
 import { SPLITS } from '../types.js';
 import type { Split } from '../types.js';
 import { EMOTIONS } from '../types.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { printable } from '../util/printable.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { readVotes, relabelByMajority } from '../data/votes.js';
 import type { Relabelled } from '../data/votes.js';
 import { binsCalibrationError, reliabilityBins } from '../metrics/calibration-error.js';
@@ -37,6 +39,8 @@ export interface EvaluateOptions extends DataSelection {
   labels?: string;
 }
 
+const EVALUATE_OPTION_KEYS = [...optionKeys<Omit<EvaluateOptions, keyof DataSelection>>({ model: true, data: true, split: true, batchSize: true, tta: true, labels: true }), ...DATA_SELECTION_KEYS];
+
 export interface EvaluateResult {
   report: EvaluationReport;
   /** the model folder evaluated */
@@ -53,6 +57,7 @@ export interface EvaluateResult {
 
 /** Loads a model and a data set and evaluates the model on one split (or all of them). */
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
+  checkOptionKeys(options, EVALUATE_OPTION_KEYS, 'evaluate');
   const split = options.split ?? 'test';
   if (split !== 'all' && !SPLITS.includes(split)) throw badArgument('split', 'one of test, val, train, all', split);
   await initEngine();

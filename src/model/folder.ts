@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
-import { EmoscopeError } from '../errors.js';
+import { EmoscopeError, badArgument } from '../errors.js';
 import { parseModelMeta } from './meta.js';
 import type { ModelMeta } from './meta.js';
 import { replaceFolderAtomic } from '../util/atomic.js';
@@ -70,6 +70,7 @@ const MODEL_FILES: ReadonlySet<string> = new Set([MODEL_JSON, WEIGHTS_BIN, META_
  * of `inputs`. Called before the work starts and again by saveModelFolder.
  */
 export async function checkModelFolderOutput(dir: string, inputs: readonly string[] = []): Promise<void> {
+  if (typeof dir !== 'string' || dir === '') throw badArgument('out', 'a folder to write the model to', dir);
   const fail = (problem: string): never => {
     throw new EmoscopeError('BAD_OUTPUT', `Cannot write the model folder ${printable(dir)}: ${problem}`);
   };

@@ -21,6 +21,7 @@ import { recognizeVideo } from '../video/recognize-video.js';
 import type { VideoOptions } from '../video/options.js';
 import type { VideoEvent } from '../video/types.js';
 import { resolveRecognizerOptions } from './options.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { RecognizerOptions, ResolvedRecognizerOptions } from './options.js';
 
 export { WORKING_MAX_SIDE };
@@ -28,6 +29,9 @@ export type { PhotoTimings };
 
 /** Settings one `recognize` call may change without reloading anything (e.g. per HTTP request). */
 export type CallOptions = Pick<RecognizerOptions, 'minFaceScore' | 'largestFace' | 'tta'>;
+
+/** The names of `CallOptions`; the other settings belong to `loadRecognizer`. */
+const CALL_OPTION_KEYS = optionKeys<CallOptions>({ minFaceScore: true, largestFace: true, tta: true });
 
 /** A loaded detector and classifier. */
 export interface Recognizer {
@@ -81,7 +85,11 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   const classifier = faceClassifier(model, meta, o.model ?? 'the default model', o.batchSize, o.tta);
   const detector = await DETECTORS[o.detector]();
   const pipeline: FacePipeline = { detector, classifier, resizeGray: sharpResizeGray };
-  const classify = classifier.classify;
+  let disposed = false;
+  const classify = (pixels: Uint8Array, count: number): EmotionScores[] => {
+    optionsFor(undefined); // refused once disposed
+    return classifier.classify(pixels, count);
+  };
 
   /** Reads an input's header; a bad photo becomes its error result instead of a rejection. */
   async function open(input: ImageInput, file: string): Promise<Photo | PhotoResult> {
@@ -104,6 +112,12 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
 
   /** The recognizer's options with one call's overrides (checked as loadRecognizer checks them). */
   function optionsFor(call: CallOptions | undefined): ResolvedRecognizerOptions {
+    if (disposed) throw new EmoscopeError('BAD_ARGUMENT', 'This recognizer was disposed: its models are freed; load another with loadRecognizer()');
+    if (call !== undefined && typeof call === 'object' && call !== null) {
+      const other = Object.keys(call).find((key) => !CALL_OPTION_KEYS.includes(key) && key in o);
+      if (other !== undefined) throw badArgument('the options of one call', `only ${CALL_OPTION_KEYS.join(', ')} (${other} is set once, by loadRecognizer)`, other);
+    }
+    checkOptionKeys(call, CALL_OPTION_KEYS, 'the options of one call');
     return call ? resolveRecognizerOptions({ ...o, ...call }) : o;
   }
 
@@ -154,6 +168,8 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     recognizeVideo: (path, options) => recognizeVideo(recognizer, path, options),
     classify,
     dispose() {
+      if (disposed) return; // a second call changes nothing
+      disposed = true;
       detector.dispose();
       classifier.dispose();
       model.dispose();

@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import { EMOTIONS } from '../types.js';
 import type { Emotion, EmotionScores } from '../types.js';
 import { EmoscopeError } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import { FACE_BYTES, facePixels } from '../data/dataset.js';
@@ -52,6 +53,8 @@ export interface RunReport extends GatheredReport {
   bytes: number;
 }
 
+const RUN_REPORT_OPTION_KEYS = optionKeys<RunReportOptions>({ data: true, tta: true, out: true, onProgress: true });
+
 /**
  * Writes the report page of a run folder and says what it holds.
  *
@@ -69,6 +72,7 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
 
 /** Collects the report's input for a run folder (see `writeRunReport`). */
 export async function gatherRunReport(runDir: string, options: RunReportOptions = {}): Promise<GatheredReport> {
+  checkOptionKeys(options, RUN_REPORT_OPTION_KEYS, 'writeRunReport');
   const run = await readRunFolder(runDir);
   await initEngine();
   const loaded = await loadModelFolder(run.modelDir);

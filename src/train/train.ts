@@ -28,7 +28,8 @@ import { recoverFolder, writeFileAtomic } from '../util/atomic.js';
 import { readFolderJson, readFolderJsonIfAny } from '../util/folder-files.js';
 import { printable } from '../util/printable.js';
 import { writeTrainingCurves } from '../runs/charts.js';
-import { resolveTrainConfig, teacherList } from './config.js';
+import { TRAIN_DEFAULTS, resolveTrainConfig, teacherList } from './config.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { TrainConfig, TrainOverrides } from './config.js';
 import { initialState, loadCheckpoint, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
 import type { PartialEpoch, TrainState } from './checkpoint.js';
@@ -96,8 +97,12 @@ export interface TrainResult {
 
 export { RUN_FILES };
 
+/** The names of `TrainOptions`: the settings of the config and the call's own. */
+const TRAIN_OPTION_KEYS = [...Object.keys(TRAIN_DEFAULTS), ...optionKeys<Omit<TrainOptions, keyof typeof TRAIN_DEFAULTS>>({ data: true, model: true, out: true, resume: true, callbacks: true, signal: true, dataset: true })];
+
 /** Trains an architecture from the registry on a data set and writes a run folder. */
 export async function train(options: TrainOptions): Promise<TrainResult> {
+  checkOptionKeys(options, TRAIN_OPTION_KEYS, 'train');
   await initEngine();
   const { callbacks = {}, signal } = options;
 

@@ -3,7 +3,7 @@
 // probabilities smoothed per track (smooth.ts), tracks summarized as they go (summary.ts).
 // Everything is yielded as it is known, so memory stays flat however long the video is.
 import { nativeAddon } from '../engine/native.js';
-import { EmoscopeError } from '../errors.js';
+import { EmoscopeError, badArgument } from '../errors.js';
 import type { PhotoResult } from '../types.js';
 import type { RawImage } from '../vision/image.js';
 import { decodeFrames } from './decode.js';
@@ -41,7 +41,7 @@ interface TrackState {
  */
 export async function* recognizeVideo(recognizer: FrameRecognizer, path: string, options: VideoOptions = {}): AsyncGenerator<VideoEvent> {
   const o = resolveVideoOptions(options);
-  if (typeof path !== 'string' || path === '') throw new EmoscopeError('BAD_ARGUMENT', `Expected a video file path but received ${JSON.stringify(path)}`);
+  if (typeof path !== 'string' || path === '') throw badArgument('path', 'a video file path (videos are read from files by ffmpeg)', path);
   const info = await probeVideo(path);
   yield { type: 'video', file: path, info };
 
