@@ -8,6 +8,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { connect } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import SwaggerParser from '@apidevtools/swagger-parser';
@@ -17,7 +18,7 @@ import type { CallOptions, Recognizer } from '../src/predict/index.js';
 import { ERROR_CATALOGUE } from '../src/errors.js';
 import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
 import { tempDir } from './helpers/paths.js';
-import { assertError, blackPng, facelessJpeg, multipart } from './serve-fixtures.js';
+import { assertError, blackPng, facelessJpeg, multipart, multipartParts } from './serve-fixtures.js';
 
 const MAX_BYTES = 100_000;
 const MAX_PIXELS = 4_000_000;
@@ -94,7 +95,7 @@ test('a photo without a face is 200 with faces: []', async () => {
   assert.deepEqual([body.width, body.height, body.faces], [320, 240, []]);
 });
 
-test('400 BAD_ARGUMENT: bad query values, unknown parameters, no photo, the wrong multipart field, an empty body', async () => {
+test('400 BAD_ARGUMENT: bad query values, unknown parameters, no photo, the wrong multipart field', async () => {
   assertError(await raw(couple, '?minFaceScore=2'), 'BAD_ARGUMENT', /Expected a number <= 1 for query parameter minFaceScore but received "2"/);
   for (const [sent, shown] of [['%20', '" "'], ['0x1', '"0x1"'], ['0.5abc', '"0.5abc"']]) {
     assertError(await raw(couple, `?minFaceScore=${sent}`), 'BAD_ARGUMENT', new RegExp(`decimal number from 0 to 1 for query parameter minFaceScore but received ${shown}`));
@@ -106,7 +107,11 @@ test('400 BAD_ARGUMENT: bad query values, unknown parameters, no photo, the wron
   assertError(await raw(couple, '?minFaceScor=0.5'), 'BAD_ARGUMENT', /Unknown query parameter minFaceScor .*expected only largestFace, minFaceScore, tta/);
   assertError(await app.inject({ method: 'POST', url: '/v1/analyze' }), 'BAD_ARGUMENT', /multipart\/form-data field named image or as an image\/\* body/);
   assertError(await app.inject({ method: 'POST', url: '/v1/analyze', ...multipart('photo', couple) }), 'BAD_ARGUMENT', /field image but received a file in the field "photo"/);
-  assertError(await raw(new Uint8Array(0)), 'BAD_ARGUMENT', /body is empty/);
+});
+
+test('422 BAD_IMAGE, as the catalogue says of an empty image: a 0-byte body or multipart file, the message saying what was expected', async () => {
+  assertError(await raw(new Uint8Array(0)), 'BAD_IMAGE', /^The image\/jpeg body is empty \(0 bytes\): expected the photo's bytes \(JPEG, PNG, WebP, GIF, TIFF or BMP\)$/);
+  assertError(await app.inject({ method: 'POST', url: '/v1/analyze', ...multipart('image', new Uint8Array(0)) }), 'BAD_IMAGE', /^The file in the multipart field image is empty \(0 bytes\): expected the photo's bytes/);
 });
 
 test('400 BAD_ARGUMENT, not 500: a multipart body without a boundary, or cut off before its end', async () => {
@@ -118,12 +123,29 @@ test('400 BAD_ARGUMENT, not 500: a multipart body without a boundary, or cut off
   assert.equal((await app.inject({ method: 'POST', url: '/v1/analyze', ...whole })).statusCode, 200, 'the server goes on');
 });
 
-test('two files in one multipart body are refused (413, one field named image), not the first analysed and the second ignored', async () => {
-  const one = multipart('image', couple);
-  const boundary = /boundary=(.+)$/.exec(one.headers['content-type']!)![1]!;
-  const part = (name: string) => Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`), couple, Buffer.from('\r\n')]);
-  const payload = Buffer.concat([part('image'), part('image'), Buffer.from(`--${boundary}--\r\n`)]);
-  assertError(await app.inject({ method: 'POST', url: '/v1/analyze', payload, headers: one.headers }), 'PAYLOAD_TOO_LARGE', /more than one file: send one field named image/);
+test('two files in one multipart body are 400 BAD_ARGUMENT naming the second one\'s field, not the first analysed and the second ignored', async () => {
+  const twoFiles = (second: string) => app.inject({ method: 'POST', url: '/v1/analyze', ...multipartParts([['image', couple], [second, couple]]) });
+  assertError(await twoFiles('x'), 'BAD_ARGUMENT', /^Expected one file, the photo in the field image, but received a second file in the field "x"$/);
+  assertError(await twoFiles('image'), 'BAD_ARGUMENT', /a second file in the field "image"/);
+});
+
+test('multipart form fields are refused with 400 naming them, not ignored: options are query parameters', async () => {
+  const send = (...parts: Array<readonly [string, Uint8Array | string]>) => app.inject({ method: 'POST', url: '/v1/analyze', ...multipartParts(parts) });
+  assertError(await send(['image', couple], ['minFaceScore', '1']), 'BAD_ARGUMENT', /^Unknown multipart field "minFaceScore" \(received "1"\): expected only the file field image; options go in the query string \(\/v1\/analyze\?minFaceScore=…\)$/);
+  assertError(await send(['tta', 'flip'], ['image', couple]), 'BAD_ARGUMENT', /Unknown multipart field "tta" \(received "flip"\).*query string/);
+  assertError(await send(['image', couple], ['comment', 'hi']), 'BAD_ARGUMENT', /^Unknown multipart field "comment" \(received "hi"\): expected only the file field image$/);
+  assertError(await send(['image', 'photo.jpg']), 'BAD_ARGUMENT', /Expected a file in the multipart field image but received a text value/);
+  assert.equal((await app.inject({ method: 'POST', url: '/v1/analyze?minFaceScore=1', ...multipart('image', couple) })).statusCode, 200, 'in the query string, as documented');
+});
+
+test('415 UNSUPPORTED_ENCODING: a compressed body is refused naming its Content-Encoding, with Accept-Encoding: identity', async () => {
+  const send = (encoding: string, payload: Buffer) => app.inject({ method: 'POST', url: '/v1/analyze', headers: { 'content-type': 'image/jpeg', 'content-encoding': encoding }, payload });
+  const gzipped = await send('gzip', gzipSync(couple));
+  assertError(gzipped, 'UNSUPPORTED_ENCODING', /^Content-Encoding "gzip" is not supported: expected the photo unencoded \(no Content-Encoding, or identity\)$/);
+  assert.equal(gzipped.headers['accept-encoding'], 'identity');
+  const form = multipart('image', couple);
+  assertError(await app.inject({ method: 'POST', url: '/v1/analyze', headers: { ...form.headers, 'content-encoding': 'br' }, payload: form.payload }), 'UNSUPPORTED_ENCODING', /"br"/);
+  assert.equal((await send('identity', couple)).statusCode, 200, 'identity is no encoding');
 });
 
 test('413 PAYLOAD_TOO_LARGE: a raw body or an upload over maxBytes, refused before decoding', async () => {
@@ -146,6 +168,45 @@ test('422: a truncated photo is BAD_IMAGE; a decompression bomb over maxPixels i
 
 test('404 NOT_FOUND for an unknown route, as JSON', async () => {
   assertError(await app.inject({ method: 'GET', url: '/v2/analyze?x=1' }), 'NOT_FOUND', /No route GET \/v2\/analyze: see \/docs/);
+  assertError(await app.inject({ method: 'DELETE', url: '/health' }), 'NOT_FOUND', /No route DELETE \/health:/);
+});
+
+test('405 METHOD_NOT_ALLOWED with Allow for a known route asked with another method, as JSON', async () => {
+  const getAnalyze = await app.inject({ method: 'GET', url: '/v1/analyze?tta=flip' });
+  assertError(getAnalyze, 'METHOD_NOT_ALLOWED', /^\/v1\/analyze does not answer GET: expected POST \(see \/docs for the API\)$/);
+  assert.equal(getAnalyze.headers.allow, 'POST');
+  const deleteHealth = await app.inject({ method: 'DELETE', url: '/healthz' });
+  assertError(deleteHealth, 'METHOD_NOT_ALLOWED', /^\/healthz does not answer DELETE: expected one of GET, HEAD/);
+  assert.equal(deleteHealth.headers.allow, 'GET, HEAD');
+  assert.equal((await app.inject({ method: 'POST', url: '/v1/model' })).headers.allow, 'GET, HEAD');
+  // The page's catch-all route does not make every path a known one
+  assertError(await broken.inject({ method: 'POST', url: '/v2/analyze' }), 'NOT_FOUND');
+  const page = await broken.inject({ method: 'DELETE', url: '/models/default/model.json' });
+  assertError(page, 'METHOD_NOT_ALLOWED');
+  assert.equal(page.headers.allow, 'GET, HEAD');
+});
+
+test('a page path with "..", "." or an empty segment is 400 BAD_ARGUMENT naming the path and what was expected, not a bare "Forbidden"', async () => {
+  const message = (answer: { body: string }) => (JSON.parse(answer.body) as { error: { message: string } }).error.message;
+  const expected = 'expected a path without "..", ".", empty segments or backslashes, such as /index.html';
+  const empty = await broken.inject('//index.html');
+  assertError(empty, 'BAD_ARGUMENT');
+  assert.equal(message(empty), `The request path "//index.html" has an empty segment ("//"): ${expected}`);
+  // inject() resolves ".." itself: over a socket, as a client sends it
+  const { port } = new URL(await broken.listen({ host: '127.0.0.1', port: 0 }));
+  for (const [path, what] of [['/../index.html', '".."'], ['/a/%2e%2e/index.html', '".."'], ['/./index.html', '"."']] as const) {
+    const answer = await new Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port: Number(port), path }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+        response.on('end', () => resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    assertError(answer, 'BAD_ARGUMENT');
+    assert.equal(message(answer), `The request path ${JSON.stringify(path)} has a ${what} segment: ${expected}`);
+  }
 });
 
 test('GET /v1/model describes the model: labels, architecture, input, metrics, detector', async () => {
@@ -176,9 +237,15 @@ test('/readyz is 503 NOT_READY while the models cannot be loaded, and analyze is
 });
 
 test('401 UNAUTHORIZED without the API key or with a wrong one; /healthz, /readyz and /docs stay open', async () => {
-  assertError(await broken.inject('/v1/model'), 'UNAUTHORIZED', /Authorization: Bearer/);
-  assertError(await broken.inject({ url: '/v1/model', headers: { authorization: 'Bearer wrong' } }), 'UNAUTHORIZED', /wrong/);
-  assertError(await broken.inject({ url: '/v1/model', headers: { authorization: `Basic ${KEY}` } }), 'UNAUTHORIZED');
+  const none = await broken.inject('/v1/model');
+  assertError(none, 'UNAUTHORIZED', /Authorization: Bearer/);
+  assert.equal(none.headers['www-authenticate'], 'Bearer realm="emoscope"', 'the challenge of the scheme (RFC 6750 §3)');
+  const wrong = await broken.inject({ url: '/v1/model', headers: { authorization: 'Bearer wrong' } });
+  assertError(wrong, 'UNAUTHORIZED', /wrong/);
+  assert.equal(wrong.headers['www-authenticate'], 'Bearer realm="emoscope", error="invalid_token"');
+  const basic = await broken.inject({ url: '/v1/model', headers: { authorization: `Basic ${KEY}` } });
+  assertError(basic, 'UNAUTHORIZED');
+  assert.equal(basic.headers['www-authenticate'], 'Bearer realm="emoscope"');
   assertError(await broken.inject({ method: 'POST', url: '/v1/analyze', headers: { 'content-type': 'image/jpeg' }, payload: couple }), 'UNAUTHORIZED');
   assertError(await broken.inject('/metrics'), 'UNAUTHORIZED');
   assert.equal((await broken.inject('/healthz')).statusCode, 200);
@@ -209,7 +276,7 @@ test('GET /metrics: requests by route and status, latency, faces found, queue de
   assert.match(String(response.headers['content-type']), /^text\/plain/);
   const text = response.body;
   assert.match(text, /emoscope_http_requests_total\{route="\/v1\/analyze",method="POST",status="200"\} [1-9]/);
-  assert.match(text, /emoscope_http_requests_total\{route="\/v1\/analyze",method="POST",status="413"\} 3/); // two bodies over maxBytes, one with two files
+  assert.match(text, /emoscope_http_requests_total\{route="\/v1\/analyze",method="POST",status="413"\} 2/); // two bodies over maxBytes
   assert.match(text, /emoscope_http_request_duration_seconds_count\{route="\/v1\/analyze"\} [1-9]/);
   assert.match(text, /emoscope_faces_found_total [1-9]/);
   assert.match(text, /emoscope_queue_depth 0/);

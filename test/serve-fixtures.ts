@@ -14,6 +14,20 @@ export function multipart(field: string, bytes: Uint8Array, type = 'image/jpeg')
   return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
+/** A multipart/form-data body with several parts: files (bytes) and text fields (strings), in order. */
+export function multipartParts(parts: ReadonlyArray<readonly [field: string, content: Uint8Array | string]>): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----emoscope${randomBytes(8).toString('hex')}`;
+  const part = ([field, content]: readonly [string, Uint8Array | string]) => Buffer.concat([
+    Buffer.from(typeof content === 'string'
+      ? `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n`
+      : `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    typeof content === 'string' ? Buffer.from(content) : content,
+    Buffer.from('\r\n'),
+  ]);
+  const payload = Buffer.concat([...parts.map(part), Buffer.from(`--${boundary}--\r\n`)]);
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
 /** A gray picture without a face. */
 export function facelessJpeg(): Promise<Buffer> {
   return sharp({ create: { width: 320, height: 240, channels: 3, background: '#8899aa' } }).jpeg().toBuffer();

@@ -3,7 +3,7 @@
 // neither the length nor the content of the key leaks through the time taken).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EmoscopeError } from '../errors.js';
 
 /** Reads the key from a file (surrounding whitespace and the final newline removed). */
@@ -20,15 +20,26 @@ export async function readApiKeyFile(file: string): Promise<string> {
   return key;
 }
 
-/** A check of the Authorization header against `key`: throws UNAUTHORIZED when missing or wrong. */
-export function bearerCheck(key: string): (request: FastifyRequest) => void {
+/** The realm named in the challenge of a 401 (RFC 6750 §3). */
+const REALM = 'emoscope';
+
+/**
+ * A check of the Authorization header against `key`: throws UNAUTHORIZED when missing or wrong, after
+ * setting the challenge a 401 carries (RFC 9110 §11.6.1, RFC 6750 §3): `Bearer realm="emoscope"`, with
+ * `error="invalid_token"` when a Bearer key was sent but is wrong (none when no credentials were sent).
+ */
+export function bearerCheck(key: string): (request: FastifyRequest, reply: FastifyReply) => void {
   const expected = digest(key);
-  return (request) => {
+  const refuse = (reply: FastifyReply, message: string, invalidToken = false): never => {
+    void reply.header('www-authenticate', `Bearer realm="${REALM}"${invalidToken ? ', error="invalid_token"' : ''}`);
+    throw new EmoscopeError('UNAUTHORIZED', message);
+  };
+  return (request, reply) => {
     const header = request.headers.authorization;
-    if (header === undefined) throw new EmoscopeError('UNAUTHORIZED', 'Expected the header "Authorization: Bearer <key>" but received none');
+    if (header === undefined) return refuse(reply, 'Expected the header "Authorization: Bearer <key>" but received none');
     const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-    if (!match) throw new EmoscopeError('UNAUTHORIZED', 'Expected the header "Authorization: Bearer <key>" but received another scheme');
-    if (!timingSafeEqual(digest(match[1]!), expected)) throw new EmoscopeError('UNAUTHORIZED', 'The API key is wrong');
+    if (!match) return refuse(reply, 'Expected the header "Authorization: Bearer <key>" but received another scheme');
+    if (!timingSafeEqual(digest(match[1]!), expected)) refuse(reply, 'The API key is wrong', true);
   };
 }
 

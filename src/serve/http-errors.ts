@@ -17,7 +17,7 @@ const FASTIFY_ERRORS: Record<string, (request: FastifyRequest, maxBytes: number)
   FST_ERR_CTP_BODY_TOO_LARGE: (_r, max) => ({ code: 'PAYLOAD_TOO_LARGE', message: `The request body is larger than the limit of ${max} bytes (--max-bytes)` }),
   FST_REQ_FILE_TOO_LARGE: (_r, max) => ({ code: 'PAYLOAD_TOO_LARGE', message: `The uploaded file is larger than the limit of ${max} bytes (--max-bytes)` }),
   FST_PARTS_LIMIT: () => ({ code: 'PAYLOAD_TOO_LARGE', message: 'The multipart body has more parts than accepted: send one field named image' }),
-  FST_FILES_LIMIT: () => ({ code: 'PAYLOAD_TOO_LARGE', message: 'The multipart body has more than one file: send one field named image' }),
+  FST_FILES_LIMIT: () => ({ code: 'BAD_ARGUMENT', message: 'Expected one file, the photo in the field image, but the multipart body has more' }),
   FST_FIELDS_LIMIT: () => ({ code: 'PAYLOAD_TOO_LARGE', message: 'The multipart body has more fields than accepted: send one field named image' }),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: (r) => ({
     code: 'UNSUPPORTED_IMAGE',
@@ -39,12 +39,33 @@ export function toErrorBody(error: unknown, request: FastifyRequest, maxBytes: n
     return answer(code, message);
   }
   const status = e.statusCode ?? 500;
+  // The page's files refusing a path: @fastify/static's FST_STATIC_FORBIDDEN_PATH or @fastify/send's own 403, both a bare "Forbidden"
+  if (status === 403) return answer('BAD_ARGUMENT', forbiddenPathMessage(request));
   if (status >= 400 && status < 500) {
     // Another client error from fastify or a plugin (malformed header, multipart syntax …): keep its message.
     const code = (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).find((c) => ERROR_CATALOGUE[c].status === status) ?? 'BAD_ARGUMENT';
     return answer(code, e.message ?? 'Bad request');
   }
   return answer('INTERNAL', `Internal error (request ${request.id}); it has been logged. Please report it.`, true);
+}
+
+/**
+ * Why the page's files refuse a path (@fastify/static answers a bare "Forbidden"): it is not written
+ * the one plain way, so it could reach a file by another name or outside the page's folder.
+ */
+function forbiddenPathMessage(request: FastifyRequest): string {
+  const path = request.url.split('?')[0]!;
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch { /* shown as sent */ }
+  const segments = decoded.split('/').slice(1);
+  const what = segments.includes('..') ? 'a ".." segment'
+    : segments.includes('.') ? 'a "." segment'
+      : decoded.includes('\\') ? 'a backslash'
+        : segments.slice(0, -1).includes('') ? 'an empty segment ("//")'
+          : 'a spelling other than the file\'s own';
+  return `The request path ${JSON.stringify(path)} has ${what}: expected a path without "..", ".", empty segments or backslashes, such as /index.html`;
 }
 
 /** "Expected <what the schema asks> for query parameter <name> but received <value>", from ajv's first error. */
@@ -84,7 +105,7 @@ export function sendError(reply: FastifyReply, status: number, body: ErrorBody, 
 
 /** The codes the API answers with (the README's error table lists these, from the catalogue). */
 export const API_ERROR_CODES: readonly ErrorCode[] = [
-  'BAD_ARGUMENT', 'UNAUTHORIZED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_IMAGE', 'BAD_IMAGE',
+  'BAD_ARGUMENT', 'UNAUTHORIZED', 'NOT_FOUND', 'METHOD_NOT_ALLOWED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_IMAGE', 'UNSUPPORTED_ENCODING', 'BAD_IMAGE',
   'IMAGE_TOO_LARGE', 'BUSY', 'NOT_READY', 'SHUTTING_DOWN', 'TIMEOUT', 'INTERNAL',
 ];
 

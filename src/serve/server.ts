@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, HTTPMethods } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { EmoscopeError } from '../errors.js';
@@ -75,6 +75,17 @@ function answerClientError(requestTimeoutMs: number, error: Error & { code?: str
 }
 
 /**
+ * The methods of the routes that match `path` (the static files' and Swagger UI's catch-all routes
+ * aside: with them every path would seem to exist), for a 405's Allow header; [] when none does.
+ */
+function allowedMethods(app: FastifyInstance, path: string): string[] {
+  return app.supportedMethods.filter((method) => {
+    const route = app.findRoute({ method: method as HTTPMethods, url: path });
+    return route !== null && !('*' in route.params);
+  });
+}
+
+/**
  * Builds the API (routes, schemas, OpenAPI document, metrics, error handling) and starts its
  * inference workers, which load the models meanwhile. The app is not listening.
  */
@@ -119,15 +130,22 @@ export async function buildServer(options: ServeOptions = {}): Promise<FastifyIn
     return sendError(reply, status, body, (error as { retryAfter?: number }).retryAfter);
   });
   app.setNotFoundHandler((request, reply) => {
-    const body = { error: { code: 'NOT_FOUND' as const, message: `No route ${request.method} ${request.url.split('?')[0]}: see /docs for the API` } };
-    return sendError(reply, 404, body);
+    const path = request.url.split('?')[0]!;
+    const allowed = allowedMethods(app, path);
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      // A route that exists, asked with another method: 405 with the methods it answers (RFC 9110 §15.5.6)
+      void reply.header('allow', allowed.join(', '));
+      const message = `${path} does not answer ${request.method}: expected ${allowed.length === 1 ? '' : 'one of '}${allowed.join(', ')} (see /docs for the API)`;
+      return sendError(reply, 405, { error: { code: 'METHOD_NOT_ALLOWED', message } });
+    }
+    return sendError(reply, 404, { error: { code: 'NOT_FOUND', message: `No route ${request.method} ${path}: see /docs for the API` } });
   });
 
   const checkKey = o.apiKey === undefined ? undefined : bearerCheck(o.apiKey);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0]!;
     if (ctx.closing && path !== '/healthz') throw new EmoscopeError('SHUTTING_DOWN', 'The server is shutting down and accepts no new requests');
-    if (checkKey && !OPEN_PREFIXES.some((p) => path.startsWith(p)) && KEYED_PREFIXES.some((p) => path.startsWith(p))) checkKey(request);
+    if (checkKey && !OPEN_PREFIXES.some((p) => path.startsWith(p)) && KEYED_PREFIXES.some((p) => path.startsWith(p))) checkKey(request, reply);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -8,11 +8,24 @@ import type { CallOptions, PhotoTimings } from '../../predict/recognizer.js';
 import type { ServeContext } from '../context.js';
 import { ANALYZE_BODY_DOC, ANALYZE_QUERY_SCHEMA, ANALYZE_RESULT_SCHEMA, ERROR_RESPONSES, FER_NOTE } from '../schemas.js';
 
+/** What a photo may be, for the messages about an empty one. */
+const PHOTO_FORMATS = 'JPEG, PNG, WebP, GIF, TIFF or BMP';
+
 export async function analyzeRoutes(app: FastifyInstance, ctx: ServeContext): Promise<void> {
   const maxBytes = ctx.options.maxBytes;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(/^image\/[\w.+-]+\s*(;.*)?$/i, { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
-  await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 8, parts: 10, fieldSize: 64 * 1024 } });
+  // files: 2, so that a second file is seen (and refused by its field's name) rather than cut off by the limit
+  await app.register(multipart, { limits: { fileSize: maxBytes, files: 2, fields: 8, parts: 10, fieldSize: 64 * 1024 } });
+  // Bodies are read as they are sent: a compressed one is refused before it is read (415, RFC 7694: Accept-Encoding says what is taken)
+  app.addHook('onRequest', async (request, reply) => {
+    const header = request.headers['content-encoding'];
+    if (header === undefined) return;
+    const codings = header.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
+    if (codings.every((c) => c === 'identity')) return;
+    void reply.header('accept-encoding', 'identity');
+    throw new EmoscopeError('UNSUPPORTED_ENCODING', `Content-Encoding ${JSON.stringify(header)} is not supported: expected the photo unencoded (no Content-Encoding, or identity)`);
+  });
 
   app.post<{ Querystring: CallOptions }>('/v1/analyze', {
     schema: {
@@ -52,26 +65,32 @@ async function readImage(request: FastifyRequest): Promise<Uint8Array> {
   if (!(body instanceof Uint8Array)) {
     throw new EmoscopeError('BAD_ARGUMENT', 'Expected the photo as a multipart/form-data field named image or as an image/* body but received no body');
   }
-  if (body.length === 0) throw new EmoscopeError('BAD_ARGUMENT', `Expected a photo as the ${request.headers['content-type']} body but the body is empty`);
+  if (body.length === 0) throw new EmoscopeError('BAD_IMAGE', `The ${request.headers['content-type']} body is empty (0 bytes): expected the photo's bytes (${PHOTO_FORMATS})`);
   return body;
 }
 
 /**
  * The photo's bytes from the multipart field `image`. The whole body is read, so that a second file
- * is refused (FST_FILES_LIMIT: 413) instead of left unread while the first is analysed.
+ * or a form field is refused (400, naming it) instead of left unread or ignored while the first is
+ * analysed. Options are query parameters, not form fields: a field that names one says so.
  */
 async function readImagePart(request: FastifyRequest): Promise<Uint8Array> {
   let bytes: Uint8Array | undefined;
   for await (const part of request.parts()) {
-    if (part.type !== 'file') continue; // form fields are not options here (those are query parameters)
-    if (part.fieldname !== 'image') {
+    if (part.type === 'field') {
+      if (part.fieldname === 'image') throw new EmoscopeError('BAD_ARGUMENT', 'Expected a file in the multipart field image but received a text value (with curl: -F image=@photo.jpg)');
+      const option = Object.hasOwn(ANALYZE_QUERY_SCHEMA.properties, part.fieldname);
+      throw new EmoscopeError('BAD_ARGUMENT', `Unknown multipart field ${JSON.stringify(part.fieldname)} (received ${JSON.stringify(String(part.value).slice(0, 100))}): expected only the file field image${option ? `; options go in the query string (/v1/analyze?${part.fieldname}=…)` : ''}`);
+    }
+    if (part.fieldname !== 'image' || bytes !== undefined) {
       part.file.resume(); // drain it, so the request can end
+      if (bytes !== undefined) throw new EmoscopeError('BAD_ARGUMENT', `Expected one file, the photo in the field image, but received a second file in the field ${JSON.stringify(part.fieldname)}`);
       throw new EmoscopeError('BAD_ARGUMENT', `Expected the photo in the multipart field image but received a file in the field ${JSON.stringify(part.fieldname)}`);
     }
     bytes = await part.toBuffer();
   }
   if (bytes === undefined) throw new EmoscopeError('BAD_ARGUMENT', 'Expected a file in the multipart field image but received no file');
-  if (bytes.length === 0) throw new EmoscopeError('BAD_ARGUMENT', 'Expected a photo in the multipart field image but the file is empty');
+  if (bytes.length === 0) throw new EmoscopeError('BAD_IMAGE', `The file in the multipart field image is empty (0 bytes): expected the photo's bytes (${PHOTO_FORMATS})`);
   return bytes;
 }
 
