@@ -6,7 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CLI, FER_FOLDERS, tempDir } from './helpers/paths.js';
@@ -112,16 +112,20 @@ test('an unwritable --json is refused before any photo: only the message, naming
 test('two outputs onto one file, or a file name ending in a slash, are refused before any photo; nothing is written', async () => {
   const dir = await tempDir();
   const same = join(dir, 'a.out');
-  for (const flags of [['--json', same, '--csv', same], ['--jsonl', same, '--json', join(dir, '.', 'a.out')]]) {
+  // the same file not written yet, reached through a linked folder and through a link to it
+  const linked = join(await tempDir(), 'linked');
+  await symlink(dir, linked);
+  await symlink(same, join(linked, 'link.out'));
+  for (const flags of [['--json', same, '--csv', same], ['--jsonl', same, '--json', join(dir, '.', 'a.out')], ['--json', same, '--csv', join(linked, 'a.out')], ['--json', same, '--csv', join(dir, 'link.out')]]) {
     const r = await emoscope(['predict', photos, '--model', model, ...flags]);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^emoscope: Cannot write --(csv|json|jsonl) .*a\.out: --(json|jsonl) names the same file; give each output a file of its own\n$/);
+    assert.match(r.stderr, /^emoscope: Cannot write --(csv|json|jsonl) .*(a|link)\.out: --(json|jsonl) names the same file; give each output a file of its own\n$/);
   }
   const slash = await emoscope(['predict', photos, '--model', model, '--json', join(dir, 'new') + '/']);
   assert.equal(slash.code, 1);
   assert.match(slash.stderr, /Cannot write --json .*new\/: it ends in a slash, as a folder does; expected a file name/);
-  assert.deepEqual(await readdir(dir), []);
+  assert.deepEqual(await readdir(dir), ['link.out'], 'nothing written beside the link');
 });
 
 test('train --out under a file and report --out onto a folder are refused before any data is read', async () => {

@@ -77,6 +77,7 @@ test('not a video, an empty file, a zero-length video, a missing file, sound onl
     [clips.zero, 'BAD_VIDEO', /zero\.mp4: no video stream \(a video of zero length\)/],
     [`${clips.dir}/missing.mp4`, 'NOT_FOUND', /missing\.mp4: no such file/],
     [clips.audio, 'BAD_VIDEO', /tone\.m4a: no video stream \(an audio-only file\? format mov,mp4/],
+    [clips.coverArt, 'BAD_VIDEO', /song\.m4a: no video stream, only a cover picture \(mjpeg; an audio file\?\)/],
     [clips.fakePicture, 'BAD_VIDEO', /notes\.png: damaged, or not png data \(a video stream with no picture size\)/],
   ];
   for (const [path, code, message] of cases) {

@@ -38,6 +38,8 @@ export interface Clips {
   audio: string;
   /** a text file named .png */
   fakePicture: string;
+  /** the tone with a cover picture (single.jpg), which ffprobe lists as a video stream of one picture */
+  coverArt: string;
 }
 
 let made: Promise<Clips> | undefined;
@@ -57,6 +59,7 @@ export function makeClips(): Promise<Clips> {
       zero: join(dir, 'zero.mp4'),
       audio: join(dir, 'tone.m4a'),
       fakePicture: join(dir, 'notes.png'),
+      coverArt: join(dir, 'song.m4a'),
     };
     await ffmpeg([
       '-loop', '1', '-framerate', '10', '-t', '2', '-i', COUPLE, '-loop', '1', '-framerate', '10', '-t', '1', '-i', SINGLE,
@@ -76,6 +79,7 @@ export function makeClips(): Promise<Clips> {
     await ffmpeg(['-f', 'lavfi', '-i', 'color=c=gray:s=64x64:r=10', '-frames:v', '0', '-c:v', 'libx264', c.zero]);
     await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', c.audio]);
     await writeFile(c.fakePicture, 'this is not a picture\n');
+    await ffmpeg(['-i', c.audio, '-i', SINGLE, '-map', '0:a', '-map', '1:v', '-c:a', 'copy', '-c:v', 'mjpeg', '-disposition:v:0', 'attached_pic', c.coverArt]);
     return c;
   })();
   return made;

@@ -23,7 +23,7 @@ const timeline = [{ time: 0, scores }, { time: 0.1, scores }, { time: 0.2, score
 
 /** A 3-frame video in which track 1 ends, then (the signal aborted by `stop`, if given) track 2 is summarized. */
 async function* events(stop?: AbortController): AsyncGenerator<VideoEvent> {
-  yield { type: 'video', file: 'clip.mp4', info: { width: SIDE, height: SIDE, fps: 10, duration: 0.3, estimatedFrames: 3, rotation: 0 } };
+  yield { type: 'video', file: 'clip.mp4', info: { width: SIDE, height: SIDE, fps: 10, duration: 0.3, estimatedFrames: 3, rotation: 0, stream: 0 } };
   for (let index = 0; index < 3; index++) {
     const image = { data: new Uint8Array(SIDE * SIDE * 3).fill(40 * index), width: SIDE, height: SIDE };
     yield { type: 'frame', frame: { index, time: index / 10, faces: [] }, image };

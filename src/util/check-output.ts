@@ -4,9 +4,9 @@
 // is wrong (read-only file system, no permission, a folder where a file was expected, an existing
 // photo or video, …).
 import { constants } from 'node:fs';
-import { access, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { access, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { mediaFormatOfFile } from './media-signature.js';
 
@@ -94,9 +94,16 @@ async function statOrUndefined(path: string): Promise<Stats | undefined> {
   }
 }
 
-/** The real path of `path`, or its absolute path when it does not exist (yet). */
-export async function realOrResolved(path: string): Promise<string> {
-  return realpath(path).catch(() => resolve(path));
+/** The real path of `path`; when it does not exist (yet), the real path it will have once written (links followed). */
+export async function realOrResolved(path: string, depth = 0): Promise<string> {
+  const real = await realpath(path).catch(() => undefined);
+  if (real !== undefined) return real;
+  const absolute = resolve(path);
+  // not there yet: a link to a file still to be written names that file, and so does a name in a linked folder
+  const link = depth < 40 ? await readlink(absolute).catch(() => undefined) : undefined;
+  if (link !== undefined) return realOrResolved(resolve(dirname(absolute), link), depth + 1);
+  const parent = dirname(absolute);
+  return parent === absolute || depth >= 40 ? absolute : join(await realOrResolved(parent, depth + 1), basename(absolute));
 }
 
 /** The real paths of `files` (resolved when they do not exist), for `checkNotAnInput`. */

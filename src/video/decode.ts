@@ -90,7 +90,7 @@ export async function* decodeFrames(path: string, info: VideoInfo, options: Deco
     '-hide_banner', '-nostats', '-nostdin', '-loglevel', 'level+info',
     '-i', path,
     '-filter_complex',
-    `[0:v:0]showinfo=checksum=0,split=2[s][f];[s]scale=${SIGNATURE_WIDTH}:${SIGNATURE_HEIGHT}:flags=area[sig];[f]${select}showinfo=checksum=0[out]`,
+    `[0:v:${info.stream}]showinfo=checksum=0,split=2[s][f];[s]scale=${SIGNATURE_WIDTH}:${SIGNATURE_HEIGHT}:flags=area[sig];[f]${select}showinfo=checksum=0[out]`,
     // one output frame per frame that leaves the graph: none duplicated or dropped (VFR)
     '-map', '[out]', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
     '-map', '[sig]', '-fps_mode', 'passthrough', '-flush_packets', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:3',

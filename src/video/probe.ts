@@ -19,6 +19,8 @@ export interface VideoInfo {
   estimatedFrames: number;
   /** degrees the frames are turned to stand upright (0, 90, 180 or 270) */
   rotation: number;
+  /** which of the file's video streams is the video (`0:v:<stream>` to ffmpeg): cover pictures stored as streams are passed over */
+  stream: number;
 }
 
 interface ProbeJson {
@@ -32,6 +34,7 @@ interface ProbeJson {
     nb_frames?: string;
     tags?: { rotate?: string };
     side_data_list?: Array<{ rotation?: number }>;
+    disposition?: { attached_pic?: number };
   }>;
   format?: { duration?: string; format_name?: string };
 }
@@ -53,7 +56,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   }
   if (size === 0) throw new EmoscopeError('BAD_VIDEO', `${printable(path)}: empty file (0 bytes), expected a video`);
 
-  const child = await startProgram('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_streams', '-show_format', '-of', 'json', '--', path]);
+  const child = await startProgram('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_streams', '-show_format', '-of', 'json', '--', path]);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
@@ -61,7 +64,13 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   const code = await exited(child);
   if (code !== 0) throw new EmoscopeError('BAD_VIDEO', `${printable(path)}: not a video ffmpeg can read (${lastLines(stderr, 1) || `ffprobe exited with ${code}`})`);
   const json = JSON.parse(stdout) as ProbeJson;
-  const stream = json.streams?.[0];
+  // an audio file's cover art (or a video's thumbnail) is a video stream of one picture, flagged attached_pic
+  const streams = json.streams ?? [];
+  const index = streams.findIndex((s) => s.disposition?.attached_pic !== 1);
+  if (index < 0 && streams.length > 0) {
+    throw new EmoscopeError('BAD_VIDEO', `${printable(path)}: no video stream, only a cover picture (${streams[0]!.codec_name ?? 'an image'}; an audio file?), expected a video with frames`);
+  }
+  const stream = streams[index];
   if (stream === undefined || !stream.width || !stream.height) {
     const format = json.format?.format_name ?? 'unknown';
     const why = positive(json.format?.duration) === 0 ? 'no video stream (a video of zero length)'
@@ -85,6 +94,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
     duration: Math.round(duration * 1000) / 1000,
     estimatedFrames: announced || Math.round(duration * fps),
     rotation,
+    stream: index,
   };
 }
 
