@@ -1,9 +1,10 @@
 // `emoscope batch …` as a user runs it against a real redis-server: submit prints how many files
-// were new, status --json has exactly the documented fields, results writes predict's JSON and CSV
+// were new (a folder through a link to it adds nothing; a changed photo counts once), status --json
+// has exactly the documented fields, results writes predict's JSON and CSV
 // files, clear removes the batch, and a bad or unreachable --redis is a clear error with exit code 1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { copyFile, readFile, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBatchWorker } from '../src/batch/worker.js';
 import { CSV_HEADER_LINE, csvRows } from '../src/predict/csv.js';
@@ -11,7 +12,7 @@ import type { PhotoResult } from '../src/types.js';
 import { tempDir } from './helpers/paths.js';
 import { startRedis } from './helpers/redis.js';
 import type { TestRedis } from './helpers/redis.js';
-import { saveTinyModel } from './predict-fixtures.js';
+import { COUPLE, saveTinyModel } from './predict-fixtures.js';
 import { finished, photoFolder, waitForStatus } from './batch-fixtures.js';
 import { runCli } from './helpers/cli.js';
 
@@ -70,6 +71,22 @@ test('submit (twice), status --json, results --json --csv, status when finished,
   const gone = await emoscope(['batch', 'results', 'cli', '--redis', redis.url]);
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, /No batch named "cli"/);
+});
+
+test('submit through a link to the folder adds nothing; a changed photo is submitted again and counted once', { timeout: 120_000 }, async () => {
+  const { dir, good } = await photoFolder(2);
+  const link = join(await tempDir(), 'link');
+  await symlink(dir, link);
+  const submit = (input: string) => emoscope(['batch', 'submit', input, '--redis', redis.url, '--name', 'paths']);
+  assert.match((await submit(dir)).stdout, /^paths: 2 new files of 2 \(0 submitted before\), in 1 job$/m);
+  const linked = await submit(link);
+  assert.equal(linked.code, 0, linked.stderr);
+  assert.match(linked.stdout, /^paths: 0 new files of 2 \(2 submitted before\), in 0 jobs$/m);
+  await copyFile(COUPLE, good[0]!); // single.jpg's copy becomes another photo
+  assert.match((await submit(link)).stdout, /^paths: 1 new file of 2 \(1 submitted before\), in 1 job$/m);
+  const status = await emoscope(['batch', 'status', 'paths', '--redis', redis.url, '--json']);
+  assert.deepEqual(JSON.parse(status.stdout), { total: 2, done: 0, failed: 0, waiting: 2, active: 0, rate: 0 });
+  assert.equal((await emoscope(['batch', 'clear', 'paths', '--redis', redis.url])).code, 0);
 });
 
 test('results --json or --csv onto a photo: refused before Redis is asked, the photo kept', async () => {

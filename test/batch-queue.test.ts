@@ -1,19 +1,20 @@
 // The batch library against a real redis-server (started here on a Unix socket, stopped at the
-// end): idempotent submit (emoscope's annotated copies left out), a worker's results equal to the
+// end): idempotent submit (emoscope's annotated copies left out; a file by another path, or changed,
+// keeps one result counted once), a worker's results equal to the
 // recognizer's, unreadable photos failed at once with their reason, status counts, streamed results
 // in predict's JSON and CSV, completed jobs removed from Redis, clear, and clear errors for an
 // unreachable server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rm, utimes, copyFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, utimes, copyFile, writeFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { submitBatch } from '../src/batch/submit.js';
 import { startBatchWorker } from '../src/batch/worker.js';
 import { batchStatus } from '../src/batch/status.js';
-import { writeBatchResults } from '../src/batch/results.js';
+import { batchResults, writeBatchResults } from '../src/batch/results.js';
 import { clearBatch } from '../src/batch/clear.js';
-import { storedCounts, writeResults } from '../src/batch/store.js';
+import { dropResults, storedCounts, writeResults } from '../src/batch/store.js';
 import { encodeResult } from '../src/batch/record.js';
 import { loadRecognizer } from '../src/predict/recognizer.js';
 import { annotatePhoto } from '../src/vision/annotate.js';
@@ -24,7 +25,7 @@ import type { PhotoResult } from '../src/types.js';
 import { startRedis } from './helpers/redis.js';
 import type { TestRedis } from './helpers/redis.js';
 import { tempDir } from './helpers/paths.js';
-import { SINGLE, saveTinyModel } from './predict-fixtures.js';
+import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
 import { finished, photoFolder, waitForStatus } from './batch-fixtures.js';
 
 let redis: TestRedis;
@@ -44,16 +45,16 @@ test('submitting the same files again adds nothing; a new or modified file is ad
   await copyFile(SINGLE, join(dir, 'new.jpg'));
   const annotated = join(dir, 'new.0123abcd.jpg');
   await writeFile(annotated, await annotatePhoto(SINGLE, [])); // an annotated copy emoscope wrote: not a photo to submit
-  await utimes(good[1]!, new Date(), new Date(Date.now() + 60_000)); // modified: a new version of the file
+  await utimes(good[1]!, new Date(), new Date(Date.now() + 60_000)); // modified: a new version of the file, queued again
   assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'again', chunk: 3 }), { files: 8, added: 2, jobs: 1, empty: [], ownOutputs: [annotated] });
   const status = await batchStatus('again', { redis: redis.url });
-  assert.deepEqual(status, { total: 9, done: 0, failed: 0, waiting: 9, active: 0, rate: 0 });
+  assert.deepEqual(status, { total: 8, done: 0, failed: 0, waiting: 8, active: 0, rate: 0 }, 'the modified file counts once');
   assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 4, 'four jobs wait: 3 + 1');
   await clearBatch('again', { redis: redis.url });
   assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 0, 'clear removes the batch\'s queued jobs');
 });
 
-test('writing a job\'s results twice (at-least-once processing) changes nothing; a file that changes kind moves between the counters', async () => {
+test('writing a job\'s results twice (at-least-once processing) changes nothing; a file that changes kind moves between the counters; a dropped result is uncounted until written again', async () => {
   const { dir, good } = await photoFolder(2);
   await submitBatch([dir], { redis: redis.url, name: 'twice' });
   const ok = (file: string): PhotoResult => ({ file, width: 10, height: 10, faces: [] });
@@ -67,9 +68,72 @@ test('writing a job\'s results twice (at-least-once processing) changes nothing;
   assert.deepEqual(await storedCounts(redis.client, 'twice').then((c) => [c?.done, c?.failed]), [2, 0]);
   await writeResults(redis.client, 'twice', 'job-3', [['id-b', encodeResult(bad)]], true);
   assert.deepEqual(await storedCounts(redis.client, 'twice').then((c) => [c?.done, c?.failed]), [2, 0], 'only-new writes keep a result');
+  // dropped (the photos changed and were submitted again): uncounted, not listed, and filled by the next write, only-new ones too
+  assert.equal(await dropResults(redis.client, 'twice', ['id-a', 'id-b', 'id-none']), 2);
+  assert.equal(await dropResults(redis.client, 'twice', ['id-a']), 0, 'dropped once');
+  assert.deepEqual(await storedCounts(redis.client, 'twice').then((c) => [c?.done, c?.failed]), [0, 0]);
+  assert.deepEqual(await results('twice'), []);
+  assert.equal(await writeResults(redis.client, 'twice', 'job-5', [records[1]], true), 1);
+  assert.equal(await writeResults(redis.client, 'twice', 'job-6', [records[0]]), 1);
+  assert.deepEqual(await storedCounts(redis.client, 'twice').then((c) => [c?.done, c?.failed]), [1, 1]);
+  assert.deepEqual((await results('twice')).map((r) => r.file).sort(), [...good].sort());
   await clearBatch('twice', { redis: redis.url });
   assert.equal(await writeResults(redis.client, 'twice', 'job-4', records), -1, 'a cleared batch gets nothing written');
   assert.deepEqual(await redis.client.keys('emoscope:batch:{twice}:*'), []);
+});
+
+test('a photo changed since it was submitted keeps one result: the old one is dropped when it is queued again (waiting, counted once), then replaced', async () => {
+  const { dir, good } = await photoFolder(2); // single.jpg, couple.jpg
+  assert.equal((await submitBatch([dir], { redis: redis.url, name: 'changed' })).added, 2);
+  await runWorker('changed');
+  const [before] = (await results('changed')).filter((r) => r.file === good[0]);
+  await copyFile(COUPLE, good[0]!); // the same path, new content (another size)
+  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'changed' }), { files: 2, added: 1, jobs: 1, empty: [], ownOutputs: [] });
+  assert.deepEqual(await batchStatus('changed', { redis: redis.url }).then((s) => ({ ...s, rate: 0 })), { total: 2, done: 1, failed: 0, waiting: 1, active: 0, rate: 0 });
+  assert.deepEqual((await results('changed')).map((r) => r.file), [good[1]], 'the old result is not listed');
+  await runWorker('changed');
+  const after = await results('changed');
+  assert.deepEqual(after.map((r) => r.file).sort(), [...good].sort(), 'each file once');
+  const byFile = new Map(after.map((r) => [r.file, r]));
+  assert.deepEqual([byFile.get(good[0]!)?.width, byFile.get(good[0]!)?.height], [byFile.get(good[1]!)?.width, byFile.get(good[1]!)?.height], 'the new content\'s result');
+  assert.notEqual(byFile.get(good[0]!)?.width, before?.width);
+  assert.deepEqual(await batchStatus('changed', { redis: redis.url }).then((s) => [s.total, s.done, s.failed]), [2, 2, 0]);
+  assert.equal((await submitBatch([dir], { redis: redis.url, name: 'changed' })).added, 0, 'unchanged now: nothing added');
+  await clearBatch('changed', { redis: redis.url });
+});
+
+test('the same file by another path (a link to its folder or to it, a path through ..) is the same photo: nothing added twice', async () => {
+  const { dir, good } = await photoFolder(2);
+  const links = await tempDir();
+  const folderLink = join(links, 'folder');
+  const fileLink = join(links, 'photo.jpg');
+  await symlink(dir, folderLink);
+  await symlink(good[0]!, fileLink);
+  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'linked' }), { files: 2, added: 2, jobs: 1, empty: [], ownOutputs: [] });
+  assert.deepEqual(await submitBatch([folderLink], { redis: redis.url, name: 'linked' }), { files: 2, added: 0, jobs: 0, empty: [], ownOutputs: [] });
+  assert.deepEqual(await submitBatch([fileLink, join(folderLink, '..', 'folder', 'photo-001.jpg')], { redis: redis.url, name: 'linked' }), { files: 2, added: 0, jobs: 0, empty: [], ownOutputs: [] });
+  assert.deepEqual(await batchStatus('linked', { redis: redis.url }).then((s) => s.total), 2);
+  // in one submit: each real file once, by the first path given
+  assert.deepEqual(await submitBatch([folderLink, dir, fileLink], { redis: redis.url, name: 'linked-once', chunk: 1 }), { files: 2, added: 2, jobs: 2, empty: [], ownOutputs: [] });
+  assert.deepEqual(await batchStatus('linked-once', { redis: redis.url }).then((s) => s.total), 2);
+  assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 3, 'one job per photo: 1 + 2');
+  await clearBatch('linked', { redis: redis.url });
+  await clearBatch('linked-once', { redis: redis.url });
+});
+
+test('a batch an earlier emoscope submitted (its files a set of file versions): status and submit refuse it naming the key, results still read it', async () => {
+  const { dir, good } = await photoFolder(1);
+  const k = 'emoscope:batch:{earlier}';
+  await redis.client.hset(`${k}:meta`, 'created', Date.now(), 'done', 1);
+  await redis.client.sadd(`${k}:files`, 'old-version-id');
+  await redis.client.hset(`${k}:results`, 'old-version-id', encodeResult({ file: good[0]!, width: 10, height: 10, faces: [] }));
+  const earlier = (e: unknown): boolean => e instanceof EmoscopeError && e.code === 'BAD_ARGUMENT'
+    && e.message === `Batch "earlier" was submitted by an earlier emoscope: ${k}:files is a set; expected a hash of photos (read its results with batch results, then clear it and submit again)`;
+  await assert.rejects(batchStatus('earlier', { redis: redis.url }), earlier);
+  await assert.rejects(submitBatch([dir], { redis: redis.url, name: 'earlier' }), earlier);
+  assert.equal(await redis.client.scard(`${k}:files`), 1, 'nothing submitted');
+  assert.deepEqual((await results('earlier')).map((r) => r.file), [good[0]]);
+  await clearBatch('earlier', { redis: redis.url });
 });
 
 test('a worker processes a batch: every photo once, results equal to the recognizer\'s, bad photos failed at once, status and JSON/CSV', async () => {
@@ -170,6 +234,23 @@ test('Redis frozen with the connection open (SIGSTOP): a one-shot command fails 
     await frozen.stop();
   }
 });
+
+/** Every stored result of batch `name`. */
+async function results(name: string): Promise<PhotoResult[]> {
+  const out: PhotoResult[] = [];
+  for await (const r of batchResults(name, { redis: redis.url })) out.push(r);
+  return out;
+}
+
+/** Runs a worker (the tiny model) until batch `name` is finished. */
+async function runWorker(name: string): Promise<void> {
+  const worker = await startBatchWorker({ redis: redis.url, model });
+  try {
+    await waitForStatus(name, redis.url, finished);
+  } finally {
+    await worker.close();
+  }
+}
 
 /** A TCP port on 127.0.0.1 with nothing listening. */
 async function closedPort(): Promise<number> {

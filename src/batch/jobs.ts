@@ -1,11 +1,11 @@
-// The jobs on the queue: what a job carries (the batch and its photos), how file and job ids are
-// derived (so that submitting twice adds nothing), and the options every job gets.
+// The jobs on the queue: what a job carries (the batch and its photos), how photo ids, versions and
+// job ids are derived (so that submitting twice adds nothing), and the options every job gets.
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import { BATCH_DEFAULTS } from './defaults.js';
 import { checkBatchName } from './keys.js';
 
-/** A photo in a job: its file id (the results hash's field) and its absolute path. */
+/** A photo in a job: its photo id (the results hash's field) and its absolute path. */
 export type JobFile = readonly [id: string, path: string];
 
 /** A job's data. */
@@ -14,25 +14,27 @@ export interface BatchJobData {
   files: JobFile[];
 }
 
-/** A file as submitted: the path, size and modification time say which version of it. */
-export interface FileVersion {
-  path: string;
-  size: number;
-  mtimeMs: number;
-}
+/** A photo to queue: its id, its absolute path as submitted (what the worker opens) and the version submitted. */
+export type QueuedFile = readonly [id: string, path: string, version: string];
 
 /**
- * The id of a file version in a batch: 16 characters of SHA-1 over path, size and mtime (96 bits;
- * a collision among a billion files has odds below 1e-10). A file changed after a submit is a new file.
+ * The id of a photo in a batch: 16 characters of SHA-1 over its real path (symbolic links resolved;
+ * 96 bits: a collision among a billion files has odds below 1e-10). The same file reached by
+ * another path (a link to it or to its folder) is the same photo; a changed file too (fileVersion).
  */
-export function fileId(file: FileVersion): string {
-  return createHash('sha1').update(`${file.path}\0${file.size}\0${Math.floor(file.mtimeMs)}`).digest('base64url').slice(0, 16);
+export function photoId(realPath: string): string {
+  return createHash('sha1').update(realPath).digest('base64url').slice(0, 16);
 }
 
-/** The job id of a chunk: the batch name and a hash of its files' ids (BullMQ refuses `:` in ids). */
-export function jobId(batch: string, files: readonly JobFile[]): string {
+/** Which version of a file was submitted: its size and modification time ("-1:0" for a missing file). */
+export function fileVersion(info: { size: number; mtimeMs: number } | undefined): string {
+  return info === undefined ? '-1:0' : `${info.size}:${Math.floor(info.mtimeMs)}`;
+}
+
+/** The job id of a chunk: the batch name and a hash of its photos' ids and versions (BullMQ refuses `:` in ids). */
+export function jobId(batch: string, files: readonly QueuedFile[]): string {
   const h = createHash('sha1').update(batch);
-  for (const [id] of files) h.update(`\0${id}`);
+  for (const [id, , version] of files) h.update(`\0${id}\0${version}`);
   return `${batch}.${h.digest('base64url').slice(0, 22)}`;
 }
 

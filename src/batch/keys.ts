@@ -24,9 +24,9 @@ export function checkBatchName(name: unknown): string {
 export interface BatchKeys {
   /** hash: created (ms), chunk, done and failed counters, first (ms of the first result) */
   meta: string;
-  /** set of file ids submitted: its size is the batch's total */
+  /** hash photo id (jobs.ts, one per real file) → the version of it last submitted: its length is the batch's total */
   files: string;
-  /** hash file id → stored result (record.ts); one field per file, so rewriting it is harmless */
+  /** hash photo id → stored result (record.ts); one field per photo, so rewriting it is harmless, and a changed photo's is replaced */
   results: string;
   /** sorted set "<photos>:<job id>" scored by completion time (ms), trimmed to the last minute */
   rate: string;

@@ -3,6 +3,7 @@
 // write script can keep the done/failed counters without parsing JSON:
 //   d["/photos/a.jpg",640,446,[[x,y,w,h,score,emotionIndex,angry,…,neutral],…]]
 //   f["/photos/b.jpg","BAD_IMAGE","/photos/b.jpg: …"]
+//   p   (the result of a photo submitted again after it changed, dropped until its new job writes one)
 import { EmoscopeError, ERROR_CATALOGUE } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { EMOTIONS } from '../types.js';
@@ -12,6 +13,8 @@ import { MAX_STORED_ERROR, MAX_STORED_FACES } from './defaults.js';
 /** The marks of the two kinds of record. */
 export const DONE_MARK = 'd';
 export const FAILED_MARK = 'f';
+/** The whole value of a results field whose result was dropped (store.ts's dropResults) until the photo's new job writes one: no result, not listed. */
+export const PENDING_MARK = 'p';
 
 type StoredFace = [number, number, number, number, number, number, ...number[]];
 

@@ -1,17 +1,22 @@
-// `batch submit`: files and folders → jobs of `chunk` photos on the shared queue. Idempotent: a
-// file version already in the batch is skipped, and a job's id comes from its files, so that a
-// submit cut off between adding jobs and marking their files is repeated without doubles.
+// `batch submit`: files and folders → jobs of `chunk` photos on the shared queue. A photo is a real
+// file (symbolic links resolved: the same file by another path is the same photo), and its version
+// its size and modification time. Idempotent: a photo already in the batch in the same version is
+// skipped; one in another version (changed) has its result dropped, then is queued again, so that
+// it keeps one result, counted once. A job's id comes from its photos and versions, so that a submit
+// cut off between adding jobs and marking their photos is repeated without doubles.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { listImageFiles } from '../vision/files.js';
 import { printable } from '../util/printable.js';
+import { realOrResolved } from '../util/check-output.js';
 import { connectRedis, lostRedis } from './connection.js';
 import { BATCH_DEFAULTS } from './defaults.js';
-import { fileId, jobId, jobOptions } from './jobs.js';
-import type { JobFile } from './jobs.js';
+import { fileVersion, jobId, jobOptions, photoId } from './jobs.js';
+import type { QueuedFile } from './jobs.js';
 import { batchKeys, checkBatchName } from './keys.js';
 import { openQueue } from './queue.js';
+import { checkFilesType, dropResults } from './store.js';
 
 export interface SubmitOptions {
   /** Redis URL: redis://host:port, rediss://…, unix:///path/to/redis.sock */
@@ -23,9 +28,9 @@ export interface SubmitOptions {
 }
 
 export interface SubmitResult {
-  /** files found in the inputs */
+  /** files found in the inputs (a file reached by two paths, such as a link to its folder, counts once) */
   files: number;
-  /** of which new to the batch (the others were submitted before) */
+  /** of which new to the batch or changed since submitted (the others were submitted before, as they are) */
   added: number;
   /** jobs added */
   jobs: number;
@@ -40,7 +45,9 @@ const PAGE = 1024;
 
 /**
  * Walks `inputs` (files and folders, as `predict` does), and enqueues the files new to batch
- * `name`. Paths are made absolute: workers on other machines must see the same paths.
+ * `name` or changed since submitted (their earlier results are dropped). Paths are made absolute
+ * (not resolved: workers on other machines must see the same paths); a file is recognised by its
+ * real path, so that a folder submitted again through a link to it adds nothing.
  * @example
  *   await submitBatch(['/archive/2023'], { redis: 'redis://queue-host:6379', name: 'archive-2023' })
  *   // { files: 120000, added: 120000, jobs: 3750, empty: [], ownOutputs: [] }; again: { files: 120000, added: 0, jobs: 0, … }
@@ -62,35 +69,43 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
   let added = 0;
   let jobs = 0;
   try {
+    checkFilesType(name, await redis.type(keys.files));
     await redis.hsetnx(keys.meta, 'created', Date.now());
     await redis.hset(keys.meta, 'chunk', chunk);
-    let pending: JobFile[] = [];
+    let pending: QueuedFile[] = [];
     const flush = async (all: boolean): Promise<void> => {
-      const chunks: JobFile[][] = [];
+      const chunks: QueuedFile[][] = [];
       while (pending.length >= chunk || (all && pending.length > 0)) chunks.push(pending.splice(0, chunk));
       if (chunks.length === 0) return;
-      await queue.addBulk(chunks.map((c) => {
-        const id = jobId(name, c);
-        return { name, data: { batch: name, files: c }, opts: jobOptions(id) };
-      }));
-      await redis.sadd(keys.files, ...chunks.flat().map(([id]) => id)); // only once their jobs exist
+      await queue.addBulk(chunks.map((c) => ({ name, data: { batch: name, files: c.map(([id, path]) => [id, path] as const) }, opts: jobOptions(jobId(name, c)) })));
+      await redis.hset(keys.files, ...chunks.flat().flatMap(([id, , version]) => [id, version])); // only once their jobs exist
       jobs += chunks.length;
     };
+    const seen = new Set<string>(); // photo ids met in this submit: a file given by two paths is queued once
+    let photos = 0;
     for (let start = 0; start < paths.length; start += PAGE) {
-      const page = paths.slice(start, start + PAGE);
-      const ids = await Promise.all(page.map(async (path) => {
-        const info = await stat(path).catch(() => undefined); // a missing file is submitted too: its result will say so
-        return fileId({ path, size: info?.size ?? -1, mtimeMs: info?.mtimeMs ?? 0 });
+      const found = await Promise.all(paths.slice(start, start + PAGE).map(async (path): Promise<QueuedFile> => {
+        const [real, info] = await Promise.all([realOrResolved(path), stat(path).catch(() => undefined)]); // a missing file is submitted too: its result will say so
+        return [photoId(real), path, fileVersion(info)];
       }));
-      const known = await redis.smismember(keys.files, ...ids);
-      page.forEach((path, i) => {
-        if (known[i] === 0) pending.push([ids[i]!, path]);
+      const page = found.filter(([id]) => {
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
       });
-      added += known.filter((k) => k === 0).length;
+      photos += page.length;
+      if (page.length === 0) continue;
+      const stored = await redis.hmget(keys.files, ...page.map(([id]) => id)); // the version submitted before, or null
+      const queued = page.filter(([, , version], i) => stored[i] !== version);
+      const changed = page.filter(([, , version], i) => stored[i] !== null && stored[i] !== version);
+      // A changed photo's result goes before its new job is queued: dropped after, it could be the new one.
+      await dropResults(redis, name, changed.map(([id]) => id));
+      pending.push(...queued);
+      added += queued.length;
       await flush(false);
     }
     await flush(true);
-    return { files: paths.length, added, jobs, empty, ownOutputs };
+    return { files: photos, added, jobs, empty, ownOutputs };
   } catch (error) {
     throw lostRedis(redis, options.redis, error);
   } finally {
