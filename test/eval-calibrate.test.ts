@@ -102,7 +102,7 @@ test('emoscope calibrate writes a model whose validation accuracy is the one it 
   const run = join(dir, 'run');
   await train({ data: FER_FOLDERS, model: 'tiny', out: run, epochs: 2, callbacks: {} });
   const out = join(dir, 'calibrated');
-  const cli = spawnSync(process.execPath, [CLI, 'calibrate', '--model', run, '--data', FER_FOLDERS, '--out', out, '--min-recall', '0.2'], { encoding: 'utf8' });
+  const cli = spawnSync(process.execPath, [CLI, 'calibrate', '--model', run, '--data', FER_FOLDERS, '--out', out, '--min-recall', '0'], { encoding: 'utf8' });
   assert.equal(cli.status, 0, cli.stderr);
   assert.match(cli.stdout, /\| accuracy \| \| [\d.]+ \| ([\d.]+) \|/);
   const reported = Number(/\| accuracy \| \| [\d.]+ \| ([\d.]+) \|/.exec(cli.stdout)![1]);
@@ -112,6 +112,11 @@ test('emoscope calibrate writes a model whose validation accuracy is the one it 
   assert.match(cli.stdout, /Cross-check|Cross-check skipped/);
   const measured = await evaluate({ model: out, data: FER_FOLDERS, split: 'val' });
   assert.equal(measured.report.accuracy.toFixed(3), reported.toFixed(3));
+  // floors no offsets can meet: the closest model is written, and the exit code and a message say the floors were not met
+  const unreached = spawnSync(process.execPath, [CLI, 'calibrate', '--model', run, '--data', FER_FOLDERS, '--out', join(out, '..', 'unreached'), '--min-recall', '0.99'], { encoding: 'utf8' });
+  assert.equal(unreached.status, 1, unreached.stderr);
+  assert.match(unreached.stdout, /recall at least 0\.99: NOT reached\)/);
+  assert.match(unreached.stderr, /^emoscope: the minimum recalls were not all reached on these faces \((\w+ [\d.]+ < 0\.99(, )?)+\): .*unreached holds the closest the offsets came/);
   const badFloor = spawnSync(process.execPath, [CLI, 'calibrate', '--model', run, '--data', FER_FOLDERS, '--out', out, '--class-min-recall', 'disgust=0.5,joy=0.3'], { encoding: 'utf8' });
   assert.notEqual(badFloor.status, 0);
   assert.match(badFloor.stderr, /--class-min-recall but received "joy=0.3"/);

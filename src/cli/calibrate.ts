@@ -11,7 +11,7 @@ import { checkOutput } from '../util/check-output.js';
 /** The library's options, with the defaults commander fills in. */
 type CalibrateFlags = CalibrateOptions & { split: 'val' | 'train'; minRecall: number };
 
-export const registerCalibrate: RegisterCommand = (program) => {
+export const registerCalibrate: RegisterCommand = (program, setExitCode) => {
   const command = program
     .command('calibrate')
     .description('Shift each class\'s score so that accuracy is highest while every class keeps a minimum recall, fitted on held-out faces; writes a new model folder (one forward pass per face, as before)')
@@ -41,6 +41,13 @@ export const registerCalibrate: RegisterCommand = (program) => {
         `Written: ${r.out} (measure it on the test split with \`emoscope evaluate --model ${r.out}\`)`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
+      if (!r.feasible) {
+        // the model is written (the closest the offsets came), but a script must not take it for one that meets the floors
+        const floors = EMOTIONS.map((e) => flags.classMinRecall?.[e] ?? flags.minRecall);
+        const short = EMOTIONS.flatMap((e, i) => (r.after.recall[i]! < floors[i]! ? [`${e} ${pct(r.after.recall[i]!)} < ${floors[i]}`] : []));
+        process.stderr.write(`emoscope: the minimum recalls were not all reached on these faces (${short.join(', ')}): ${r.out} holds the closest the offsets came; lower --min-recall or --class-min-recall to get one that meets them\n`);
+        setExitCode(1);
+      }
     });
 };
 
