@@ -37,14 +37,16 @@ export function videoProgress(stream: NodeJS.WriteStream = process.stderr): Vide
     update(done, time) {
       if (!bar) return;
       if (done > bar.getTotal()) bar.setTotal(done); // the container's frame count was an estimate
-      bar.update(done, { speed: speed(time).toFixed(2) });
+      bar.update(done, { speed: time > 0 ? speed(time).toFixed(2) : '-' });
     },
     stop({ frames, tracks, time, error, interrupted }) {
       bar?.stop();
       bar = undefined;
       if (name === '') return;
       const seconds = (Date.now() - started) / 1000;
-      stream.write(`${name}: ${frames} frame${frames === 1 ? '' : 's'} analysed, ${tracks} track${tracks === 1 ? '' : 's'}, ${seconds.toFixed(1)} s (${speed(time).toFixed(2)}× real time)${interrupted ? '; interrupted' : error ? '; stopped by an error' : ''}\n`);
+      // a video whose analysed frames all stand at 0 s (one frame, a still) has no pace to compare with real time
+      const pace = time > 0 ? ` (${speed(time).toFixed(2)}× real time)` : '';
+      stream.write(`${name}: ${frames} frame${frames === 1 ? '' : 's'} analysed, ${tracks} track${tracks === 1 ? '' : 's'}, ${seconds.toFixed(1)} s${pace}${interrupted ? '; interrupted' : error ? '; stopped by an error' : ''}\n`);
       name = '';
     },
   };
