@@ -13,7 +13,9 @@ import { submitBatch } from '../src/batch/submit.js';
 import { startBatchWorker } from '../src/batch/worker.js';
 import { batchStatus } from '../src/batch/status.js';
 import { batchResults, writeBatchResults } from '../src/batch/results.js';
+import { Worker } from 'bullmq';
 import { clearBatch } from '../src/batch/clear.js';
+import { QUEUE_NAME, QUEUE_PREFIX } from '../src/batch/keys.js';
 import { dropResults, storedCounts, writeResults } from '../src/batch/store.js';
 import { encodeResult } from '../src/batch/record.js';
 import { loadRecognizer } from '../src/predict/recognizer.js';
@@ -52,6 +54,22 @@ test('submitting the same files again adds nothing; a new or modified file is ad
   assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 4, 'four jobs wait: 3 + 1');
   await clearBatch('again', { redis: redis.url });
   assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 0, 'clear removes the batch\'s queued jobs');
+});
+
+test('clear says how many of the batch\'s jobs workers hold at that moment (they finish and write nothing), and removes the rest', async () => {
+  const { dir } = await photoFolder(4);
+  assert.equal((await submitBatch([dir], { redis: redis.url, name: 'held', chunk: 2 })).jobs, 2);
+  // a worker takes one job and is still on it
+  const connection = await connectRedis(redis.url, { durable: true });
+  const taker = new Worker(QUEUE_NAME, null, { connection, prefix: QUEUE_PREFIX });
+  try {
+    assert.ok(await taker.getNextJob('test-token'), 'a job was taken');
+    assert.deepEqual(await clearBatch('held', { redis: redis.url }), { existed: true, jobs: 1, active: 1 });
+    assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 0);
+  } finally {
+    await taker.close(true);
+    connection.disconnect();
+  }
 });
 
 test('writing a job\'s results twice (at-least-once processing) changes nothing; a file that changes kind moves between the counters; a dropped result is uncounted until written again', async () => {
@@ -182,7 +200,7 @@ test('a worker processes a batch: every photo once, results equal to the recogni
   assert.deepEqual(keys.filter((k) => /^\{emoscope\}:photos:[^:]+\./.test(k)), [], 'completed jobs are removed');
   assert.equal(await redis.client.hlen('emoscope:batch:{main}:results'), 10);
 
-  assert.deepEqual(await clearBatch('main', { redis: redis.url }), { existed: true, jobs: 0 });
+  assert.deepEqual(await clearBatch('main', { redis: redis.url }), { existed: true, jobs: 0, active: 0 });
   assert.deepEqual(await redis.client.keys('emoscope:batch:{main}:*'), []);
   await assert.rejects(batchStatus('main', { redis: redis.url }), (e: unknown) => e instanceof EmoscopeError && e.code === 'NOT_FOUND');
 });

@@ -7,8 +7,18 @@ import { checkBatchName } from './keys.js';
 import { openQueue } from './queue.js';
 import { deleteBatchKeys } from './store.js';
 
-/** Deletes batch `name`; resolves to whether it existed and how many queued jobs were removed. */
-export async function clearBatch(name: string, options: { redis: string }): Promise<{ existed: boolean; jobs: number }> {
+/** What `clearBatch` did. */
+export interface ClearResult {
+  /** the batch had results or files recorded */
+  existed: boolean;
+  /** queued jobs removed */
+  jobs: number;
+  /** jobs of the batch that workers held at that moment: they finish, and write nothing */
+  active: number;
+}
+
+/** Deletes batch `name`; resolves to whether it existed, how many queued jobs were removed and how many workers were analysing. */
+export async function clearBatch(name: string, options: { redis: string }): Promise<ClearResult> {
   checkBatchName(name);
   const redis = await connectRedis(options.redis);
   const queue = openQueue(redis);
@@ -33,7 +43,13 @@ export async function clearBatch(name: string, options: { redis: string }): Prom
         if (removed === 0) start += page;
       }
     }
-    return { existed, jobs };
+    let active = 0;
+    for (let start = 0; ; start += page) {
+      const held = await queue.getJobs(['active'], start, start + page - 1);
+      active += held.filter((job) => job && parseJobData(job.data)?.batch === name).length;
+      if (held.length < page) break;
+    }
+    return { existed, jobs, active };
   } catch (error) {
     throw lostRedis(redis, options.redis, error);
   } finally {

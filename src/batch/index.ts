@@ -14,4 +14,5 @@ export type { BatchStatus } from './status.js';
 export { batchResults, writeBatchResults } from './results.js';
 export type { WriteResultsOptions } from './results.js';
 export { clearBatch } from './clear.js';
+export type { ClearResult } from './clear.js';
 export { BATCH_DEFAULTS } from './defaults.js';

@@ -107,8 +107,9 @@ export const registerBatch: RegisterCommand = (program, setExitCode) => {
     .action(async (name: string, flags: { redis: string }) => {
       const { clearBatch } = await library();
       const r = await clearBatch(name, { redis: flags.redis });
-      if (!r.existed && r.jobs === 0) throw new EmoscopeError('NOT_FOUND', `No batch named "${name}" in Redis at ${flags.redis}`);
-      process.stdout.write(`${name}: cleared (${r.jobs} queued jobs removed)\n`);
+      if (!r.existed && r.jobs === 0 && r.active === 0) throw new EmoscopeError('NOT_FOUND', `No batch named "${name}" in Redis at ${flags.redis}`);
+      const held = r.active > 0 ? `; ${plural(r.active, 'job')} that workers are analysing now will finish and write nothing` : '';
+      process.stdout.write(`${name}: cleared (${r.jobs} queued jobs removed${held})\n`);
     });
 };
 
