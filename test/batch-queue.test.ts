@@ -63,9 +63,12 @@ test('clear says how many of the batch\'s jobs workers hold at that moment (they
   const connection = await connectRedis(redis.url, { durable: true });
   const taker = new Worker(QUEUE_NAME, null, { connection, prefix: QUEUE_PREFIX });
   try {
-    assert.ok(await taker.getNextJob('test-token'), 'a job was taken');
+    const job = await taker.getNextJob('test-token');
+    assert.ok(job, 'a job was taken');
     assert.deepEqual(await clearBatch('held', { redis: redis.url }), { existed: true, jobs: 1, active: 1 });
     assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 0);
+    await job.moveToCompleted('[]', 'test-token', false); // the worker finishes: the job leaves Redis
+    assert.deepEqual(await redis.client.keys('{emoscope}:photos:held*'), []);
   } finally {
     await taker.close(true);
     connection.disconnect();
