@@ -57,11 +57,11 @@ export function isEmoscopeError(error: unknown): error is EmoscopeError {
 
 /** "Expected <what> for <name> but received <value>" — the shape of every parameter error. */
 export function badArgument(name: string, expected: string, received: unknown): EmoscopeError {
-  return new EmoscopeError('BAD_ARGUMENT', `Expected ${expected} for ${name} but received ${describe(received)}`);
+  return new EmoscopeError('BAD_ARGUMENT', `Expected ${expected} for ${name} but received ${describeValue(received)}`);
 }
 
 /** A short account of a value for a message: never the whole of a large buffer, array or text. */
-function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return value.length > 200 ? `${JSON.stringify(value.slice(0, 200))}… (${value.length} characters)` : JSON.stringify(value);
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
@@ -69,6 +69,7 @@ function describe(value: unknown): string {
   if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`;
   if (Array.isArray(value)) return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
   if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return `the BigInt ${value}n`;
   if (typeof value === 'object') {
     const keys = Object.keys(value);
     const name = value.constructor?.name;

@@ -72,6 +72,6 @@ export { buildServer, SERVE_DEFAULTS } from './serve/index.js';
 export type { ServeOptions, ServeHandle, ModelInfo } from './serve/index.js';
 // Batches over many machines (BullMQ + Redis)
 export { submitBatch, startBatchWorker, batchStatus, batchResults, writeBatchResults, clearBatch, BATCH_DEFAULTS } from './batch/index.js';
-export type { ClearResult, SubmitOptions, SubmitResult, BatchWorker, BatchWorkerOptions, BatchStatus, WriteResultsOptions } from './batch/index.js';
+export type { ClearResult, SubmitOptions, SubmitResult, PassedOver, PassedOverReason, BatchWorker, BatchWorkerOptions, BatchStatus, WriteResultsOptions } from './batch/index.js';
 // Videos (recognizer.recognizeVideo)
 export * from './video/index.js';

@@ -4,7 +4,7 @@
 // files, clear removes the batch, and a bad or unreachable --redis is a clear error with exit code 1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, readFile, readdir, symlink } from 'node:fs/promises';
+import { copyFile, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startBatchWorker } from '../src/batch/worker.js';
 import { CSV_HEADER_LINE, csvRows } from '../src/predict/csv.js';
@@ -87,6 +87,20 @@ test('submit through a link to the folder adds nothing; a changed photo is submi
   const status = await emoscope(['batch', 'status', 'paths', '--redis', redis.url, '--json']);
   assert.deepEqual(JSON.parse(status.stdout), { total: 2, done: 0, failed: 0, waiting: 2, active: 0, rate: 0 });
   assert.equal((await emoscope(['batch', 'clear', 'paths', '--redis', redis.url])).code, 0);
+});
+
+test('submit says on stderr what it passed over in the folders, its stdout line unchanged; a broken link named is refused naming its target', { timeout: 120_000 }, async () => {
+  const { dir } = await photoFolder(1);
+  await writeFile(join(dir, '.DS_Store'), 'Finder');
+  await symlink('gone.jpg', join(dir, 'broken.jpg'));
+  const submit = await emoscope(['batch', 'submit', dir, '--redis', redis.url, '--name', 'passed']);
+  assert.equal(submit.code, 0, submit.stderr);
+  assert.equal(submit.stdout, 'passed: 1 new file of 1 (0 submitted before), in 1 job\n');
+  assert.equal(submit.stderr, `emoscope: passed over 2 entries: 1 hidden file or folder (${dir}/.DS_Store), 1 broken symbolic link (${dir}/broken.jpg → gone.jpg)\n`);
+  assert.equal((await emoscope(['batch', 'clear', 'passed', '--redis', redis.url])).code, 0);
+  const named = await emoscope(['batch', 'submit', join(dir, 'broken.jpg'), '--redis', redis.url, '--name', 'passed']);
+  assert.equal(named.code, 1);
+  assert.match(named.stderr, new RegExp(`broken\\.jpg: a symbolic link whose target gone\\.jpg \\(${dir}/gone\\.jpg\\) does not exist`));
 });
 
 test('results --json or --csv onto a photo: refused before Redis is asked, the photo kept', async () => {

@@ -71,6 +71,17 @@ test('weights.bin a link to /dev/zero, or a FIFO in the folder → BAD_MODEL, no
   await assert.rejects(loadModelFolder(dir), badModel(/weights\.bin: expected a regular file but it is a FIFO/));
 });
 
+test('weights.bin a broken symbolic link → NOT_FOUND saying so and naming the missing target, not "no such file"', async () => {
+  const { dir } = await modelFolder();
+  await rm(join(dir, 'weights.bin'));
+  await symlink('weights-v2.bin', join(dir, 'weights.bin'));
+  await assert.rejects(loadModelFolder(dir), (error: unknown) => {
+    assert.ok(error instanceof EmoscopeError && error.code === 'NOT_FOUND', String(error));
+    assert.equal(error.message, `${join(dir, 'weights.bin')}: a symbolic link whose target weights-v2.bin (${join(dir, 'weights-v2.bin')}) does not exist`);
+    return true;
+  });
+});
+
 test('weights.bin 4 bytes short, or 4 bytes long → BAD_MODEL naming it with the expected size', async () => {
   const { dir } = await modelFolder();
   const size = (await readFile(join(dir, 'weights.bin'))).length;

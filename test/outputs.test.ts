@@ -17,7 +17,7 @@ import { stdoutUse } from '../src/cli/output.js';
 import { summaryLine } from '../src/cli/predict.js';
 import { isPhotoArgument, readJsonlValue } from '../src/cli/jsonl-value.js';
 import { planAnnotatedNames, writeAnnotated } from '../src/cli/annotated.js';
-import { listImageFiles } from '../src/vision/files.js';
+import { describePassedOver, listImageFiles } from '../src/vision/files.js';
 import { hasOutputMark } from '../src/util/output-mark.js';
 import { checkNotAnInput, checkOutput, realPaths } from '../src/util/check-output.js';
 import { writeFileAtomic } from '../src/util/atomic.js';
@@ -200,7 +200,53 @@ test("folders: emoscope's annotated copies and charts are left out (marked in th
   const onlyOutputs = join(dir, 'out');
   await mkdir(onlyOutputs);
   await writeAnnotated(join(onlyOutputs, 'x'), { file: photo, width: 120, height: 90, faces: [] });
-  assert.deepEqual(await listImageFiles([onlyOutputs]), { files: [], empty: [onlyOutputs], ownOutputs: [join(onlyOutputs, 'x.jpg')] });
+  assert.deepEqual(await listImageFiles([onlyOutputs]), { files: [], empty: [onlyOutputs], ownOutputs: [join(onlyOutputs, 'x.jpg')], passedOver: [] });
+});
+
+test('folders: every other entry not taken is listed with why (hidden, a link, a broken link and its target, a loop, a FIFO, no image extension), and said grouped', async () => {
+  const dir = await tempDir();
+  await sharp({ create: { width: 120, height: 90, channels: 3, background: '#8a6' } }).jpeg().toFile(join(dir, 'a.jpg'));
+  await writeFile(join(dir, '.DS_Store'), 'Finder');
+  await mkdir(join(dir, '.thumbs'));
+  await sharp(join(dir, 'a.jpg')).toFile(join(dir, '.thumbs', 'a.jpg')); // inside a hidden folder: not walked
+  await symlink('gone.jpg', join(dir, 'broken.jpg'));
+  await symlink('a.jpg', join(dir, 'link.jpg'));
+  await symlink('loop.jpg', join(dir, 'loop.jpg'));
+  await run('mkfifo', [join(dir, 'pipe.jpg')]);
+  await writeFile(join(dir, 'notes.txt'), 'not an image by its name');
+  const listing = await listImageFiles([dir]);
+  assert.deepEqual(listing.files, [join(dir, 'a.jpg')]);
+  assert.deepEqual(listing.passedOver, [
+    { path: join(dir, '.DS_Store'), reason: 'hidden' },
+    { path: join(dir, '.thumbs'), reason: 'hidden' },
+    { path: join(dir, 'broken.jpg'), reason: 'broken-link', target: 'gone.jpg' },
+    { path: join(dir, 'link.jpg'), reason: 'link' },
+    { path: join(dir, 'loop.jpg'), reason: 'link-loop' },
+    { path: join(dir, 'notes.txt'), reason: 'not-an-image' },
+    { path: join(dir, 'pipe.jpg'), reason: 'fifo' },
+  ]);
+  assert.equal(describePassedOver(listing.passedOver), `passed over 7 entries: 2 hidden files or folders (${dir}/.DS_Store, ${dir}/.thumbs), `
+    + `1 broken symbolic link (${dir}/broken.jpg → gone.jpg), 1 loop of symbolic links (${dir}/loop.jpg), 1 symbolic link, not followed (${dir}/link.jpg), `
+    + `1 FIFO (${dir}/pipe.jpg), 1 file without an image extension (${dir}/notes.txt)`);
+  assert.equal(describePassedOver([1, 2, 3].map((i) => ({ path: `p/\x1b${i}`, reason: 'fifo' as const }))), 'passed over 3 entries: 3 FIFOs (p/\\x1b1, p/\\x1b2, …)', 'two examples of a kind at most, printable');
+  assert.equal(describePassedOver([]), '');
+  const junk = join(dir, 'junk');
+  await mkdir(junk);
+  await writeFile(join(junk, '.DS_Store'), 'Finder');
+  assert.deepEqual(await listImageFiles([junk]), { files: [], empty: [junk], ownOutputs: [], passedOver: [{ path: join(junk, '.DS_Store'), reason: 'hidden' }] });
+
+  // A folder this user may not read is passed over, the rest walked (as root via an unprivileged child).
+  const locked = join(dir, 'locked');
+  await mkdir(locked);
+  await sharp(join(dir, 'a.jpg')).toFile(join(locked, 'b.jpg'));
+  await chmod(locked, 0o000);
+  await chmod(dir, 0o755);
+  const script = `import { listImageFiles } from ${JSON.stringify(join(REPO_ROOT, 'dist', 'src', 'vision', 'files.js'))};
+    const { files, passedOver } = await listImageFiles([${JSON.stringify(dir)}]);
+    console.log(JSON.stringify({ files, unreadable: passedOver.filter((p) => p.reason === 'unreadable-folder') }));`;
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], asNobody).finally(() => chmod(locked, 0o755));
+  assert.deepEqual(JSON.parse(stdout), { files: [join(dir, 'a.jpg')], unreadable: [{ path: locked, reason: 'unreadable-folder', code: 'EACCES' }] });
 });
 
 test('a rerun that finds fewer faces removes the charts it wrote for the faces now gone, never a file emoscope did not write', async () => {

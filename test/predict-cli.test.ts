@@ -3,9 +3,9 @@
 // others are processed, a photo without a face noted on stderr with exit code 0.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import sharp from 'sharp';
 import { CLI, tempDir } from './helpers/paths.js';
 import { COUPLE, SINGLE, saveTinyModel } from './predict-fixtures.js';
@@ -106,4 +106,40 @@ test('a reader of both streams that stops early (2>&1 | head) is no error: exit 
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 0);
   assert.equal((JSON.parse(await readFile(jsonPath, 'utf8')) as PredictedPhoto[])[0]!.faces.length, 2);
+});
+
+test('a folder\'s entries passed over (hidden, a broken link, a FIFO) are counted and named after the summary; the JSON is unchanged; a broken link named explicitly names its missing target', async () => {
+  const dir = await tempDir();
+  const photos = join(dir, 'photos');
+  await mkdir(photos);
+  await copyFile(SINGLE, join(photos, 'single.jpg'));
+  await writeFile(join(photos, '.DS_Store'), 'Finder');
+  await symlink('gone.jpg', join(photos, 'broken.jpg'));
+  execFileSync('mkfifo', [join(photos, 'pipe.jpg')]);
+  const json = join(dir, 'faces.json');
+  const walked = await emoscope(['predict', photos, '--model', model, '--json', json]);
+  assert.equal(walked.code, 0, walked.stderr);
+  assert.equal(walked.stdout, '');
+  const results = JSON.parse(await readFile(json, 'utf8')) as PredictedPhoto[];
+  assert.deepEqual(results.map((r) => [r.file, Object.keys(r).sort()]), [[join(photos, 'single.jpg'), ['faces', 'file', 'height', 'width']]]);
+  assert.deepEqual(walked.stderr.split('\n').slice(-3), [
+    `1 photo, 1 face; wrote ${json}`,
+    `emoscope: passed over 3 entries: 1 hidden file or folder (${photos}/.DS_Store), 1 broken symbolic link (${photos}/broken.jpg → gone.jpg), 1 FIFO (${photos}/pipe.jpg)`,
+    '',
+  ]);
+
+  const named = await emoscope(['predict', join(photos, 'broken.jpg'), '--model', model]);
+  assert.equal(named.code, 1);
+  const [result] = JSON.parse(named.stdout) as PhotoResult[];
+  assert.equal(result!.errorCode, 'NOT_FOUND');
+  assert.equal(result!.error, `${photos}/broken.jpg: a symbolic link whose target gone.jpg (${photos}/gone.jpg) does not exist`);
+  assert.match(named.stderr, /broken\.jpg: a symbolic link whose target gone\.jpg \(.*\) does not exist\n/);
+  assert.doesNotMatch(named.stderr, /no such file/i);
+
+  const junk = join(dir, 'junk');
+  await mkdir(junk);
+  await writeFile(join(junk, '.DS_Store'), 'Finder');
+  const none = await emoscope(['predict', junk, '--model', model]);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, new RegExp(`No images to process in ${junk} \\(passed over 1 entry: 1 hidden file or folder \\(${junk}/\\.DS_Store\\)\\)`));
 });

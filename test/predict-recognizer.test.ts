@@ -180,6 +180,27 @@ test('one call takes only its own options: a load-time setting or a misspelt key
   await assert.rejects(recognizer.recognize(pixels as never), (e: EmoscopeError) => e.code === 'BAD_ARGUMENT' && /received a Uint8ClampedArray of 960000 bytes/.test(e.message) && e.message.length < 300);
 });
 
+test('decoded pixels with bad dimensions are that photo\'s BAD_IMAGE result naming each bad field, whichever field it is; the others in the list are recognized', async () => {
+  const data = new Uint8Array(320 * 240 * 3);
+  const results = await recognizer.recognize([
+    { data, width: 1.5, height: 240, channels: 3 } as never,
+    { data: new Uint8Array(0), width: 0, height: 0, channels: 3 },
+    { data, width: -320, height: 240, channels: 3 },
+    { data, width: 320, height: 240, channels: 4 },
+    SINGLE,
+  ]);
+  assert.deepEqual(results.map((r) => r.errorCode), ['BAD_IMAGE', 'BAD_IMAGE', 'BAD_IMAGE', 'BAD_IMAGE', undefined]);
+  assert.deepEqual(results.slice(0, 4).map((r) => r.error), [
+    '<pixels 0>: expected a positive whole number for width but received 1.5',
+    '<pixels 1>: expected a positive whole number for width but received 0; expected a positive whole number for height but received 0',
+    '<pixels 2>: expected a positive whole number for width but received -320',
+    '<pixels 3>: expected width × height × channels = 320 × 240 × 4 = 307200 bytes of data but received 230400 bytes',
+  ]);
+  assert.equal(results[4]!.faces.length, 1);
+  const one = await recognizer.recognize({ data, width: 320, height: 240, channels: 2 } as never);
+  assert.equal(one.error, '<pixels>: expected 1 (gray), 3 (RGB) or 4 (RGBA) for channels but received 2');
+});
+
 test('a disposed recognizer refuses work in words; disposing twice is harmless', async () => {
   const own = await loadRecognizer({ model: modelDir });
   own.dispose();

@@ -2,12 +2,15 @@
 // included), upright when the stream carries rotation metadata; and each bad input's error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { probeVideo } from '../src/video/probe.js';
 import { decodeFrames } from '../src/video/decode.js';
 import type { DecodeOptions, DecodedFrame } from '../src/video/decode.js';
 import { EmoscopeError } from '../src/errors.js';
 import { DEFAULT_VIDEO_OPTIONS } from '../src/video/options.js';
 import { SCENE_FRAMES, ffprobeFrames, makeClips } from './video-fixtures.js';
+import { tempDir } from './helpers/paths.js';
 
 async function decodeAll(path: string, options: DecodeOptions = {}): Promise<{ frames: Omit<DecodedFrame, 'image'>[]; error?: unknown; sizes: Set<string> }> {
   const info = await probeVideo(path);
@@ -69,9 +72,12 @@ test('a truncated MKV: the frames before the break are yielded, then BAD_VIDEO',
   assert.match(error.message, /truncated\.mkv: damaged or truncated video: \d+ frames decoded, then ffmpeg reported: .*ended prematurely/);
 });
 
-test('not a video, an empty file, a zero-length video, a missing file, sound only, text named .png: errors that name the file and say why', async () => {
+test('not a video, an empty file, a zero-length video, a missing file, a broken link, sound only, text named .png: errors that name the file and say why', async () => {
   const clips = await makeClips();
+  const broken = join(await tempDir(), 'broken.mp4');
+  await symlink('gone.mp4', broken);
   const cases: Array<[string, string, RegExp]> = [
+    [broken, 'NOT_FOUND', /broken\.mp4: a symbolic link whose target gone\.mp4 \(.*\/gone\.mp4\) does not exist$/],
     [clips.text, 'BAD_VIDEO', /notes\.mp4: not a video ffmpeg can read \(.*Invalid data/],
     [clips.empty, 'BAD_VIDEO', /empty\.mp4: empty file \(0 bytes\), expected a video/],
     [clips.zero, 'BAD_VIDEO', /zero\.mp4: no video stream \(a video of zero length\)/],

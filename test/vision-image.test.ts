@@ -2,7 +2,7 @@
 // bad input (missing, empty, not an image, truncated, decompression bomb) as a clear error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
@@ -123,7 +123,42 @@ test('decoded pixels given as input: RGBA and gray are converted, a wrong length
   assert.ok(Math.abs(image.data[0]! - (200 * 128 + 255 * 127) / 255) <= 1, `flattened on white: ${image.data[0]}`);
   const gray = { data: new Uint8Array(12).fill(9), width: 4, height: 3, channels: 1 as const };
   assert.equal((await decodeImage(gray)).image.data[2], 9);
-  await rejects(decodeImage({ ...rgba, data: new Uint8Array(5) }), 'BAD_IMAGE', /expected 4×3×4 = 48 bytes .* but received 5/);
+  await rejects(decodeImage({ ...rgba, data: new Uint8Array(5) }), 'BAD_IMAGE', /^<pixels>: expected width × height × channels = 4 × 3 × 4 = 48 bytes of data but received 5 bytes$/);
+});
+
+test('decoded pixels with bad dimensions: each bad field is named with what was expected, the length only once they are right, the data never dumped', async () => {
+  const data = new Uint8Array(600 * 400 * 3).fill(7);
+  const bad = (fields: Record<string, unknown>) => openPhoto({ data, width: 600, height: 400, channels: 3, ...fields } as never, { name: 'frame.raw' });
+  const side = (field: string, received: string) => `expected a positive whole number for ${field} but received ${received}`;
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ data: new Uint8Array(0), width: 0, height: 0 }, `${side('width', '0')}; ${side('height', '0')}`],
+    [{ width: -600 }, side('width', '-600')],
+    [{ width: -2, height: -2 }, `${side('width', '-2')}; ${side('height', '-2')}`],
+    [{ width: 1.5 }, side('width', '1.5')],
+    [{ height: Number.NaN }, side('height', 'NaN')],
+    [{ width: '600' }, side('width', '"600"')],
+    [{ height: undefined }, side('height', 'nothing')],
+    [{ width: data }, side('width', 'a Uint8Array of 720000 bytes')],
+    [{ channels: 2 }, 'expected 1 (gray), 3 (RGB) or 4 (RGBA) for channels but received 2'],
+    [{ channels: undefined }, 'expected 1 (gray), 3 (RGB) or 4 (RGBA) for channels but received nothing'],
+    [{ width: 0, channels: 0 }, `${side('width', '0')}; expected 1 (gray), 3 (RGB) or 4 (RGBA) for channels but received 0`],
+    [{ data: Array.from(data.subarray(0, 10)) }, 'expected a Uint8Array or Uint8ClampedArray for data but received an array of 10 items'],
+    [{ data: new Float32Array(600 * 400 * 3) }, 'expected a Uint8Array or Uint8ClampedArray for data but received a Float32Array of 2880000 bytes'],
+    [{ width: 599 }, 'expected width × height × channels = 599 × 400 × 3 = 718800 bytes of data but received 720000 bytes'],
+    [{ channels: 4 }, 'expected width × height × channels = 600 × 400 × 4 = 960000 bytes of data but received 720000 bytes'],
+    [{ width: 1e6, height: 1e6 }, 'expected width × height × channels = 1000000 × 1000000 × 3 = 3000000000000 bytes of data but received 720000 bytes'],
+  ];
+  for (const [fields, expected] of cases) {
+    await assert.rejects(bad(fields), (error: unknown) => {
+      assert.ok(error instanceof EmoscopeError, String(error));
+      assert.equal(error.code, 'BAD_IMAGE', error.message);
+      assert.equal(error.message, `frame.raw: ${expected}`);
+      return true;
+    });
+  }
+  const fine = await openPhoto({ data, width: 600, height: 400, channels: 3 });
+  assert.deepEqual([fine.width, fine.height], [600, 400]);
+  await rejects(openPhoto({ width: 600, height: 400, channels: 3 } as never), 'BAD_ARGUMENT', /^Expected a file path, a Buffer or \{data, width, height, channels\} for <pixels> but received an object with width, height, channels$/);
 });
 
 test('a photo\'s views work detached from it; RGB pixels given as input come back without a copy', async () => {
@@ -139,6 +174,20 @@ test('a photo\'s views work detached from it; RGB pixels given as input come bac
 
 test('a missing file is NOT_FOUND, naming it', async () => {
   await rejects(decodeImage('/no/such/photo.jpg'), 'NOT_FOUND', /\/no\/such\/photo\.jpg: no such file/);
+});
+
+test('a broken symbolic link is NOT_FOUND saying it is a link and naming its missing target (through a chain too); a loop of links is named as one', async () => {
+  const dir = await tempDir();
+  await symlink('gone.jpg', join(dir, 'broken.jpg'));
+  await rejects(decodeImage(join(dir, 'broken.jpg')), 'NOT_FOUND', new RegExp(`^${dir}/broken\\.jpg: a symbolic link whose target gone\\.jpg \\(${dir}/gone\\.jpg\\) does not exist$`));
+  await symlink(join(dir, 'nowhere', 'x.jpg'), join(dir, 'absolute.jpg'));
+  await rejects(decodeImage(join(dir, 'absolute.jpg')), 'NOT_FOUND', new RegExp(`^${dir}/absolute\\.jpg: a symbolic link whose target ${dir}/nowhere/x\\.jpg does not exist$`));
+  await symlink('broken.jpg', join(dir, 'chain.jpg'));
+  await rejects(decodeImage(join(dir, 'chain.jpg')), 'NOT_FOUND', /chain\.jpg: a symbolic link whose target gone\.jpg \(.*\/gone\.jpg\) does not exist \(through broken\.jpg\)$/);
+  await symlink('loop-b.jpg', join(dir, 'loop-a.jpg'));
+  await symlink('loop-a.jpg', join(dir, 'loop-b.jpg'));
+  await rejects(decodeImage(join(dir, 'loop-a.jpg')), 'BAD_IMAGE', /loop-a\.jpg: cannot read: a loop of symbolic links \(through loop-b\.jpg back to loop-a\.jpg\) \(ELOOP\)$/);
+  await rejects(decodeImage(join(dir, 'missing.jpg')), 'NOT_FOUND', /missing\.jpg: no such file$/);
 });
 
 test('an empty file, a text file and a truncated JPEG are BAD_IMAGE or UNSUPPORTED_IMAGE, naming the file', async () => {

@@ -7,6 +7,7 @@
 //   for await (const r of batchResults('archive', { redis: 'redis://queue-host:6379' })) …
 export { submitBatch } from './submit.js';
 export type { SubmitOptions, SubmitResult } from './submit.js';
+export type { PassedOver, PassedOverReason } from '../vision/files.js';
 export { startBatchWorker } from './worker.js';
 export type { BatchWorker, BatchWorkerOptions } from './worker.js';
 export { batchStatus, etaSeconds } from './status.js';

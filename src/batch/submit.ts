@@ -7,8 +7,10 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EmoscopeError, badArgument } from '../errors.js';
-import { listImageFiles } from '../vision/files.js';
+import { listImageFiles, noImagesMessage } from '../vision/files.js';
+import type { PassedOver } from '../vision/files.js';
 import { printable } from '../util/printable.js';
+import { brokenLink, describeBrokenLink } from '../util/broken-link.js';
 import { realOrResolved } from '../util/check-output.js';
 import { connectRedis, lostRedis } from './connection.js';
 import { BATCH_DEFAULTS } from './defaults.js';
@@ -38,6 +40,8 @@ export interface SubmitResult {
   empty: string[];
   /** pictures in the folders that emoscope wrote (annotated copies, charts), not submitted */
   ownOutputs: string[];
+  /** the other entries of the folders not submitted (hidden, symbolic links, FIFOs…), each with why */
+  passedOver: PassedOver[];
 }
 
 /** Files stat'ed and checked against Redis per round trip. */
@@ -50,7 +54,7 @@ const PAGE = 1024;
  * real path, so that a folder submitted again through a link to it adds nothing.
  * @example
  *   await submitBatch(['/archive/2023'], { redis: 'redis://queue-host:6379', name: 'archive-2023' })
- *   // { files: 120000, added: 120000, jobs: 3750, empty: [], ownOutputs: [] }; again: { files: 120000, added: 0, jobs: 0, … }
+ *   // { files: 120000, added: 120000, jobs: 3750, empty: [], ownOutputs: [], passedOver: [] }; again: { files: 120000, added: 0, jobs: 0, … }
  */
 export async function submitBatch(inputs: readonly string[], options: SubmitOptions): Promise<SubmitResult> {
   const name = checkBatchName(options.name);
@@ -58,10 +62,19 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
   if (!Number.isInteger(chunk) || chunk < 1 || chunk > 10_000) throw badArgument('--chunk', 'a whole number from 1 to 10000', chunk);
   // A path missing here is a typo, not a photo for another machine: refused before Redis is asked.
   const missing = (await Promise.all(inputs.map((input) => stat(input).then(() => [], () => [input])))).flat();
-  if (missing.length > 0) throw new EmoscopeError('NOT_FOUND', `No such file or folder: ${missing.map(printable).join(', ')}`);
-  const { files, empty, ownOutputs } = await listImageFiles(inputs);
+  if (missing.length > 0) {
+    // a broken symbolic link is said to be one, naming its missing target
+    const links = await Promise.all(missing.map(brokenLink));
+    const absent = missing.filter((_, i) => links[i] === undefined);
+    const parts = absent.length > 0 ? [`No such file or folder: ${absent.map(printable).join(', ')}`] : [];
+    links.forEach((link, i) => {
+      if (link !== undefined) parts.push(`${printable(missing[i]!)}: ${describeBrokenLink(link)}`);
+    });
+    throw new EmoscopeError('NOT_FOUND', parts.join('; '));
+  }
+  const { files, empty, ownOutputs, passedOver } = await listImageFiles(inputs);
   const paths = [...new Set(files.map((f) => resolve(f)))];
-  if (paths.length === 0) throw new EmoscopeError('BAD_ARGUMENT', `No images to submit in ${inputs.join(', ')}`);
+  if (paths.length === 0) throw new EmoscopeError('BAD_ARGUMENT', noImagesMessage('submit', inputs, passedOver));
 
   const redis = await connectRedis(options.redis);
   const queue = openQueue(redis);
@@ -105,7 +118,7 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
       await flush(false);
     }
     await flush(true);
-    return { files: photos, added, jobs, empty, ownOutputs };
+    return { files: photos, added, jobs, empty, ownOutputs, passedOver };
   } catch (error) {
     throw lostRedis(redis, options.redis, error);
   } finally {

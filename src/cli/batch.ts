@@ -5,7 +5,7 @@ import { EmoscopeError } from '../errors.js';
 import { BATCH_DEFAULTS } from '../batch/defaults.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, intOption } from './options.js';
-import { listingNotes } from './listing.js';
+import { listingNotes, passedOverNote } from './listing.js';
 import { plural } from '../util/format.js';
 import { checkOutput, checkSeparateOutputs } from '../util/check-output.js';
 import { STDOUT, jsonCsvTargets } from './output.js';
@@ -30,6 +30,7 @@ export const registerBatch: RegisterCommand = (program, setExitCode) => {
       const r = await submitBatch(inputs, { redis: flags.redis, name: flags.name, chunk: flags.chunk });
       process.stderr.write(listingNotes(r));
       process.stdout.write(`${flags.name}: ${plural(r.added, 'new file')} of ${r.files} (${r.files - r.added} submitted before), in ${r.jobs} job${r.jobs === 1 ? '' : 's'}\n`);
+      process.stderr.write(passedOverNote(r));
     });
 
   withRedis(batch.command('worker'))

@@ -1,5 +1,8 @@
 // What `predict` and `batch submit` say on stderr about the folders they walked: folders without
-// images, and the pictures left out because emoscope wrote them (vision/files.ts).
+// images, the pictures left out because emoscope wrote them, and (after the run, with its summary)
+// the other entries passed over and why (vision/files.ts).
+import { describePassedOver } from '../vision/files.js';
+import type { PassedOver } from '../vision/files.js';
 import { printable } from '../util/printable.js';
 
 /** The stderr notes on a listing (`listImageFiles`), one line each. */
@@ -11,4 +14,10 @@ export function listingNotes(listing: { empty: readonly string[]; ownOutputs: re
     lines.push(`emoscope: left out ${which}: written by emoscope (an annotated copy or a chart); name a file to take it as a photo\n`);
   }
   return lines.join('');
+}
+
+/** The stderr line on the entries of the folders passed over (hidden, links, FIFOs…), or '' when none were. */
+export function passedOverNote(listing: { passedOver: readonly PassedOver[] }): string {
+  const said = describePassedOver(listing.passedOver);
+  return said === '' ? '' : `emoscope: ${said}\n`;
 }

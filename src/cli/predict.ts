@@ -6,7 +6,7 @@ import { EmoscopeError } from '../errors.js';
 import type { Tta } from '../model/inference.js';
 import { loadRecognizer } from '../predict/recognizer.js';
 import { resultsToCsv } from '../predict/csv.js';
-import { listImageFiles } from '../vision/files.js';
+import { listImageFiles, noImagesMessage } from '../vision/files.js';
 import { checkNotAnInput, checkNotInFolders, checkOutput, checkSeparateOutputs, realPaths } from '../util/check-output.js';
 import { modelFoldersRead } from '../runs/locate.js';
 import type { PhotoResult } from '../types.js';
@@ -14,7 +14,7 @@ import { planAnnotatedNames, writeAnnotated } from './annotated.js';
 import type { AnnotatedFiles } from './annotated.js';
 import type { RegisterCommand } from './commands.js';
 import { guardJsonlValue } from './jsonl-value.js';
-import { listingNotes } from './listing.js';
+import { listingNotes, passedOverNote } from './listing.js';
 import { MODEL_HELP, minFaceScoreOption, ttaOption } from './options.js';
 import { STDOUT, openLineSink, stdoutUse, writeOutput } from './output.js';
 import { photoProgress } from './photo-progress.js';
@@ -66,7 +66,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       const listing = await listImageFiles(inputs);
       const { files } = listing;
       process.stderr.write(listingNotes(listing));
-      if (files.length === 0) throw new EmoscopeError('BAD_ARGUMENT', `No images to process in ${inputs.join(', ')}`);
+      if (files.length === 0) throw new EmoscopeError('BAD_ARGUMENT', noImagesMessage('process', inputs, listing.passedOver));
       const inputPaths = await realPaths(files);
       for (const [name, path] of Object.entries(outputs)) if (path !== undefined) await checkNotAnInput(path, `--${name}`, inputPaths);
       const annotatedBase = flags.out ? await planAnnotatedNames(files, flags.out, inputPaths) : undefined;
@@ -120,7 +120,7 @@ export const registerPredict: RegisterCommand = (program, setExitCode) => {
       if (onStdout === 'table') process.stdout.write(formatResultsTable(results));
       for (const path of [flags.json, flags.csv, jsonl]) if (path !== undefined && path !== STDOUT) written.push(path);
       if (flags.out) written.push(`${counts.annotated} annotated photo${counts.annotated === 1 ? '' : 's'} and ${counts.charts} face chart${counts.charts === 1 ? '' : 's'} in ${flags.out}`);
-      process.stderr.write(`${summaryLine(counts, written)}\n`);
+      process.stderr.write(`${summaryLine(counts, written)}\n${passedOverNote(listing)}`);
     });
 };
 

@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { printable } from './printable.js';
+import { whyLoop, whyNotFound } from './broken-link.js';
 
 /** Cap of the JSON files of model and run folders (model.json, emoscope.json, train-state.json, history.json…). */
 export const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -43,7 +44,8 @@ export async function checkFolderFile(dir: string, name: string, options: Folder
     real = await realpath(join(dir, name));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new EmoscopeError('NOT_FOUND', `${shown}: no such file`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new EmoscopeError('NOT_FOUND', `${shown}: ${await whyNotFound(join(dir, name))}`);
+    if (code === 'ELOOP') throw new EmoscopeError(options.code, `${shown}: cannot read it: ${await whyLoop(join(dir, name))} (ELOOP)`);
     throw new EmoscopeError(options.code, `${shown}: cannot read it (${code ?? (error as Error).message})`);
   }
   const inside = relative(root, real);
@@ -95,7 +97,9 @@ export async function readRegularFile(path: string, name: string, options: Folde
     info = await stat(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new EmoscopeError('NOT_FOUND', `${printable(name)}: no such file`);
+    // a broken symbolic link is named as one, with its missing target: not "no such file" for a file that is there
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new EmoscopeError('NOT_FOUND', `${printable(name)}: ${await whyNotFound(path)}`);
+    if (code === 'ELOOP') throw new EmoscopeError(options.code, `${printable(name)}: cannot read: ${await whyLoop(path)} (ELOOP)`);
     throw new EmoscopeError(options.code, `${printable(name)}: cannot read (${code ?? (error as Error).message})`);
   }
   if (!info.isFile()) throw new EmoscopeError(options.code, `${printable(name)}: expected a regular file but it is ${kindOf(info)}`);

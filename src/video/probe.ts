@@ -2,6 +2,7 @@
 // applied), the frame rate, the duration and an estimate of the frame count for progress bars.
 // A file ffprobe cannot read, or one without a video stream, is a BAD_VIDEO.
 import { printable } from '../util/printable.js';
+import { whyNotFound } from '../util/broken-link.js';
 import { stat } from 'node:fs/promises';
 import { EmoscopeError } from '../errors.js';
 import { exited, lastLines, startProgram } from './ffmpeg.js';
@@ -51,7 +52,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
     size = s.size;
   } catch (error) {
     if (error instanceof EmoscopeError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new EmoscopeError('NOT_FOUND', `${printable(path)}: no such file`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new EmoscopeError('NOT_FOUND', `${printable(path)}: ${await whyNotFound(path)}`);
     throw new EmoscopeError('BAD_VIDEO', `${printable(path)}: cannot read (${(error as Error).message})`);
   }
   if (size === 0) throw new EmoscopeError('BAD_VIDEO', `${printable(path)}: empty file (0 bytes), expected a video`);

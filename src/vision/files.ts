@@ -1,13 +1,33 @@
 // Turns the CLI's `<image|folder>...` into a list of files: folders are walked (recursively, sorted)
 // for image files; files named explicitly are kept whatever their extension, so that a bad one is
 // reported instead of silently skipped. Pictures emoscope wrote (annotated copies, charts: marked,
-// util/output-mark.ts) are left out of folders, and listed as such.
+// util/output-mark.ts) are left out of folders, and listed as such. Every other entry of a walked
+// folder that is not taken (hidden, a symbolic link, a broken one, a FIFO, a socket, a device, a file
+// without an image extension, a folder that cannot be read) is listed with why, so that the CLI can
+// say what it passed over instead of skipping it silently.
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { IMAGE_EXTENSIONS } from '../util/image-files.js';
 import { hasOutputMark } from '../util/output-mark.js';
+import { brokenLink } from '../util/broken-link.js';
+import { printable } from '../util/printable.js';
 
 export { IMAGE_EXTENSIONS }; // the one list, shared with data sets (util/image-files.ts)
+
+/** Why an entry of a walked folder was not taken. */
+export type PassedOverReason = 'hidden' | 'broken-link' | 'link-loop' | 'link' | 'fifo' | 'socket' | 'device' | 'not-an-image' | 'unreadable-folder';
+
+/** An entry of a walked folder that is not taken as a photo (emoscope's own pictures aside: `ownOutputs`). */
+export interface PassedOver {
+  /** the entry, as the walk reached it (the folder given, then the names under it) */
+  path: string;
+  reason: PassedOverReason;
+  /** of a broken link: the target that does not exist, as the (last) link holds it */
+  target?: string;
+  /** of an unreadable folder: the error (EACCES) */
+  code?: string;
+}
 
 /** What `listImageFiles` found. */
 export interface ImageFileList {
@@ -17,15 +37,17 @@ export interface ImageFileList {
   empty: string[];
   /** pictures in the folders that emoscope wrote (annotated copies, charts), left out */
   ownOutputs: string[];
+  /** the other entries of the folders that were not taken, in walk order, each with why */
+  passedOver: PassedOver[];
 }
 
 /** The files to process; a file named explicitly is kept even when emoscope wrote it. */
 export async function listImageFiles(paths: readonly string[]): Promise<ImageFileList> {
-  const list: ImageFileList = { files: [], empty: [], ownOutputs: [] };
+  const list: ImageFileList = { files: [], empty: [], ownOutputs: [], passedOver: [] };
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (info?.isDirectory()) {
-      const found = await walk(path);
+      const found = await walk(path, list.passedOver);
       const own = await marked(found);
       const photos = found.filter((_, i) => !own[i]);
       if (photos.length === 0) list.empty.push(path);
@@ -45,15 +67,80 @@ async function marked(files: readonly string[]): Promise<boolean[]> {
   return own;
 }
 
-async function walk(dir: string): Promise<string[]> {
+/** The image files under `dir`, sorted; every entry not taken is added to `passedOver`. */
+async function walk(dir: string, passedOver: PassedOver[]): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: string[] = [];
   for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
     const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(path)));
-    else if (e.isFile() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(path);
+    if (e.name.startsWith('.')) {
+      passedOver.push({ path, reason: 'hidden' }); // .DS_Store, .git/: not walked
+    } else if (e.isDirectory()) {
+      try {
+        out.push(...(await walk(path, passedOver)));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === undefined || path !== (error as NodeJS.ErrnoException).path) throw error;
+        passedOver.push({ path, reason: 'unreadable-folder', code }); // EACCES: the rest of the walk goes on
+      }
+    } else if (e.isFile()) {
+      if (IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(path);
+      else passedOver.push({ path, reason: 'not-an-image' });
+    } else {
+      passedOver.push(await otherEntry(e, path));
+    }
   }
   return out;
+}
+
+/** A symbolic link (not followed: named on the command line it is taken), a FIFO, a socket or a device. */
+async function otherEntry(e: Dirent, path: string): Promise<PassedOver> {
+  if (e.isSymbolicLink()) {
+    const broken = await stat(path).then(() => undefined, () => brokenLink(path));
+    if (broken === undefined) return { path, reason: 'link' };
+    return broken.loop ? { path, reason: 'link-loop' } : { path, reason: 'broken-link', target: broken.target };
+  }
+  if (e.isFIFO()) return { path, reason: 'fifo' };
+  if (e.isSocket()) return { path, reason: 'socket' };
+  return { path, reason: 'device' }; // character or block
+}
+
+/** How each reason is counted in words (one, several), in the order the summary gives them. */
+const REASON_WORDS: { readonly [R in PassedOverReason]: readonly [string, string] } = {
+  hidden: ['hidden file or folder', 'hidden files or folders'],
+  'broken-link': ['broken symbolic link', 'broken symbolic links'],
+  'link-loop': ['loop of symbolic links', 'loops of symbolic links'],
+  link: ['symbolic link, not followed', 'symbolic links, not followed'],
+  fifo: ['FIFO', 'FIFOs'],
+  socket: ['socket', 'sockets'],
+  device: ['device', 'devices'],
+  'not-an-image': ['file without an image extension', 'files without an image extension'],
+  'unreadable-folder': ['unreadable folder', 'unreadable folders'],
+};
+
+/** Examples named per reason. */
+const EXAMPLES = 2;
+
+/**
+ * The entries passed over, grouped by why, in one phrase (printable), or '' when there are none:
+ * `passed over 3 entries: 1 hidden file or folder (photos/.DS_Store), 1 broken symbolic link
+ * (photos/old.jpg → IMG_1.jpg), 1 FIFO (photos/pipe)`; two examples of each kind at most.
+ */
+export function describePassedOver(passedOver: readonly PassedOver[]): string {
+  if (passedOver.length === 0) return '';
+  const parts = (Object.keys(REASON_WORDS) as PassedOverReason[]).flatMap((reason) => {
+    const entries = passedOver.filter((e) => e.reason === reason);
+    if (entries.length === 0) return [];
+    const [one, many] = REASON_WORDS[reason];
+    const examples = entries.slice(0, EXAMPLES).map((e) => `${printable(e.path)}${e.target === undefined ? '' : ` → ${printable(e.target)}`}${e.code === undefined ? '' : `: ${e.code}`}`);
+    return `${entries.length} ${entries.length === 1 ? one : many} (${examples.join(', ')}${entries.length > EXAMPLES ? ', …' : ''})`;
+  });
+  return `passed over ${passedOver.length} ${passedOver.length === 1 ? 'entry' : 'entries'}: ${parts.join(', ')}`;
+}
+
+/** `No images to process in photos/`, saying what the folders held instead when anything was passed over. */
+export function noImagesMessage(verb: string, inputs: readonly string[], passedOver: readonly PassedOver[]): string {
+  const said = describePassedOver(passedOver);
+  return `No images to ${verb} in ${inputs.map(printable).join(', ')}${said === '' ? '' : ` (${said})`}`;
 }

@@ -5,7 +5,7 @@
 // a detector can start before the full photo is decoded.
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
-import { EmoscopeError } from '../errors.js';
+import { EmoscopeError, describeValue } from '../errors.js';
 import { readRegularFile } from '../util/folder-files.js';
 import { decodeBmp, isBmp } from './bmp.js';
 import { fitInside } from './pixels.js';
@@ -64,8 +64,8 @@ export async function openPhoto(input: ImageInput, options: DecodeOptions = {}):
     return openBytes(bytes, name, maxPixels, options.maxSide);
   }
   if (input instanceof Uint8Array) return openBytes(input, name, maxPixels, options.maxSide);
-  if (isRawImage(input)) return openRaw(input, name, maxPixels, options.maxSide);
-  throw new EmoscopeError('BAD_ARGUMENT', `Expected a file path, a Buffer or {data, width, height, channels} for ${name} but received ${typeof input}`);
+  if (typeof input === 'object' && input !== null && 'data' in input) return openRaw(checkRawImage(input, name), name, maxPixels, options.maxSide);
+  throw new EmoscopeError('BAD_ARGUMENT', `Expected a file path, a Buffer or {data, width, height, channels} for ${name} but received ${describeValue(input)}`);
 }
 
 /** The name a result or an error gives an input that is not a path. */
@@ -76,10 +76,36 @@ export function inputName(input: ImageInput, index?: number): string {
   return `<pixels${suffix}>`;
 }
 
-function isRawImage(value: unknown): value is RawImage {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<RawImage>;
-  return (v.data instanceof Uint8Array || v.data instanceof Uint8ClampedArray) && Number.isInteger(v.width) && Number.isInteger(v.height);
+/**
+ * Decoded pixels checked field by field: `width` and `height` positive whole numbers, `channels` 1, 3
+ * or 4, `data` a Uint8Array or Uint8ClampedArray of width × height × channels bytes. Every bad field
+ * is named with what was expected and what was received (a large value described, never dumped); the
+ * length is compared only once the three numbers are right. BAD_IMAGE, as for any photo that cannot be read.
+ * @example checkRawImage({ data: new Uint8Array(5), width: 4, height: 3, channels: 4 }, '<pixels>')
+ *   // throws "<pixels>: expected width × height × channels = 4 × 3 × 4 = 48 bytes of data but received 5 bytes"
+ */
+export function checkRawImage(value: object, name: string): RawImage {
+  const { data, width, height, channels } = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const bytes = data instanceof Uint8Array || data instanceof Uint8ClampedArray ? data : undefined;
+  if (bytes === undefined) problems.push(`expected a Uint8Array or Uint8ClampedArray for data but received ${describeValue(data)}`);
+  const side = (field: string, v: unknown): v is number => {
+    const ok = typeof v === 'number' && Number.isInteger(v) && v > 0;
+    if (!ok) problems.push(`expected a positive whole number for ${field} but received ${describeValue(v)}`);
+    return ok;
+  };
+  const goodWidth = side('width', width);
+  const goodHeight = side('height', height);
+  const goodChannels = channels === 1 || channels === 3 || channels === 4;
+  if (!goodChannels) problems.push(`expected 1 (gray), 3 (RGB) or 4 (RGBA) for channels but received ${describeValue(channels)}`);
+  if (bytes !== undefined && goodWidth && goodHeight && goodChannels) {
+    const expected = BigInt(width) * BigInt(height) * BigInt(channels); // exact, even beyond 2^53
+    if (BigInt(bytes.length) !== expected) {
+      problems.push(`expected width × height × channels = ${width} × ${height} × ${channels} = ${expected} bytes of data but received ${bytes.length} bytes`);
+    }
+  }
+  if (problems.length > 0) throw new EmoscopeError('BAD_IMAGE', `${name}: ${problems.join('; ')}`);
+  return { data: bytes!, width: width as number, height: height as number, channels: channels as 1 | 3 | 4 };
 }
 
 /**
@@ -121,13 +147,7 @@ async function openBytes(bytes: Uint8Array, name: string, maxPixels: number, max
 }
 
 async function openRaw(raw: RawImage, name: string, maxPixels: number, maxSide?: number): Promise<Photo> {
-  const { width, height, channels } = raw;
-  if (width < 1 || height < 1 || ![1, 3, 4].includes(channels) || raw.data.length !== width * height * channels) {
-    throw new EmoscopeError(
-      'BAD_IMAGE',
-      `${name}: expected ${width}×${height}×${channels} = ${width * height * channels} bytes of pixels (1, 3 or 4 channels) but received ${raw.data.length}`,
-    );
-  }
+  const { width, height, channels } = checkRawImage(raw, name); // also a BMP's, decoded here
   if (width * height > maxPixels) throw tooLarge(name, width, height, maxPixels);
   const open = () => sharp(raw.data, { raw: { width, height, channels }, limitInputPixels: maxPixels });
   const ready = channels === 3 && (maxSide === undefined || Math.max(width, height) <= maxSide)
