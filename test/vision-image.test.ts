@@ -204,6 +204,20 @@ test('an empty file, a text file and a truncated JPEG are BAD_IMAGE or UNSUPPORT
   await rejects(decodeImage(truncated), 'BAD_IMAGE', /truncated\.jpg: damaged or truncated image/);
 });
 
+test('a video given as a photo (MP4, WebM, AVI bytes) says it is a video and where videos go; an AVIF/HEIC header is not called one', async () => {
+  const box = (brand: string) => Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from(`ftyp${brand}`), Buffer.alloc(64)]);
+  const cases: Array<[Buffer, string]> = [
+    [box('isom'), 'MP4 or MOV'],
+    [box('qt  '), 'MP4 or MOV'],
+    [Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(64)]), 'Matroska or WebM'],
+    [Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('AVI LIST'), Buffer.alloc(64)]), 'AVI'],
+  ];
+  for (const [bytes, kind] of cases) {
+    await rejects(decodeImage(bytes), 'UNSUPPORTED_IMAGE', new RegExp(`^<buffer>: a video \\(${kind}\\), not a photo .*"emoscope video" or recognizer\\.recognizeVideo\\(path\\)$`));
+  }
+  await assert.rejects(decodeImage(box('avif')), (e: Error) => !/a video/.test(e.message), 'a broken AVIF is not called a video');
+});
+
 test('an SVG drawing (even named .jpg, even linking a photo beside it) is UNSUPPORTED_IMAGE: libvips would render it and follow its links', async () => {
   const dir = await tempDir();
   await writeFile(join(dir, 'face.jpg'), await readFile(SINGLE));

@@ -31,6 +31,21 @@ export function mediaFormatOf(head: Uint8Array): string | undefined {
   return SVG_START.test(new TextDecoder().decode(head)) ? 'SVG' : undefined;
 }
 
+/** ISO media brands (bytes 8–11) of still pictures: the rest (isom, mp41, mp42, avc1, qt, M4V, 3gp …) hold videos or sound. */
+const STILL_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'mif1', 'msf1', 'avif', 'avis']);
+
+/**
+ * The kind of video container the bytes start with (MP4 or MOV, Matroska or WebM, AVI), or undefined:
+ * for a message that says a video was given where a photo was expected.
+ */
+export function videoContainerOf(head: Uint8Array): string | undefined {
+  const text = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to));
+  if (head.length >= 12 && text(4, 8) === 'ftyp') return STILL_BRANDS.has(text(8, 12).trim()) ? undefined : 'MP4 or MOV';
+  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return 'Matroska or WebM';
+  if (head.length >= 12 && text(0, 4) === 'RIFF' && text(8, 12) === 'AVI ') return 'AVI';
+  return undefined;
+}
+
 /** The first `bytes` bytes of the file at `path` (fewer when it is shorter). */
 export async function readFileHead(path: string, bytes: number): Promise<Uint8Array> {
   const file = await open(path, 'r');

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import { EmoscopeError, describeValue } from '../errors.js';
 import { readRegularFile } from '../util/folder-files.js';
+import { videoContainerOf } from '../util/media-signature.js';
 import { decodeBmp, isBmp } from './bmp.js';
 import { fitInside } from './pixels.js';
 import type { Photo, RawImage, Region, RgbImage } from './pixels.js';
@@ -140,6 +141,8 @@ async function openBytes(bytes: Uint8Array, name: string, maxPixels: number, max
     width = (sideways ? meta.height : meta.width) ?? 0;
     height = (sideways ? meta.width : meta.height) ?? 0;
   } catch (error) {
+    const video = videoContainerOf(bytes.subarray(0, 16));
+    if (video !== undefined) throw new EmoscopeError('UNSUPPORTED_IMAGE', `${name}: a video (${video}), not a photo (expected JPEG, PNG, WebP, GIF, TIFF or BMP); videos go to "emoscope video" or recognizer.recognizeVideo(path)`);
     throw imageError(name, error, maxPixels);
   }
   if (width * height > maxPixels) throw tooLarge(name, width, height, maxPixels);
