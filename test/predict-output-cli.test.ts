@@ -116,7 +116,11 @@ test('two outputs onto one file, or a file name ending in a slash, are refused b
   const linked = join(await tempDir(), 'linked');
   await symlink(dir, linked);
   await symlink(same, join(linked, 'link.out'));
-  for (const flags of [['--json', same, '--csv', same], ['--jsonl', same, '--json', join(dir, '.', 'a.out')], ['--json', same, '--csv', join(linked, 'a.out')], ['--json', same, '--csv', join(dir, 'link.out')]]) {
+  // ".." after a linked folder is the parent of the link's target (the kernel's reading), not the folder the link is in
+  const deep = join(dir, 'deep', 'er');
+  await mkdir(deep, { recursive: true });
+  await symlink(deep, join(dir, 'up'));
+  for (const flags of [['--json', same, '--csv', same], ['--jsonl', same, '--json', join(dir, '.', 'a.out')], ['--json', same, '--csv', join(linked, 'a.out')], ['--json', same, '--csv', join(dir, 'link.out')], ['--json', `${dir}/up/../a.out`, '--csv', join(dir, 'deep', 'a.out')]]) {
     const r = await emoscope(['predict', photos, '--model', model, ...flags]);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
@@ -125,7 +129,8 @@ test('two outputs onto one file, or a file name ending in a slash, are refused b
   const slash = await emoscope(['predict', photos, '--model', model, '--json', join(dir, 'new') + '/']);
   assert.equal(slash.code, 1);
   assert.match(slash.stderr, /Cannot write --json .*new\/: it ends in a slash, as a folder does; expected a file name/);
-  assert.deepEqual(await readdir(dir), ['link.out'], 'nothing written beside the link');
+  assert.deepEqual((await readdir(dir)).sort(), ['deep', 'link.out', 'up'], 'nothing written beside the links');
+  assert.deepEqual(await readdir(join(dir, 'deep')), ['er']);
 });
 
 test('train --out under a file and report --out onto a folder are refused before any data is read', async () => {

@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { CLI, tempDir } from './helpers/paths.js';
@@ -218,15 +218,72 @@ test('- is stdout: --json - as the default, --csv - beside a --json file; never 
   assert.deepEqual((await readdir(dir)).sort(), ['r.json']);
 });
 
-test('a reader that closes stdout early (| head -1) ends the run in words, exit 1, not with a stack trace', async () => {
-  const child = spawn(process.execPath, [CLI, 'video', clips.scenes, '--model', model], { stdio: ['ignore', 'pipe', 'pipe'] });
+test('a reader that closes stdout early (| head -1) ends the run in words, exit 1, not with a stack trace; with --out too (ffmpeg is stopped, nothing waits)', async () => {
+  const out = join(await tempDir(), 'out');
+  for (const extra of [[], ['--out', out]]) {
+    await closedEarly(extra);
+  }
+});
+
+async function closedEarly(extra: string[]): Promise<void> {
+  const child = spawn(process.execPath, [CLI, 'video', clips.scenes, '--model', model, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000); // a run that hangs fails instead of holding the suite
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  child.stdout.once('data', () => child.stdout.destroy());
+  // closed once frames come: the annotated video (with --out) is being written then
+  let seen = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    seen += chunk.toString();
+    if (seen.includes('"index":1,')) child.stdout.destroy();
+  });
   const [code] = (await once(child, 'close')) as [number];
-  assert.equal(code, 1);
+  clearTimeout(timer);
+  assert.equal(code, 1, `${extra.join(' ')}: ${stderr}`);
   assert.match(stderr, /emoscope: stdout was closed by its reader before the results were complete \(EPIPE\)/);
   assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+}
+
+test('the partial names outputs are written through are outputs too: a user\'s file there, an input of that name, or another output on it is refused before any work', async () => {
+  const dir = await tempDir();
+  const out = join(dir, 'out');
+  await mkdir(out);
+  const mine = await writePreviousVideo(join(out, 'scenes.annotated.partial.mp4'), false);
+  await writeFile(join(dir, 'r.partial.json'), 'my notes\n');
+  await writeFile(join(dir, 'r.partial.csv'), 'a,b\n1,2\n');
+  const cases: Array<[string[], RegExp]> = [
+    [['--out', out], /Cannot write .*scenes\.annotated\.partial\.mp4: a file of that name is there and emoscope did not write it/],
+    [['--json', join(dir, 'r.json')], /Cannot write --json .*r\.json: it is written through .*r\.partial\.json, and a file of that name is there that emoscope did not write/],
+    [['--json', join(dir, 'ok.json'), '--csv', join(dir, 'r.csv')], /Cannot write --csv .*r\.csv: it is written through .*r\.partial\.csv/],
+    [['--json', join(dir, 'x.partial.csv'), '--csv', join(dir, 'x.csv')], /Cannot write --csv \(through its partial file\) .*x\.partial\.csv: --json names the same file/],
+  ];
+  for (const [flags, message] of cases) {
+    const r = await emoscope(['video', clips.scenes, '--model', model, ...flags]);
+    assert.equal(r.code, 1, flags.join(' '));
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+  }
+  // an input video whose name is the partial name of --json
+  const take = join(dir, 'take.partial.mp4');
+  await copyFile(clips.scenes, take);
+  const input = await emoscope(['video', take, '--model', model, '--json', join(dir, 'take.mp4')]);
+  assert.equal(input.code, 1);
+  assert.match(input.stderr, /Cannot write --json \(through its partial file\) .*take\.partial\.mp4: it is one of the inputs/);
+  assert.deepEqual(await readFile(take), await readFile(clips.scenes));
+  assert.deepEqual(await readFile(join(out, 'scenes.annotated.partial.mp4')), mine);
+  assert.equal(await readFile(join(dir, 'r.partial.json'), 'utf8'), 'my notes\n');
+  // emoscope's own partial files, left by a run cut short, are written over as before
+  await writeFile(join(dir, 'r.partial.json'), '[\n  {"file":"scenes.mp4","width":320');
+  assert.equal((await emoscope(['video', clips.scenes, '--model', model, '--sample-fps', '1', '--json', join(dir, 'r.json')])).code, 0);
+  assert.equal((JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as unknown[]).length, 1);
+});
+
+test('a video whose name starts with "-" gets its annotated copy in --out (not taken for an ffmpeg option)', async () => {
+  const dir = await tempDir();
+  await copyFile(clips.scenes, join(dir, '-dash.mp4'));
+  const r = await runCli(['video', '--model', model, '--sample-fps', '2', '--out', '.', '--', '-dash.mp4'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((await readdir(dir)).includes('-dash.annotated.mp4'));
+  assert.doesNotMatch(r.stderr, /MaxListenersExceeded/);
 });
 
 test('a video\'s name with control characters is printed escaped, never raw on the terminal', async () => {

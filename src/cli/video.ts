@@ -12,14 +12,16 @@ import { VideoCsvWriter } from '../video/csv-output.js';
 import { VideoJsonWriter } from '../video/json-output.js';
 import { DEFAULT_VIDEO_OPTIONS } from '../video/options.js';
 import { writeVideoOutputs } from '../video/outputs.js';
-import { checkVideoOutputsReplaceable } from '../video/output-mark.js';
-import { openSink } from '../video/sink.js';
+import { annotatedName, checkVideoOutputsReplaceable } from '../video/output-mark.js';
+import { isVideoJsonStart } from '../video/json-output.js';
+import { isVideoCsvStart } from '../video/csv-output.js';
+import { checkPartialReplaceable, openSink, partialPath } from '../video/sink.js';
 import type { RegisterCommand } from './commands.js';
 import { MODEL_HELP, minFaceScoreOption, numberOption, ttaOption } from './options.js';
 import { checkNotAnInput, checkNotInFolders, checkOutput, checkSeparateOutputs, realPaths } from '../util/check-output.js';
 import { modelFoldersRead } from '../runs/locate.js';
 import { STDOUT, jsonCsvTargets } from './output.js';
-import { basename, extname, isAbsolute, relative } from 'node:path';
+import { basename, extname, isAbsolute, join, relative } from 'node:path';
 import { videoProgress } from './video-progress.js';
 
 interface VideoFlags {
@@ -52,9 +54,13 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
       const targets = jsonCsvTargets(flags.json, flags.csv);
       const outputs = [['--json', targets.json], ['--csv', targets.csv]] as const;
       const inputs = await realPaths(files);
-      for (const [flag, path] of outputs) if (path !== undefined) await checkNotAnInput(path, flag, inputs);
-      await checkSeparateOutputs(outputs);
+      // each file is streamed into its partial name (sink.ts) first: that name is an output too
+      const written = outputs.flatMap(([flag, path]) => (path === undefined || path === STDOUT ? [] : [[flag, path] as const]));
+      const partials = written.map(([flag, path]) => [`${flag} (through its partial file)`, partialPath(path)] as const);
+      for (const [flag, path] of [...outputs, ...partials]) if (path !== undefined) await checkNotAnInput(path, flag, inputs);
+      await checkSeparateOutputs([...outputs, ...partials]);
       for (const [flag, path] of outputs) if (path !== undefined) await checkOutput(path, 'file', flag);
+      for (const [flag, path] of written) await checkPartialReplaceable(path, flag, flag === '--json' ? isVideoJsonStart : isVideoCsvStart);
       if (flags.out) await checkOutput(flags.out, 'folder', '--out');
       const modelFolders = await modelFoldersRead(flags.model);
       for (const [flag, path] of [...outputs, ['--out', flags.out] as const]) if (path !== undefined) await checkNotInFolders(path, flag, modelFolders);
@@ -66,7 +72,13 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
       const used = new Set<string>();
       const stems = files.map((file) => uniqueStem(file, used));
       // an annotated video or chart of the same name that is not emoscope's is told now, not after a whole video
-      if (flags.out) await checkVideoOutputsReplaceable(flags.out, stems);
+      if (flags.out) {
+        for (const stem of stems) {
+          const annotated = join(flags.out, annotatedName(stem));
+          for (const path of [annotated, partialPath(annotated)]) await checkNotAnInput(path, '--out', inputs);
+        }
+        await checkVideoOutputsReplaceable(flags.out, stems);
+      }
       const recognizer = await loadRecognizer({ model: flags.model, minFaceScore: flags.minFaceScore, tta: flags.tta });
       const progress = videoProgress();
       const kept = { videos: [] as { partial: string; target: string }[], charts: 0 }; // what an interrupted video kept under partial names

@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { access, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { mediaFormatOfFile } from './media-signature.js';
 
@@ -98,12 +98,14 @@ async function statOrUndefined(path: string): Promise<Stats | undefined> {
 export async function realOrResolved(path: string, depth = 0): Promise<string> {
   const real = await realpath(path).catch(() => undefined);
   if (real !== undefined) return real;
-  const absolute = resolve(path);
+  // absolute but not normalized: "link/.." is the link's target's parent to the kernel, not "." as resolve() would make it
+  const absolute = isAbsolute(path) ? path : `${process.cwd()}${sep}${path}`;
   // not there yet: a link to a file still to be written names that file, and so does a name in a linked folder
   const link = depth < 40 ? await readlink(absolute).catch(() => undefined) : undefined;
   if (link !== undefined) return realOrResolved(resolve(dirname(absolute), link), depth + 1);
   const parent = dirname(absolute);
-  return parent === absolute || depth >= 40 ? absolute : join(await realOrResolved(parent, depth + 1), basename(absolute));
+  if (parent === absolute || depth >= 40) return resolve(absolute);
+  return resolve(await realOrResolved(parent, depth + 1), basename(absolute));
 }
 
 /** The real paths of `files` (resolved when they do not exist), for `checkNotAnInput`. */

@@ -5,6 +5,7 @@
 // when complete; a run cut short keeps it under that name and leaves a previous complete one alone.
 import { once } from 'node:events';
 import { rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import sharp from 'sharp';
 import { EmoscopeError } from '../errors.js';
@@ -51,7 +52,7 @@ export async function openAnnotatedVideo(path: string, info: Pick<VideoInfo, 'wi
     '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2', // H.264 in 4:2:0 needs even sides
     '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-movflags', '+faststart',
     ...VIDEO_MARK_ARGS, // a later run may replace this file, and only a file with the mark
-    '-f', 'mp4', tmp,
+    '-f', 'mp4', resolve(tmp), // absolute: a name starting with "-" is not taken for an option
   ], { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr = (stderr + s).slice(-4000); });
@@ -71,7 +72,12 @@ export async function openAnnotatedVideo(path: string, info: Pick<VideoInfo, 'wi
         data = await sharp(image.data, { raw: { width, height, channels: 3 } }).composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).removeAlpha().raw().toBuffer();
       }
       frames++;
-      if (!stdin.write(data)) await Promise.race([once(stdin, 'drain'), exit]);
+      if (!stdin.write(data)) {
+        // ffmpeg reads on, or has stopped: the listener of the one that did not happen is removed
+        const stop = new AbortController();
+        await Promise.race([once(stdin, 'drain', { signal: stop.signal }).catch(() => undefined), exit]);
+        stop.abort();
+      }
     },
     async close() {
       if (!(await finish())) return;

@@ -8,6 +8,11 @@ import type { VideoFrame } from './types.js';
 
 export const VIDEO_CSV_HEADER = ['file', 'frame', 'time', 'track', 'x', 'y', 'width', 'height', 'score', 'emotion', ...EMOTIONS, 'error'];
 
+/** Whether text begins as a CSV output of `emoscope video` does: with its header line. */
+export function isVideoCsvStart(head: string): boolean {
+  return head.startsWith(csvLine(VIDEO_CSV_HEADER));
+}
+
 /** Writes the rows to `sink` as they come. */
 export class VideoCsvWriter {
   constructor(private readonly sink: TextSink) {}

@@ -7,6 +7,11 @@ import type { VideoInfo } from './probe.js';
 import type { TextSink } from './sink.js';
 import type { TrackSummary, VideoFrame } from './types.js';
 
+/** Whether text begins as a JSON output of `emoscope video` does (an empty array, or one whose first entry is a video's). */
+export function isVideoJsonStart(head: string): boolean {
+  return /^\[(?:$|\n?\]|\n {2}\{"file":)/.test(head);
+}
+
 /** Writes VideoResults to `sink` piece by piece. */
 export class VideoJsonWriter {
   private videos = 0;

@@ -10,6 +10,7 @@ import { checkChartsReplaceable } from '../charts/render.js';
 import { OUTPUT_MARK } from '../util/output-mark.js';
 import { printable } from '../util/printable.js';
 import { exited, startProgram } from './ffmpeg.js';
+import { partialPath } from './sink.js';
 
 /** ffmpeg's arguments that put the mark in the file it writes. */
 export const VIDEO_MARK_ARGS = ['-metadata', `comment=${OUTPUT_MARK}`] as const;
@@ -52,7 +53,9 @@ export async function checkVideoReplaceable(path: string): Promise<void> {
 export async function checkVideoOutputsReplaceable(out: string, stems: readonly string[]): Promise<void> {
   const names = await readdir(out).catch(() => [] as string[]);
   for (const stem of stems) {
-    await checkVideoReplaceable(join(out, annotatedName(stem)));
+    const annotated = join(out, annotatedName(stem));
+    await checkVideoReplaceable(annotated);
+    await checkVideoReplaceable(partialPath(annotated)); // a run cut short left a playable, marked one there
     const prefix = `${stem}.track`;
     const bases = new Set(names.flatMap((name) => {
       const match = name.startsWith(prefix) ? /^(\d+(?:\.partial)?)\.(?:png|svg)$/.exec(name.slice(prefix.length)) : null;

@@ -90,7 +90,12 @@ export async function writeVideoOutputs(file: string, events: AsyncIterable<Vide
       }
     }
   } catch (error) {
-    if (!isEmoscopeError(error)) throw error;
+    if (!isEmoscopeError(error)) {
+      // a bug, or an output that broke (a reader that closed stdout, a full disk): ffmpeg is stopped
+      // and the frames so far kept under the partial name before the error goes on, or it would wait for ever
+      await annotated?.keep().catch(() => undefined);
+      throw error;
+    }
     outcome.error = error;
   }
   if (targets.signal?.aborted && outcome.error === undefined) {
