@@ -33,6 +33,9 @@ test('--out the input model, or a folder holding it: refused, the model and its 
     assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /Cannot write the model folder .*: it (is|holds) the input model .*, which emoscope never overwrites/, args.join(' '));
   }
+  const inside = emoscope('float16', '--model', dir, '--out', join(dir, 'half'));
+  assert.equal(inside.status, 1, inside.stderr);
+  assert.match(inside.stderr, /Cannot write the model folder .*half: it is inside the input model .*, whose folder holds only a model's files/);
   assert.deepEqual((await readdir(dir)).sort(), ['MODEL_CARD.md', 'emoscope.json', 'model.json', 'weights.bin']);
   assert.deepEqual(await readFile(join(dir, 'weights.bin')), before);
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeFile, readFile } from 'node:fs/promises';
 import { COUPLE, SINGLE } from './predict-fixtures.js';
 import { tempDir } from './helpers/paths.js';
-import { OUTPUT_MARK } from '../src/util/output-mark.js';
+import { VIDEO_OUTPUT_MARK } from '../src/video/output-mark.js';
 
 const run = promisify(execFile);
 
@@ -113,7 +113,7 @@ export async function ffprobeFrames(path: string): Promise<{ count: number; time
  * left it (the container's comment is emoscope's mark), else a user's video. Resolves to its bytes.
  */
 export async function writePreviousVideo(path: string, marked: boolean): Promise<Buffer> {
-  const mark = marked ? ['-metadata', `comment=${OUTPUT_MARK}`] : ['-metadata', 'comment=my holiday'];
+  const mark = marked ? ['-metadata', `comment=${VIDEO_OUTPUT_MARK}`] : ['-metadata', 'comment=my holiday'];
   await ffmpeg(['-f', 'lavfi', '-i', 'color=c=red:s=32x32:r=5', '-frames:v', '5', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', ...mark, '-f', 'mp4', path]);
   return readFile(path);
 }

@@ -4,7 +4,7 @@
 // `<name>.partial.mp4` the same way) and a timeline chart per track. A video that fails gets an
 // "error" entry, the others go on, and the exit code is 1 at the end; Ctrl-C stops after the
 // current frame and keeps the results so far under the partial names.
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import { EmoscopeError } from '../errors.js';
 import type { Tta } from '../model/inference.js';
 import { loadRecognizer } from '../predict/recognizer.js';
@@ -132,7 +132,9 @@ export const registerVideo: RegisterCommand = (program, setExitCode) => {
         } else {
           // interrupted, or a bug: what was written stays in the partial files, the targets as they were
           const partials = [await json?.keep(), await csv?.keep(), ...kept.videos.map((v) => v.partial)].flatMap((p) => (p === undefined ? [] : [shortPath(p)]));
-          const left = [targets.json, targets.csv, ...kept.videos.map((v) => v.target)].filter((p): p is string => p !== undefined && p !== STDOUT).map(shortPath);
+          // the targets that were there before, untouched ("left as they were" of a file that never existed would mislead)
+          const targetPaths = [targets.json, targets.csv, ...kept.videos.map((v) => v.target)].filter((p): p is string => p !== undefined && p !== STDOUT);
+          const left = (await Promise.all(targetPaths.map(async (p) => ((await lstat(p).catch(() => undefined)) ? [shortPath(p)] : [])))).flat();
           const charts = kept.charts > 0 ? `, with ${kept.charts} chart${kept.charts > 1 ? 's' : ''} of cut-short tracks as <name>.track<N>.partial.png/.svg` : '';
           if (partials.length > 0) process.stderr.write(`emoscope: the results so far are in ${listed(partials)}${left.length > 0 ? ` (${listed(left)} left as ${left.length > 1 ? 'they were' : 'it was'})` : ''}${charts}\n`);
           if (controller.signal.aborted) setExitCode(130);

@@ -79,6 +79,8 @@ export async function checkModelFolderOutput(dir: string, inputs: readonly strin
     const source = await realOrResolved(input);
     if (source === target) fail(`it is the input model ${printable(input)}, which emoscope never overwrites; choose another folder`);
     if (source.startsWith(`${target}${sep}`)) fail(`it holds the input model ${printable(input)}, which emoscope never overwrites; choose another folder`);
+    // a model written inside its input would be a foreign folder there: the input could never be replaced again
+    if (target.startsWith(`${source}${sep}`)) fail(`it is inside the input model ${printable(input)}, whose folder holds only a model's files; choose a folder outside it`);
   }
   const info = await stat(dir).catch(() => undefined);
   if (info === undefined) return;

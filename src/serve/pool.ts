@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { EmoscopeError } from '../errors.js';
+import { plural } from '../util/format.js';
 import type { AnalyzeReply, AnalyzeTask, ModelInfo, WireError, WorkerSettings, WorkerStatus } from './protocol.js';
 
 export interface PoolOptions {
@@ -112,7 +113,7 @@ export class InferencePool {
     if (this.stateNow !== 'ready') return Promise.reject(this.notReady());
     if (this.running >= this.options.workers && this.waiting.length >= this.options.queueSize) {
       return Promise.reject(Object.assign(
-        new EmoscopeError('BUSY', `Every worker is busy (${this.options.workers}) and the queue is full (${this.options.queueSize} photos waiting); retry later`),
+        new EmoscopeError('BUSY', `Every worker is busy (${this.options.workers}) and the queue is full (${plural(this.options.queueSize, 'photo')} waiting); retry later`),
         { retryAfter: this.retryAfter() },
       ));
     }

@@ -1,5 +1,5 @@
-// The mark on the annotated videos emoscope writes (the container's comment tag, the same words as
-// on its pictures: util/output-mark.ts), and the checks that an annotated video or a timeline chart
+// The mark on the annotated videos emoscope writes (the container's comment tag, as pictures carry
+// theirs: util/output-mark.ts), and the checks that an annotated video or a timeline chart
 // replaces only emoscope's own file of that name, never a user's video that happens to be called
 // `<name>.annotated.mp4` or a picture called `<name>.track1.png`. The CLI runs them before any
 // video is decoded, so that a clash is told at once rather than after the whole video.
@@ -7,13 +7,15 @@ import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { checkChartsReplaceable } from '../charts/render.js';
-import { OUTPUT_MARK } from '../util/output-mark.js';
 import { printable } from '../util/printable.js';
 import { exited, startProgram } from './ffmpeg.js';
 import { partialPath } from './sink.js';
 
+/** The comment tag of the annotated videos emoscope writes. */
+export const VIDEO_OUTPUT_MARK = 'emoscope: an annotated video, not a source video';
+
 /** ffmpeg's arguments that put the mark in the file it writes. */
-export const VIDEO_MARK_ARGS = ['-metadata', `comment=${OUTPUT_MARK}`] as const;
+export const VIDEO_MARK_ARGS = ['-metadata', `comment=${VIDEO_OUTPUT_MARK}`] as const;
 
 /** The name of a video's annotated copy in the output folder. */
 export function annotatedName(stem: string): string {
@@ -28,7 +30,7 @@ export async function videoHasOutputMark(path: string): Promise<boolean> {
   child.stderr!.resume();
   if (await exited(child) !== 0) return false;
   try {
-    return (JSON.parse(stdout) as { format?: { tags?: { comment?: string } } }).format?.tags?.comment === OUTPUT_MARK;
+    return (JSON.parse(stdout) as { format?: { tags?: { comment?: string } } }).format?.tags?.comment === VIDEO_OUTPUT_MARK;
   } catch {
     return false;
   }
@@ -41,7 +43,9 @@ export async function videoHasOutputMark(path: string): Promise<boolean> {
 export async function checkVideoReplaceable(path: string): Promise<void> {
   const info = await lstat(path).catch(() => undefined);
   if (info === undefined || (info.isFile() && await videoHasOutputMark(path))) return;
-  throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${printable(path)}: a file of that name is there and emoscope did not write it; annotated videos replace only emoscope's own (move it, or choose another --out folder)`);
+  const what = info.isFile() ? 'a file of that name is there and emoscope did not write it'
+    : `a ${info.isDirectory() ? 'folder' : info.isSymbolicLink() ? 'link' : 'non-file'} of that name is there, and annotated videos are written as files`;
+  throw new EmoscopeError('BAD_OUTPUT', `Cannot write ${printable(path)}: ${what}; annotated videos replace only emoscope's own (move it, or choose another --out folder)`);
 }
 
 /**

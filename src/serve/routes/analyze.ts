@@ -80,7 +80,7 @@ async function readImagePart(request: FastifyRequest): Promise<Uint8Array> {
     if (part.type === 'field') {
       if (part.fieldname === 'image') throw new EmoscopeError('BAD_ARGUMENT', 'Expected a file in the multipart field image but received a text value (with curl: -F image=@photo.jpg)');
       const option = Object.hasOwn(ANALYZE_QUERY_SCHEMA.properties, part.fieldname);
-      throw new EmoscopeError('BAD_ARGUMENT', `Unknown multipart field ${JSON.stringify(part.fieldname)} (received ${JSON.stringify(String(part.value).slice(0, 100))}): expected only the file field image${option ? `; options go in the query string (/v1/analyze?${part.fieldname}=…)` : ''}`);
+      throw new EmoscopeError('BAD_ARGUMENT', `Unknown multipart field ${JSON.stringify(part.fieldname)} (received ${quotedShort(String(part.value))}): expected only the file field image${option ? `; options go in the query string (/v1/analyze?${part.fieldname}=…)` : ''}`);
     }
     if (part.fieldname !== 'image' || bytes !== undefined) {
       part.file.resume(); // drain it, so the request can end
@@ -111,4 +111,9 @@ function multipartError(error: unknown): unknown {
 function roundTimings(t: PhotoTimings): PhotoTimings {
   const r = (ms: number) => Math.round(ms * 10) / 10;
   return { decode: r(t.decode), detect: r(t.detect), classify: r(t.classify), total: r(t.total) };
+}
+
+/** A form value quoted for a message: its first 100 characters, and how long it was when cut. */
+function quotedShort(value: string): string {
+  return value.length > 100 ? `${JSON.stringify(value.slice(0, 100))}… (${value.length} characters)` : JSON.stringify(value);
 }
