@@ -83,7 +83,7 @@ test('submit through a link to the folder adds nothing; a changed photo is submi
   assert.equal(linked.code, 0, linked.stderr);
   assert.match(linked.stdout, /^paths: 0 new files of 2 \(2 submitted before\), in 0 jobs$/m);
   await copyFile(COUPLE, good[0]!); // single.jpg's copy becomes another photo
-  assert.match((await submit(link)).stdout, /^paths: 1 new file of 2 \(1 submitted before\), in 1 job$/m);
+  assert.match((await submit(link)).stdout, /^paths: 0 new files and 1 changed since submitted of 2 \(1 submitted before\), in 1 job$/m);
   const status = await emoscope(['batch', 'status', 'paths', '--redis', redis.url, '--json']);
   assert.deepEqual(JSON.parse(status.stdout), { total: 2, done: 0, failed: 0, waiting: 2, active: 0, rate: 0 });
   assert.equal((await emoscope(['batch', 'clear', 'paths', '--redis', redis.url])).code, 0);

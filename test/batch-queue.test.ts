@@ -42,13 +42,13 @@ after(async () => {
 test('submitting the same files again adds nothing; a new or modified file is added; jobs hold --chunk photos', async () => {
   const { dir, good } = await photoFolder(7);
   const first = await submitBatch([dir], { redis: redis.url, name: 'again', chunk: 3 });
-  assert.deepEqual(first, { files: 7, added: 7, jobs: 3, empty: [], ownOutputs: [], passedOver: [] });
-  assert.deepEqual(await submitBatch([dir, good[0]!], { redis: redis.url, name: 'again', chunk: 3 }), { files: 7, added: 0, jobs: 0, empty: [], ownOutputs: [], passedOver: [] });
+  assert.deepEqual(first, { files: 7, added: 7, changed: 0, jobs: 3, empty: [], ownOutputs: [], passedOver: [] });
+  assert.deepEqual(await submitBatch([dir, good[0]!], { redis: redis.url, name: 'again', chunk: 3 }), { files: 7, added: 0, changed: 0, jobs: 0, empty: [], ownOutputs: [], passedOver: [] });
   await copyFile(SINGLE, join(dir, 'new.jpg'));
   const annotated = join(dir, 'new.0123abcd.jpg');
   await writeFile(annotated, await annotatePhoto(SINGLE, [])); // an annotated copy emoscope wrote: not a photo to submit
   await utimes(good[1]!, new Date(), new Date(Date.now() + 60_000)); // modified: a new version of the file, queued again
-  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'again', chunk: 3 }), { files: 8, added: 2, jobs: 1, empty: [], ownOutputs: [annotated], passedOver: [] });
+  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'again', chunk: 3 }), { files: 8, added: 2, changed: 1, jobs: 1, empty: [], ownOutputs: [annotated], passedOver: [] });
   const status = await batchStatus('again', { redis: redis.url });
   assert.deepEqual(status, { total: 8, done: 0, failed: 0, waiting: 8, active: 0, rate: 0 }, 'the modified file counts once');
   assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 4, 'four jobs wait: 3 + 1');
@@ -109,7 +109,7 @@ test('a photo changed since it was submitted keeps one result: the old one is dr
   await runWorker('changed');
   const [before] = (await results('changed')).filter((r) => r.file === good[0]);
   await copyFile(COUPLE, good[0]!); // the same path, new content (another size)
-  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'changed' }), { files: 2, added: 1, jobs: 1, empty: [], ownOutputs: [], passedOver: [] });
+  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'changed' }), { files: 2, added: 1, changed: 1, jobs: 1, empty: [], ownOutputs: [], passedOver: [] });
   assert.deepEqual(await batchStatus('changed', { redis: redis.url }).then((s) => ({ ...s, rate: 0 })), { total: 2, done: 1, failed: 0, waiting: 1, active: 0, rate: 0 });
   assert.deepEqual((await results('changed')).map((r) => r.file), [good[1]], 'the old result is not listed');
   await runWorker('changed');
@@ -130,12 +130,12 @@ test('the same file by another path (a link to its folder or to it, a path throu
   const fileLink = join(links, 'photo.jpg');
   await symlink(dir, folderLink);
   await symlink(good[0]!, fileLink);
-  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'linked' }), { files: 2, added: 2, jobs: 1, empty: [], ownOutputs: [], passedOver: [] });
-  assert.deepEqual(await submitBatch([folderLink], { redis: redis.url, name: 'linked' }), { files: 2, added: 0, jobs: 0, empty: [], ownOutputs: [], passedOver: [] });
-  assert.deepEqual(await submitBatch([fileLink, join(folderLink, '..', 'folder', 'photo-001.jpg')], { redis: redis.url, name: 'linked' }), { files: 2, added: 0, jobs: 0, empty: [], ownOutputs: [], passedOver: [] });
+  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'linked' }), { files: 2, added: 2, changed: 0, jobs: 1, empty: [], ownOutputs: [], passedOver: [] });
+  assert.deepEqual(await submitBatch([folderLink], { redis: redis.url, name: 'linked' }), { files: 2, added: 0, changed: 0, jobs: 0, empty: [], ownOutputs: [], passedOver: [] });
+  assert.deepEqual(await submitBatch([fileLink, join(folderLink, '..', 'folder', 'photo-001.jpg')], { redis: redis.url, name: 'linked' }), { files: 2, added: 0, changed: 0, jobs: 0, empty: [], ownOutputs: [], passedOver: [] });
   assert.deepEqual(await batchStatus('linked', { redis: redis.url }).then((s) => s.total), 2);
   // in one submit: each real file once, by the first path given
-  assert.deepEqual(await submitBatch([folderLink, dir, fileLink], { redis: redis.url, name: 'linked-once', chunk: 1 }), { files: 2, added: 2, jobs: 2, empty: [], ownOutputs: [], passedOver: [] });
+  assert.deepEqual(await submitBatch([folderLink, dir, fileLink], { redis: redis.url, name: 'linked-once', chunk: 1 }), { files: 2, added: 2, changed: 0, jobs: 2, empty: [], ownOutputs: [], passedOver: [] });
   assert.deepEqual(await batchStatus('linked-once', { redis: redis.url }).then((s) => s.total), 2);
   assert.equal(await redis.client.llen('{emoscope}:photos:wait'), 3, 'one job per photo: 1 + 2');
   await clearBatch('linked', { redis: redis.url });
@@ -147,7 +147,7 @@ test('submit lists the entries of the folders it passed over, with why; a broken
   await writeFile(join(dir, '.DS_Store'), 'Finder');
   await symlink('gone.jpg', join(dir, 'broken.jpg'));
   await symlink(good[0]!, join(dir, 'link.jpg'));
-  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'passed-over' }), { files: 1, added: 1, jobs: 1, empty: [], ownOutputs: [], passedOver: [
+  assert.deepEqual(await submitBatch([dir], { redis: redis.url, name: 'passed-over' }), { files: 1, added: 1, changed: 0, jobs: 1, empty: [], ownOutputs: [], passedOver: [
     { path: join(dir, '.DS_Store'), reason: 'hidden' },
     { path: join(dir, 'broken.jpg'), reason: 'broken-link', target: 'gone.jpg' },
     { path: join(dir, 'link.jpg'), reason: 'link' },

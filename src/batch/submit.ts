@@ -34,6 +34,8 @@ export interface SubmitResult {
   files: number;
   /** of which new to the batch or changed since submitted (the others were submitted before, as they are) */
   added: number;
+  /** of the added, those submitted before in another version (their earlier results dropped) */
+  changed: number;
   /** jobs added */
   jobs: number;
   /** folders without image files */
@@ -54,7 +56,7 @@ const PAGE = 1024;
  * real path, so that a folder submitted again through a link to it adds nothing.
  * @example
  *   await submitBatch(['/archive/2023'], { redis: 'redis://queue-host:6379', name: 'archive-2023' })
- *   // { files: 120000, added: 120000, jobs: 3750, empty: [], ownOutputs: [], passedOver: [] }; again: { files: 120000, added: 0, jobs: 0, … }
+ *   // { files: 120000, added: 120000, changed: 0, jobs: 3750, empty: [], ownOutputs: [], passedOver: [] }; again: { files: 120000, added: 0, jobs: 0, … }
  */
 export async function submitBatch(inputs: readonly string[], options: SubmitOptions): Promise<SubmitResult> {
   const name = checkBatchName(options.name);
@@ -80,6 +82,7 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
   const queue = openQueue(redis);
   const keys = batchKeys(name);
   let added = 0;
+  let changedCount = 0;
   let jobs = 0;
   try {
     checkFilesType(name, await redis.type(keys.files));
@@ -115,10 +118,11 @@ export async function submitBatch(inputs: readonly string[], options: SubmitOpti
       await dropResults(redis, name, changed.map(([id]) => id));
       pending.push(...queued);
       added += queued.length;
+      changedCount += changed.length;
       await flush(false);
     }
     await flush(true);
-    return { files: photos, added, jobs, empty, ownOutputs, passedOver };
+    return { files: photos, added, changed: changedCount, jobs, empty, ownOutputs, passedOver };
   } catch (error) {
     throw lostRedis(redis, options.redis, error);
   } finally {

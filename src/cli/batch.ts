@@ -29,7 +29,8 @@ export const registerBatch: RegisterCommand = (program, setExitCode) => {
       const { submitBatch } = await library();
       const r = await submitBatch(inputs, { redis: flags.redis, name: flags.name, chunk: flags.chunk });
       process.stderr.write(listingNotes(r));
-      process.stdout.write(`${flags.name}: ${plural(r.added, 'new file')} of ${r.files} (${r.files - r.added} submitted before), in ${r.jobs} job${r.jobs === 1 ? '' : 's'}\n`);
+      const changed = r.changed > 0 ? ` and ${r.changed} changed since submitted` : '';
+      process.stdout.write(`${flags.name}: ${plural(r.added - r.changed, 'new file')}${changed} of ${r.files} (${r.files - r.added} submitted before), in ${r.jobs} job${r.jobs === 1 ? '' : 's'}\n`);
       process.stderr.write(passedOverNote(r));
     });
 
