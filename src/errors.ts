@@ -52,7 +52,7 @@ export class EmoscopeError extends Error {
 
 /** True for an EmoscopeError (also across worker threads, where only `name` and `code` survive structured cloning). */
 export function isEmoscopeError(error: unknown): error is EmoscopeError {
-  return error instanceof EmoscopeError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'EmoscopeError' && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code in ERROR_CATALOGUE);
+  return error instanceof EmoscopeError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'EmoscopeError' && typeof (error as { code?: unknown }).code === 'string' && Object.hasOwn(ERROR_CATALOGUE, (error as { code: string }).code));
 }
 
 /** "Expected <what> for <name> but received <value>" — the shape of every parameter error. */

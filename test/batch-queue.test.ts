@@ -224,6 +224,25 @@ test('a worker processes a batch: every photo once, results equal to the recogni
   await assert.rejects(batchStatus('main', { redis: redis.url }), (e: unknown) => e instanceof EmoscopeError && e.code === 'NOT_FOUND');
 });
 
+test('options are checked by name before Redis is asked: a misspelt or missing one is refused in words, and nothing is queued or started', async () => {
+  const { dir } = await photoFolder(2);
+  const refused = (message: RegExp) => (e: unknown): boolean => e instanceof EmoscopeError && e.code === 'BAD_ARGUMENT' && message.test(e.message);
+  await assert.rejects(submitBatch([dir], { redis: redis.url, name: 'typo', chunks: 1 } as never), refused(/^Expected options named redis, name, chunk for submitBatch but received "chunks"$/));
+  await assert.rejects(submitBatch([dir] as never, undefined as never), refused(/^Expected an options object with redis and name for submitBatch but received nothing$/));
+  await assert.rejects(submitBatch(dir as never, { redis: redis.url, name: 'typo' }), refused(/^Expected a list of file and folder paths .* for inputs but received "/));
+  await assert.rejects(submitBatch([dir], { redis: 'redis:/nowhere', name: 'typo' }), refused(/^Expected a Redis URL .* but received "redis:\/nowhere"$/));
+  await assert.rejects(batchStatus('typo', { redis: redis.url }), (e: unknown) => e instanceof EmoscopeError && e.code === 'NOT_FOUND', 'nothing was submitted');
+  await assert.rejects(batchStatus('typo', { rediss: redis.url } as never), refused(/^Expected options named redis for batchStatus but received "rediss"$/));
+  await assert.rejects(batchStatus('typo', undefined as never), refused(/^Expected an options object with redis for batchStatus but received nothing$/));
+  await assert.rejects(clearBatch('typo', { redis: redis.url, force: true } as never), refused(/for clearBatch but received "force"$/));
+  await assert.rejects(batchResults('typo', { url: redis.url } as never).next(), refused(/^Expected options named redis for batchResults but received "url"$/));
+  const json = join(await tempDir(), 'r.json');
+  await assert.rejects(writeBatchResults('typo', { redis: redis.url, jsn: json } as never), refused(/^Expected options named redis, json, csv, jsonStream, csvStream for writeBatchResults but received "jsn"$/));
+  await assert.rejects(startBatchWorker({ redis: redis.url, model, concurency: 2 } as never), refused(/^Expected options named redis, concurrency, model, recognizer, lockDuration, stalledInterval, stopTimeout, log for startBatchWorker but received "concurency"$/));
+  await assert.rejects(startBatchWorker({ redis: redis.url, model, log: 'stderr' } as never), refused(/^Expected a function that takes a line of text for log but received "stderr"$/));
+  assert.deepEqual(await redis.client.keys('*typo*'), [], 'nothing of the batch in Redis');
+});
+
 test('an unreachable Redis is UNAVAILABLE naming it, for submit, status, results and a worker', async () => {
   const port = await closedPort();
   const url = `redis://127.0.0.1:${port}`;

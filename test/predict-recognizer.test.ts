@@ -175,9 +175,62 @@ test('options are checked: a face score outside 0..1 and an unknown option are r
 test('one call takes only its own options: a load-time setting or a misspelt key is refused in words; a large wrong input is described, not dumped', async () => {
   await assert.rejects(recognizer.recognize(COUPLE, { maxPixels: 10 } as never), (e: EmoscopeError) => e.code === 'BAD_ARGUMENT' && /only minFaceScore, largestFace, tta \(maxPixels is set once, by loadRecognizer\)/.test(e.message));
   await assert.rejects(recognizer.recognize([COUPLE], { tiles: true } as never), /tiles is set once, by loadRecognizer/);
-  await assert.rejects(recognizer.recognize(COUPLE, { largestFaces: true } as never), /Expected options named minFaceScore, largestFace, tta for the options of one call but received "largestFaces"/);
+  await assert.rejects(recognizer.recognize(COUPLE, { largestFaces: true } as never), /Expected options named minFaceScore, largestFace, tta, timings for the options of one call but received "largestFaces"/);
   const pixels = new Uint8ClampedArray(600 * 400 * 4);
   await assert.rejects(recognizer.recognize(pixels as never), (e: EmoscopeError) => e.code === 'BAD_ARGUMENT' && /received a Uint8ClampedArray of 960000 bytes/.test(e.message) && e.message.length < 300);
+});
+
+test('one call\'s options must be an options object: a number, a word or a list is refused in words, for one photo, a list or one by one', async () => {
+  const refused = (received: string) => (e: unknown): boolean => e instanceof EmoscopeError && e.code === 'BAD_ARGUMENT'
+    && e.message === `Expected an options object (minFaceScore, largestFace, tta, timings) for the options of one call but received ${received}`;
+  await assert.rejects(recognizer.recognize(COUPLE, 5 as never), refused('5'));
+  await assert.rejects(recognizer.recognize(COUPLE, 'fast' as never), refused('"fast"'));
+  await assert.rejects(recognizer.recognize(COUPLE, [1] as never), refused('an array of 1 item'));
+  await assert.rejects(recognizer.recognize(COUPLE, null as never), refused('null'));
+  await assert.rejects(recognizer.recognize([COUPLE], 5 as never), /^EmoscopeError: Expected an options object \(minFaceScore, largestFace, tta\) for the options of one call but received 5$/);
+  await assert.rejects(recognizer.recognizeEach([COUPLE], 'fast' as never).next(), /Expected an options object .* but received "fast"$/);
+  // the same names as a call's settings on the prototype are not load-time settings either
+  await assert.rejects(recognizer.recognize(COUPLE, { toString: 1 } as never), /^EmoscopeError: Expected options named minFaceScore, largestFace, tta, timings for the options of one call but received "toString"$/);
+});
+
+test('timings: a plain object that takes the times, checked before the photo is read; anything else is refused, never an uncaught error', async () => {
+  const uncaught: unknown[] = [];
+  const record = (error: unknown): void => { uncaught.push(error); };
+  process.on('unhandledRejection', record);
+  process.on('uncaughtException', record);
+  try {
+    const refused = (received: string) => (e: unknown): boolean => e instanceof EmoscopeError && e.code === 'BAD_ARGUMENT'
+      && e.message === `Expected a plain object that the times are written into (recognize(photo, { timings: {} })) for timings but received ${received}`;
+    await assert.rejects(recognizer.recognize(COUPLE, { timings: 'abc' } as never), refused('"abc"'));
+    await assert.rejects(recognizer.recognize(COUPLE, { timings: 5 } as never), refused('5'));
+    await assert.rejects(recognizer.recognize(COUPLE, { timings: Object.freeze({}) } as never), refused('a frozen object'));
+    await assert.rejects(recognizer.recognize(COUPLE, { timings: Object.seal({ decode: 0 }) } as never), refused('an object that takes no new properties'));
+    await assert.rejects(recognizer.recognize(COUPLE, { timings: Object.defineProperty({}, 'total', { value: 0 }) } as never), refused('an object with a property that cannot be written'));
+    await assert.rejects(recognizer.recognize(COUPLE, { timings: new Map() } as never), refused('a Map'));
+    await assert.rejects(recognizer.recognize(COUPLE, { timings: [] } as never), refused('an array of 0 items'));
+    // timings are one photo's: a list refuses them rather than drop them
+    await assert.rejects(recognizer.recognize([COUPLE], { timings: {} } as never), /^EmoscopeError: Expected only minFaceScore, largestFace, tta \(timings are measured for one photo: recognize\(photo, \{ timings \}\)\) for the options of one call but received "timings"$/);
+    const timings = Object.create(null) as Record<string, number>;
+    const result = await recognizer.recognize(COUPLE, { timings: timings as never });
+    assert.equal(result.faces.length, 2);
+    assert.deepEqual(Object.keys(timings).sort(), ['classify', 'decode', 'detect', 'total']);
+    // a record that takes the first times and then refuses one: the photo's work goes on, and nothing is thrown where no one catches it
+    let writes = 0;
+    const grudging = { get decode(): number { return 0; }, set decode(_value: number) { if (++writes > 2) throw new TypeError('no more times'); } };
+    assert.equal((await recognizer.recognize(COUPLE, { timings: grudging as never })).faces.length, 2);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // a detached branch would have failed by now
+    assert.ok(writes > 2, `the decode time was written ${writes} times`);
+  } finally {
+    process.off('unhandledRejection', record);
+    process.off('uncaughtException', record);
+  }
+  assert.deepEqual(uncaught, []);
+});
+
+test('a detector is looked up among the registry\'s own names: constructor or __proto__ is refused before anything loads', async () => {
+  for (const detector of ['constructor', '__proto__', 'hasOwnProperty']) {
+    await assert.rejects(loadRecognizer({ model: modelDir, detector: detector as never }), (e: unknown) => e instanceof EmoscopeError && e.code === 'BAD_ARGUMENT' && e.message === `Expected one of blazeface for detector but received "${detector}"`);
+  }
 });
 
 test('decoded pixels with bad dimensions are that photo\'s BAD_IMAGE result naming each bad field, whichever field it is; the others in the list are recognized', async () => {
@@ -208,6 +261,9 @@ test('a disposed recognizer refuses work in words; disposing twice is harmless',
   await assert.rejects(own.recognize(COUPLE), (e: EmoscopeError) => e.code === 'BAD_ARGUMENT' && /recognizer was disposed/.test(e.message));
   await assert.rejects(own.recognize([COUPLE]), /recognizer was disposed/);
   assert.throws(() => own.classify(new Uint8Array(48 * 48), 1), /recognizer was disposed/);
+  await assert.rejects(own.recognizeEach([COUPLE]).next(), /recognizer was disposed/);
+  // a video is refused at its first step, whatever the path (a real video: video-recognize.test)
+  await assert.rejects(own.recognizeVideo('/no/such/video.mp4').next(), (e: EmoscopeError) => e.code === 'BAD_ARGUMENT' && /recognizer was disposed/.test(e.message));
 });
 
 test('tta flip keeps the boxes and changes the scores, which still sum to 1 (the averaging itself: model-inference.test)', async () => {

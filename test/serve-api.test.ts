@@ -12,7 +12,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { buildServer } from '../src/serve/index.js';
+import { buildServer, resolveServeOptions } from '../src/serve/index.js';
 import { loadRecognizer } from '../src/predict/index.js';
 import type { CallOptions, Recognizer } from '../src/predict/index.js';
 import { ERROR_CATALOGUE } from '../src/errors.js';
@@ -44,6 +44,14 @@ before(async () => {
 after(async () => {
   library.dispose();
   await Promise.all([app.emoscope.shutdown(), broken.emoscope.shutdown()]);
+});
+
+test('buildServer checks its options by name: a misspelt one, or the address (which goes to listen), is refused before any worker starts', async () => {
+  const refused = (message: RegExp) => (e: unknown): boolean => e instanceof Error && (e as { code?: string }).code === 'BAD_ARGUMENT' && message.test(e.message);
+  await assert.rejects(buildServer({ prot: 1 } as never), refused(/^Expected options named model, workers, queueSize, maxBytes, maxPixels, timeoutMs, requestTimeoutMs, apiKey, webRoot, logger for buildServer but received "prot"$/));
+  await assert.rejects(buildServer({ workers: 1, port: 8080 } as never), refused(/\(port is given to listen: app\.listen\(\{ host, port \}\)\) for buildServer but received "port"$/));
+  await assert.rejects(buildServer('model' as never), refused(/^Expected an options object for buildServer but received "model"$/));
+  assert.throws(() => resolveServeOptions({ queue: 1 } as never), refused(/for resolveServeOptions but received "queue"$/));
 });
 
 const raw = (bytes: Uint8Array, query = '', type = 'image/jpeg') =>

@@ -15,6 +15,7 @@ import { predictProbabilities } from '../src/model/inference.js';
 import { initEngine } from '../src/engine/backend.js';
 import { CLI, FER_FOLDERS, tempDir } from './helpers/paths.js';
 import { EmoscopeError } from '../src/errors.js';
+import { tinyModelFolder } from './helpers/tiny-model.js';
 
 const quiet = {};
 
@@ -66,9 +67,62 @@ test('a new run never writes into a folder holding other files; an empty folder 
   assert.equal(await readFile(join(mine, 'config.json'), 'utf8'), '{"mine": true}', 'nothing written before the refusal');
   const started = join(dir, 'started');
   await mkdir(started);
-  await writeFile(join(started, 'config.json'), '{}'); // a start stopped before its first checkpoint
+  // a start killed before its first checkpoint: its config.json (a run's), nothing else
+  await writeFile(join(started, 'config.json'), JSON.stringify({ data: FER_FOLDERS, model: 'seed-tuned', out: started, epochs: 5 }));
   await train({ data: FER_FOLDERS, model: 'tiny', out: started, epochs: 1, callbacks: quiet });
   assert.equal(JSON.parse(await readFile(join(started, 'config.json'), 'utf8')).model, 'tiny');
+});
+
+test('every check comes before anything is written: a run that fails them leaves no folder and no config.json', async () => {
+  const dir = await tempDir();
+  const out = join(dir, 'new-run');
+  await assert.rejects(train({ data: join(dir, 'nope'), model: 'tiny', out, epochs: 1, callbacks: quiet }), (e: unknown) => e instanceof EmoscopeError && e.code === 'NOT_FOUND');
+  await assert.rejects(train({ data: FER_FOLDERS, model: 'tiny', out, epochs: 1, limit: -1, callbacks: quiet }), (e: unknown) => e instanceof EmoscopeError && e.code === 'BAD_ARGUMENT');
+  await assert.rejects(train({ data: FER_FOLDERS, model: 'tiny', out, epochs: 1, teacher: join(dir, 'no-teacher'), callbacks: quiet }), (e: unknown) => e instanceof EmoscopeError && e.code === 'NOT_FOUND');
+  // found only once the data has loaded: a model to start from of another architecture
+  const { dir: tiny } = await tinyModelFolder();
+  await assert.rejects(train({ data: FER_FOLDERS, model: 'seed-tuned', init: tiny, out, epochs: 1, callbacks: quiet }), (e: unknown) => e instanceof EmoscopeError && e.code === 'BAD_MODEL' && /it is a tiny model, this run trains seed-tuned/.test(e.message));
+  // into an empty folder of the user's: still empty afterwards
+  const empty = join(dir, 'empty');
+  await mkdir(empty);
+  await assert.rejects(train({ data: join(dir, 'nope'), model: 'tiny', out: empty, epochs: 1, callbacks: quiet }), /no such file or folder/);
+  assert.ok(!(await readdir(dir)).includes('new-run'), `${out} left behind`);
+  assert.deepEqual(await readdir(empty), []);
+  // the CLI as a user runs it
+  const cli = await runCli(['train', '--data', join(dir, 'nope'), '--model', 'tiny', '--out', out, '--epochs', '1']);
+  assert.equal(cli.code, 1);
+  assert.match(cli.stderr, /no such file or folder/);
+  assert.ok(!(await readdir(dir)).includes('new-run'), `${out} left behind`);
+});
+
+test('a folder that is not a run to resume keeps its config.json: results without a checkpoint, or a config.json of another kind, are refused in words', async () => {
+  const dir = await tempDir();
+  const finished = join(dir, 'finished');
+  await mkdir(join(finished, 'best'), { recursive: true });
+  const mine = '{"model": "seed-tuned", "data": "mine", "epochs": 3, "note": "the run I published"}';
+  await writeFile(join(finished, 'config.json'), mine);
+  await assert.rejects(train({ data: FER_FOLDERS, model: 'tiny', out: finished, epochs: 1, callbacks: quiet }), (e: unknown) => e instanceof EmoscopeError && e.code === 'BAD_OUTPUT'
+    && /^Cannot start a run in .*finished: it holds a run's results \(best\/\) but no checkpoint \(last\/\) to resume it from, and a new run would write over them; choose a new or empty folder$/.test(e.message));
+  assert.equal(await readFile(join(finished, 'config.json'), 'utf8'), mine);
+  assert.deepEqual((await readdir(finished)).sort(), ['best', 'config.json']);
+  const other = join(dir, 'other');
+  await mkdir(other);
+  await writeFile(join(other, 'config.json'), '{"port": 8080}');
+  await assert.rejects(train({ data: FER_FOLDERS, model: 'tiny', out: other, epochs: 1, callbacks: quiet }), (e: unknown) => e instanceof EmoscopeError && e.code === 'BAD_OUTPUT'
+    && /^Cannot start a run in .*other: its config\.json would be written over, and it is not a training run's configuration/.test(e.message));
+  assert.equal(await readFile(join(other, 'config.json'), 'utf8'), '{"port": 8080}');
+  // a moved-aside checkpoint (a writer killed while replacing last/) is a run to resume, as last/ is
+  const moved = join(dir, 'moved');
+  await mkdir(join(moved, 'last.old-99999999'), { recursive: true });
+  await assert.rejects(train({ data: FER_FOLDERS, model: 'tiny', out: moved, epochs: 1, callbacks: quiet }), /already holds a run: pass --resume/);
+  const file = join(dir, 'a-file');
+  await writeFile(file, 'x');
+  await assert.rejects(train({ data: FER_FOLDERS, model: 'tiny', out: file, epochs: 1, callbacks: quiet }), (e: unknown) => e instanceof EmoscopeError && e.code === 'BAD_OUTPUT' && /it exists and is not a folder/.test(e.message));
+  // the CLI names the folder and leaves it as it was
+  const cli = await runCli(['train', '--data', FER_FOLDERS, '--model', 'tiny', '--out', finished, '--epochs', '1']);
+  assert.equal(cli.code, 1);
+  assert.match(cli.stderr, /Cannot start a run in .*finished: it holds a run's results/);
+  assert.equal(await readFile(join(finished, 'config.json'), 'utf8'), mine);
 });
 
 test('--init starts from a trained model\'s weights, takes its architecture, and refuses another architecture', async () => {

@@ -88,6 +88,15 @@ test('a truncated video: its frames and tracks are yielded, then BAD_VIDEO is th
   assert.ok(error instanceof EmoscopeError && error.code === 'BAD_VIDEO');
 });
 
+test('a disposed recognizer refuses a video before anything is yielded: the first next() rejects in words', async () => {
+  const clips = await makeClips();
+  const own = await loadRecognizer({ model: await saveTinyModel() });
+  own.dispose();
+  const events = own.recognizeVideo(clips.scenes);
+  await assert.rejects(events.next(), (e: unknown) => e instanceof EmoscopeError && e.code === 'BAD_ARGUMENT' && /^This recognizer was disposed: its models are freed; load another with loadRecognizer\(\)$/.test(e.message));
+  assert.deepEqual(await events.next(), { done: true, value: undefined }, 'and nothing after');
+});
+
 test('options are checked: which one, what was expected', async () => {
   const clips = await makeClips();
   await assert.rejects(collect(recognizer.recognizeVideo(clips.scenes, { sampleFps: -1 })).then((r) => { throw r.error; }), /Expected a number of frames per second, 0 for every frame for sampleFps but received -1/);

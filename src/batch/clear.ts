@@ -1,7 +1,9 @@
 // `batch clear`: deletes a batch's results and counters, and its jobs still waiting on the queue.
 // A job that a worker holds at that moment finishes, but its results are not written (the write
 // script finds no batch).
-import { connectRedis, lostRedis } from './connection.js';
+import { REDIS_OPTION_KEYS, connectRedis, lostRedis } from './connection.js';
+import type { RedisConnectionOptions } from './connection.js';
+import { checkOptionKeys } from '../util/option-keys.js';
 import { parseJobData } from './jobs.js';
 import { checkBatchName } from './keys.js';
 import { openQueue } from './queue.js';
@@ -18,7 +20,8 @@ export interface ClearResult {
 }
 
 /** Deletes batch `name`; resolves to whether it existed, how many queued jobs were removed and how many workers were analysing. */
-export async function clearBatch(name: string, options: { redis: string }): Promise<ClearResult> {
+export async function clearBatch(name: string, options: RedisConnectionOptions): Promise<ClearResult> {
+  checkOptionKeys(options, REDIS_OPTION_KEYS, 'clearBatch', 'redis');
   checkBatchName(name);
   const redis = await connectRedis(options.redis);
   const queue = openQueue(redis);

@@ -8,6 +8,15 @@ import type { RedisOptions } from 'ioredis';
 import { closeHandler } from 'ioredis/built/redis/event_handler.js';
 import { EmoscopeError, badArgument } from '../errors.js';
 import { BATCH_DEFAULTS } from './defaults.js';
+import { optionKeys } from '../util/option-keys.js';
+
+/** The options of batchStatus, batchResults and clearBatch: only where Redis is. */
+export interface RedisConnectionOptions {
+  /** Redis URL: redis://host:port, rediss://…, unix:///path/to/redis.sock */
+  redis: string;
+}
+
+export const REDIS_OPTION_KEYS = optionKeys<RedisConnectionOptions>({ redis: true });
 
 const URL_FORMS = 'a Redis URL (redis://host:6379, rediss://user:password@host:6380/0 or unix:///path/to/redis.sock)';
 

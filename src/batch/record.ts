@@ -43,7 +43,7 @@ export function decodeResult(value: string): PhotoResult {
     const body: unknown = JSON.parse(value.slice(1));
     if (value[0] === FAILED_MARK && Array.isArray(body) && body.length === 3) {
       const [file, code, error] = body as [string, string, string];
-      const errorCode = (code in ERROR_CATALOGUE ? code : 'INTERNAL') as ErrorCode;
+      const errorCode = (typeof code === 'string' && Object.hasOwn(ERROR_CATALOGUE, code) ? code : 'INTERNAL') as ErrorCode;
       return { file, width: 0, height: 0, faces: [], error, errorCode };
     }
     if (value[0] === DONE_MARK && Array.isArray(body) && body.length === 4) {

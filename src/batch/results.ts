@@ -7,7 +7,9 @@ import { CSV_HEADER_LINE, csvRows } from '../predict/csv.js';
 import type { PhotoResult } from '../types.js';
 import { openAtomicFile } from '../util/atomic.js';
 import type { AtomicFileWriter } from '../util/atomic.js';
-import { connectRedis, lostRedis } from './connection.js';
+import { REDIS_OPTION_KEYS, connectRedis, lostRedis, redisOptions } from './connection.js';
+import type { RedisConnectionOptions } from './connection.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { JsonArrayWriter } from './json-stream.js';
 import { checkBatchName } from './keys.js';
 import { batchExists, scanResults } from './store.js';
@@ -18,7 +20,8 @@ import { batchExists, scanResults } from './store.js';
  * @example
  *   for await (const r of batchResults('archive-2023', { redis: 'redis://queue-host:6379' })) console.log(r.file, r.faces.length);
  */
-export async function* batchResults(name: string, options: { redis: string }): AsyncGenerator<PhotoResult> {
+export async function* batchResults(name: string, options: RedisConnectionOptions): AsyncGenerator<PhotoResult> {
+  checkOptionKeys(options, REDIS_OPTION_KEYS, 'batchResults', 'redis');
   checkBatchName(name);
   const redis = await connectRedis(options.redis);
   try {
@@ -43,8 +46,13 @@ export interface WriteResultsOptions {
   csvStream?: NodeJS.WritableStream;
 }
 
+const WRITE_RESULTS_OPTION_KEYS = optionKeys<WriteResultsOptions>({ redis: true, json: true, csv: true, jsonStream: true, csvStream: true });
+
 /** Writes the results of batch `name` as JSON and/or CSV in one pass; resolves to the number of files and of failed ones. */
 export async function writeBatchResults(name: string, options: WriteResultsOptions): Promise<{ files: number; failed: number }> {
+  checkOptionKeys(options, WRITE_RESULTS_OPTION_KEYS, 'writeBatchResults', 'redis');
+  checkBatchName(name); // before any file is opened
+  redisOptions(options.redis);
   const files: AtomicFileWriter[] = [];
   try {
     const jsonFile = options.json === undefined ? undefined : await openAtomicFile(options.json);
@@ -57,7 +65,7 @@ export async function writeBatchResults(name: string, options: WriteResultsOptio
     await writeCsv?.(CSV_HEADER_LINE);
     let count = 0;
     let failed = 0;
-    for await (const result of batchResults(name, options)) {
+    for await (const result of batchResults(name, { redis: options.redis })) {
       count++;
       if (result.error !== undefined) failed++;
       await json?.add(result);

@@ -2,7 +2,9 @@
 // counts the photos in jobs being processed now (listing the queue's active jobs, as many as there
 // are workers); waiting is the rest.
 import { EmoscopeError } from '../errors.js';
-import { connectRedis, lostRedis } from './connection.js';
+import { REDIS_OPTION_KEYS, connectRedis, lostRedis } from './connection.js';
+import type { RedisConnectionOptions } from './connection.js';
+import { checkOptionKeys } from '../util/option-keys.js';
 import { parseJobData } from './jobs.js';
 import { checkBatchName } from './keys.js';
 import { openQueue } from './queue.js';
@@ -30,7 +32,8 @@ export interface BatchStatus {
  *   await batchStatus('archive-2023', { redis: 'redis://queue-host:6379' })
  *   // { total: 2000, done: 1216, failed: 2, waiting: 718, active: 64, rate: 21.4 }
  */
-export async function batchStatus(name: string, options: { redis: string }): Promise<BatchStatus> {
+export async function batchStatus(name: string, options: RedisConnectionOptions): Promise<BatchStatus> {
+  checkOptionKeys(options, REDIS_OPTION_KEYS, 'batchStatus', 'redis');
   checkBatchName(name);
   const redis = await connectRedis(options.redis);
   const queue = openQueue(redis);

@@ -12,7 +12,8 @@ import type { PassedOver } from '../vision/files.js';
 import { printable } from '../util/printable.js';
 import { brokenLink, describeBrokenLink } from '../util/broken-link.js';
 import { realOrResolved } from '../util/check-output.js';
-import { connectRedis, lostRedis } from './connection.js';
+import { connectRedis, lostRedis, redisOptions } from './connection.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { BATCH_DEFAULTS } from './defaults.js';
 import { fileVersion, jobId, jobOptions, photoId } from './jobs.js';
 import type { QueuedFile } from './jobs.js';
@@ -28,6 +29,8 @@ export interface SubmitOptions {
   /** photos per job (default BATCH_DEFAULTS.chunk) */
   chunk?: number;
 }
+
+const SUBMIT_OPTION_KEYS = optionKeys<SubmitOptions>({ redis: true, name: true, chunk: true });
 
 export interface SubmitResult {
   /** files found in the inputs (a file reached by two paths, such as a link to its folder, counts once) */
@@ -59,7 +62,12 @@ const PAGE = 1024;
  *   // { files: 120000, added: 120000, changed: 0, jobs: 3750, empty: [], ownOutputs: [], passedOver: [] }; again: { files: 120000, added: 0, jobs: 0, … }
  */
 export async function submitBatch(inputs: readonly string[], options: SubmitOptions): Promise<SubmitResult> {
+  checkOptionKeys(options, SUBMIT_OPTION_KEYS, 'submitBatch', 'redis and name');
+  if (!Array.isArray(inputs) || !inputs.every((input) => typeof input === 'string' && input !== '')) {
+    throw badArgument('inputs', 'a list of file and folder paths (submitBatch([\'/archive\'], { redis, name }))', inputs);
+  }
   const name = checkBatchName(options.name);
+  redisOptions(options.redis); // a bad URL is named before the folders are walked
   const chunk = options.chunk ?? BATCH_DEFAULTS.chunk;
   if (!Number.isInteger(chunk) || chunk < 1 || chunk > 10_000) throw badArgument('--chunk', 'a whole number from 1 to 10000', chunk);
   // A path missing here is a typo, not a photo for another machine: refused before Redis is asked.

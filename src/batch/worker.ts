@@ -10,6 +10,7 @@ import { EmoscopeError, badArgument } from '../errors.js';
 import { loadRecognizer } from '../predict/recognizer.js';
 import type { Recognizer } from '../predict/recognizer.js';
 import { connectRedis, displayUrl } from './connection.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { BATCH_DEFAULTS } from './defaults.js';
 import { watchRedis } from './heartbeat.js';
 import { parseJobData } from './jobs.js';
@@ -39,6 +40,8 @@ export interface BatchWorkerOptions {
   log?: (line: string) => void;
 }
 
+const WORKER_OPTION_KEYS = optionKeys<BatchWorkerOptions>({ redis: true, concurrency: true, model: true, recognizer: true, lockDuration: true, stalledInterval: true, stopTimeout: true, log: true });
+
 /** A running worker. */
 export interface BatchWorker {
   /**
@@ -58,10 +61,12 @@ export interface BatchWorker {
  *   process.once('SIGTERM', () => worker.close());
  */
 export async function startBatchWorker(options: BatchWorkerOptions): Promise<BatchWorker> {
+  checkOptionKeys(options, WORKER_OPTION_KEYS, 'startBatchWorker', 'redis');
   const concurrency = positive('--concurrency', options.concurrency ?? BATCH_DEFAULTS.concurrency);
   const lockDuration = positive('--lock-duration', options.lockDuration ?? BATCH_DEFAULTS.lockDuration);
   const stalledInterval = positive('--stalled-interval', options.stalledInterval ?? BATCH_DEFAULTS.stalledInterval);
   const stopTimeout = positive('stopTimeout', options.stopTimeout ?? BATCH_DEFAULTS.stopTimeout);
+  if (options.log !== undefined && typeof options.log !== 'function') throw badArgument('log', 'a function that takes a line of text', options.log);
   const log = options.log ?? (() => undefined);
   const redis = await connectRedis(options.redis, { durable: true });
   let recognizer: Pick<Recognizer, 'recognizeEach' | 'dispose'>;

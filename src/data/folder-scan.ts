@@ -27,6 +27,12 @@ const SPLIT_FOLDERS: Readonly<Record<string, Split>> = {
   testing: 'test',
 };
 
+/** The split a folder's name gives (`Validation` → val), or undefined; own names only (a folder named `constructor` is a class folder's name, not a split). */
+function splitOfFolder(name: string): Split | undefined {
+  const key = name.toLowerCase();
+  return Object.hasOwn(SPLIT_FOLDERS, key) ? SPLIT_FOLDERS[key] : undefined;
+}
+
 /** One image found: where, which label, and its split when the layout fixes it. */
 export interface ImageEntry {
   path: string;
@@ -73,7 +79,7 @@ export async function scanFolders(root: string, skipBad: boolean): Promise<Folde
   if (folders.length === 0) {
     throw new EmoscopeError('BAD_DATA', `${root} has no class folders: expected <class>/<image> or train/<class>/<image>`);
   }
-  const splitNames = folders.filter((name) => SPLIT_FOLDERS[name.toLowerCase()] !== undefined);
+  const splitNames = folders.filter((name) => splitOfFolder(name) !== undefined);
   if (splitNames.length > 0 && splitNames.length < folders.length) {
     const others = folders.filter((name) => !splitNames.includes(name));
     throw new EmoscopeError(
@@ -89,7 +95,7 @@ export async function scanFolders(root: string, skipBad: boolean): Promise<Folde
   const tops: Array<{ path: string; relative: string; split?: Split }> = [];
   if (splitNames.length > 0) {
     for (const name of splitNames) {
-      if (await claimFolder(walk, join(root, name), name)) tops.push({ path: join(root, name), relative: name, split: SPLIT_FOLDERS[name.toLowerCase()] });
+      if (await claimFolder(walk, join(root, name), name)) tops.push({ path: join(root, name), relative: name, split: splitOfFolder(name) });
     }
   } else {
     tops.push({ path: root, relative: '' });

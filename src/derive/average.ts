@@ -59,7 +59,7 @@ const AVERAGE_OPTION_KEYS = [...optionKeys<Omit<AverageOptions, keyof DataSelect
 
 /** Averages the weights of `models` (all of them, or a greedy choice) and saves the result to `out`. */
 export async function averageModels(options: AverageOptions): Promise<AverageResult> {
-  checkOptionKeys(options, AVERAGE_OPTION_KEYS, 'averageModels');
+  checkOptionKeys(options, AVERAGE_OPTION_KEYS, 'averageModels', 'models and out');
   const split = options.split ?? 'val';
   if (split !== 'val' && split !== 'train') throw badArgument('split', 'val or train (the test split is for reporting)', split);
   if (!Array.isArray(options.models) || options.models.length < 2) throw badArgument('models', 'a list of at least two model folders', Array.isArray(options.models) ? options.models.length : options.models);

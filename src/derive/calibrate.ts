@@ -43,7 +43,7 @@ const CALIBRATE_OPTION_KEYS = [...optionKeys<Omit<CalibrateOptions, keyof DataSe
 
 /** Fits class offsets on a split, adds them to the model's final bias and saves the result to `out`. */
 export async function calibrateModel(options: CalibrateOptions): Promise<CalibrateResult> {
-  checkOptionKeys(options, CALIBRATE_OPTION_KEYS, 'calibrateModel');
+  checkOptionKeys(options, CALIBRATE_OPTION_KEYS, 'calibrateModel', 'data and out');
   const split = options.split ?? 'val';
   if (split !== 'val' && split !== 'train') throw badArgument('split', 'val or train (the test split is for reporting)', split);
   const minRecall = options.minRecall ?? 0.4;

@@ -62,7 +62,7 @@ const FLOAT16_OPTION_KEYS = [...optionKeys<Omit<Float16Options, keyof DataSelect
  *   // { bytesBefore: 7068828, precisionBefore: 'float32', bytesAfter: 3534414, check: { faces: 3589, accuracyBefore: 0.6943, accuracyAfter: 0.6946, topChanged: 1, largestChange: 0.0025 }, … }
  */
 export async function float16Model(options: Float16Options): Promise<Float16Result> {
-  checkOptionKeys(options, FLOAT16_OPTION_KEYS, 'float16Model');
+  checkOptionKeys(options, FLOAT16_OPTION_KEYS, 'float16Model', 'out');
   const split = options.split ?? 'val';
   if (!['train', 'val', 'test'].includes(split)) throw badArgument('split', 'train, val or test', split);
   await initEngine();

@@ -40,7 +40,7 @@ const REFRESH_MODEL_OPTION_KEYS = [...optionKeys<Omit<RefreshModelOptions, keyof
 
 /** Re-estimates the batch normalization statistics of a model on a data set's training faces and saves the result to `out`. */
 export async function refreshModelBatchNorm(options: RefreshModelOptions): Promise<RefreshModelResult> {
-  checkOptionKeys(options, REFRESH_MODEL_OPTION_KEYS, 'refreshModelBatchNorm');
+  checkOptionKeys(options, REFRESH_MODEL_OPTION_KEYS, 'refreshModelBatchNorm', 'data and out');
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 2) throw badArgument('batchSize', 'a whole number of at least 2', batchSize);
   await initEngine();

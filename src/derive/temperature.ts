@@ -48,7 +48,7 @@ const TEMPERATURE_OPTION_KEYS = [...optionKeys<Omit<TemperatureOptions, keyof Da
  *   // { temperature: 0.8…, nllBefore: …, nllAfter: …, eceBefore: …, eceAfter: …, faces: 3589, … }
  */
 export async function temperatureScaleModel(options: TemperatureOptions): Promise<TemperatureResult> {
-  checkOptionKeys(options, TEMPERATURE_OPTION_KEYS, 'temperatureScaleModel');
+  checkOptionKeys(options, TEMPERATURE_OPTION_KEYS, 'temperatureScaleModel', 'data and out');
   const split = options.split ?? 'val';
   if (split !== 'val' && split !== 'train') throw badArgument('split', 'val or train (the test split is for reporting)', split);
   await initEngine();

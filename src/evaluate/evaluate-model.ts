@@ -57,7 +57,7 @@ export interface EvaluateResult {
 
 /** Loads a model and a data set and evaluates the model on one split (or all of them). */
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
-  checkOptionKeys(options, EVALUATE_OPTION_KEYS, 'evaluate');
+  checkOptionKeys(options, EVALUATE_OPTION_KEYS, 'evaluate', 'data');
   const split = options.split ?? 'test';
   if (split !== 'all' && !SPLITS.includes(split)) throw badArgument('split', 'one of test, val, train, all', split);
   await initEngine();

@@ -4,7 +4,8 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { EMOTIONS, FACE_SIZE } from '../types.js';
 import type { Emotion, EmotionScores } from '../types.js';
-import { EmoscopeError } from '../errors.js';
+import { EmoscopeError, badArgument } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { FACE_BYTES, facePixels } from '../data/dataset.js';
 import type { FaceSet } from '../data/dataset.js';
 import type { EvaluationReport } from '../metrics/metrics.js';
@@ -67,6 +68,9 @@ export interface StoreOptions {
   pick?: PickOptions;
 }
 
+const STORE_OPTION_KEYS = optionKeys<StoreOptions>({ data: true, limit: true, tta: true, modelDir: true, pick: true });
+const PICK_OPTION_KEYS = optionKeys<PickOptions>({ mistakes: true, correct: true });
+
 /** The two files `storeRunEvaluation` wrote. */
 export interface StoredEvaluationFiles {
   evaluation: string;
@@ -89,6 +93,9 @@ export async function storeRunEvaluation(
   result: RunEvaluationInput,
   options: StoreOptions = {},
 ): Promise<StoredEvaluationFiles> {
+  if (typeof runDir !== 'string' || runDir === '') throw badArgument('runDir', 'the path of a run folder', runDir);
+  checkOptionKeys(options, STORE_OPTION_KEYS, 'storeRunEvaluation');
+  checkOptionKeys(options.pick, PICK_OPTION_KEYS, 'storeRunEvaluation pick');
   const { report, probabilities, faces } = result;
   const k = EMOTIONS.length;
   if (faces.count !== report.n || probabilities.length !== faces.count * k) {
@@ -147,6 +154,7 @@ export interface StoredEvaluation {
  * that split. A file that is there but malformed is a BAD_DATA error naming it.
  */
 export async function readRunEvaluation(runDir: string, split: string): Promise<StoredEvaluation | undefined> {
+  if (typeof runDir !== 'string' || runDir === '') throw badArgument('runDir', 'the path of a run folder', runDir);
   const file = join(runDir, evaluationFile(split));
   const report = await readJsonIfAny(file);
   if (report === undefined) return undefined;

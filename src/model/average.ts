@@ -3,7 +3,7 @@
 // average is one model (one forward pass) that is often more accurate than any of them.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { EmoscopeError, badArgument } from '../errors.js';
+import { EmoscopeError, describeValue } from '../errors.js';
 
 /** A model and the name errors call it by (its folder). */
 export interface NamedModel {
@@ -40,8 +40,13 @@ export function averageWeights(models: readonly NamedModel[], parts?: readonly n
 
 /** Refuses parts that are not one positive number per model (`averageWeights`, and callers that check before loading). */
 export function checkParts(parts: readonly number[], models: number): void {
-  if (parts.length !== models || !parts.every((p) => Number.isFinite(p) && p > 0)) {
-    throw badArgument('weights', `one positive number per model (${models})`, parts.join(','));
+  const given: unknown = parts; // from a script: any value
+  if (!Array.isArray(given) || given.length !== models || !given.every((p) => typeof p === 'number' && Number.isFinite(p) && p > 0)) {
+    // A list is shown item by item ([3, "1"]): the type of each is what a script gets wrong.
+    const received = Array.isArray(given)
+      ? `[${given.slice(0, 8).map((p: unknown) => (typeof p === 'number' ? String(p) : describeValue(p))).join(', ')}${given.length > 8 ? `, … (${given.length} items)` : ''}]`
+      : describeValue(given);
+    throw new EmoscopeError('BAD_ARGUMENT', `Expected a list of one positive number per model (${models}) for weights but received ${received}`);
   }
 }
 

@@ -16,6 +16,7 @@ import type { WeightPrecision } from './float16-weights.js';
 import { writeFile } from 'node:fs/promises';
 import { realOrResolved } from '../util/check-output.js';
 import { portablePaths } from '../util/portable-path.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -61,6 +62,8 @@ export interface SaveOptions {
   inputs?: readonly string[];
 }
 
+const SAVE_OPTION_KEYS = optionKeys<SaveOptions>({ precision: true, inputs: true });
+
 /** The files of a model folder: a folder holding anything else is never replaced by a model. */
 const MODEL_FILES: ReadonlySet<string> = new Set([MODEL_JSON, WEIGHTS_BIN, META_JSON]);
 
@@ -97,6 +100,7 @@ export async function checkModelFolderOutput(dir: string, inputs: readonly strin
  * Only a folder that checkModelFolderOutput accepts is replaced.
  */
 export async function saveModelFolder(dir: string, model: tfl.LayersModel, meta: ModelMeta, options: SaveOptions = {}): Promise<void> {
+  checkOptionKeys(options, SAVE_OPTION_KEYS, 'saveModel');
   await checkModelFolderOutput(dir, options.inputs);
   await replaceFolderAtomic(dir, (tmp) => writeModelFiles(tmp, model, meta, options.precision));
 }
@@ -159,6 +163,11 @@ async function readableFolder(dir: string): Promise<string> {
   return dir;
 }
 
+/** A model folder given as anything but a path (`loadModel({})`) is named, not a raw TypeError. */
+function checkModelDirArgument(dir: unknown): void {
+  if (typeof dir !== 'string' || dir === '') throw badArgument('dir', 'the path of a model folder (loadModel(dir))', dir);
+}
+
 async function isFile(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isFile(), () => false);
 }
@@ -169,6 +178,7 @@ async function isFile(path: string): Promise<boolean> {
  * shapes take: anything else is BAD_MODEL naming the file.
  */
 export async function loadModelFolder(dir: string): Promise<LoadedModel> {
+  checkModelDirArgument(dir);
   const source = await readableFolder(dir);
   const meta = await readMetaOf(source, dir);
   const modelJson = (await readFolderJson(source, MODEL_JSON, { code: 'BAD_MODEL' })) as tf.io.ModelJSON;

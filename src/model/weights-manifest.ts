@@ -24,7 +24,7 @@ export function manifestBytes(specs: readonly tf.io.WeightsManifestEntry[], wher
       throw new EmoscopeError(code, `${printable(where)}: weight ${printable(String(spec.name))} has shape ${printable(JSON.stringify(shape))}, expected a list of whole numbers`);
     }
     const dtype = spec.quantization?.dtype ?? spec.dtype;
-    const bytes = DTYPE_BYTES[dtype];
+    const bytes = typeof dtype === 'string' && Object.hasOwn(DTYPE_BYTES, dtype) ? DTYPE_BYTES[dtype] : undefined; // own names only: `constructor` is no dtype
     if (bytes === undefined) return undefined;
     total += (shape as number[]).reduce((a, b) => a * b, 1) * bytes;
   }

@@ -53,8 +53,11 @@ export async function analyzePhoto(
 ): Promise<FaceResult[]> {
   // The full decode starts now (on sharp's threads in Node) while the detector searches the thumbnail.
   const pixels = photo.pixels();
-  // its error, if any, is met below or by the thumbnail's
-  pixels.then(() => t && !t.total && (t.decode = performance.now() - start), () => undefined);
+  // Its error, if any, is met below or by the thumbnail's; this detached branch never rejects (a
+  // timings record that refused the time would otherwise reject with no one to catch it).
+  pixels.then(() => {
+    if (t && !t.total) t.decode = performance.now() - start;
+  }).catch(() => undefined);
   const detectStart = performance.now();
   // A box that rounds to no pixels (a face "found" in a 1×1 photo) is no face.
   let found = (await pipeline.detector.detect(photo, { minScore: o.minFaceScore, tiles: o.tiles, faceCheck: o.faceCheck })).filter((d) => {

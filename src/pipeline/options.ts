@@ -70,7 +70,7 @@ export function checkPipelineOptions(o: PipelineOptions): void {
  */
 export function mergeOptions<T extends object>(defaults: T, options: Partial<T> | undefined): T {
   if (options === undefined) return { ...defaults };
-  if (typeof options !== 'object' || options === null) throw badArgument('options', 'an object', options);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw badArgument('options', 'an options object', options);
   const known = new Set(Object.keys(defaults));
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw badArgument('options', `one of ${[...known].join(', ')}`, key);

@@ -54,7 +54,8 @@ export const DEFAULT_RECOGNIZER_OPTIONS: ResolvedRecognizerOptions = {
 export function resolveRecognizerOptions(options: RecognizerOptions = {}): ResolvedRecognizerOptions {
   const o = mergeOptions(DEFAULT_RECOGNIZER_OPTIONS, options as Partial<ResolvedRecognizerOptions>);
   if (o.model !== undefined && (typeof o.model !== 'string' || o.model === '')) throw badArgument('model', 'a folder path', o.model);
-  if (!(o.detector in DETECTORS)) throw badArgument('detector', `one of ${Object.keys(DETECTORS).join(', ')}`, o.detector);
+  // own names only: `constructor` or `toString` are no detectors
+  if (typeof o.detector !== 'string' || !Object.hasOwn(DETECTORS, o.detector)) throw badArgument('detector', `one of ${Object.keys(DETECTORS).join(', ')}`, o.detector);
   checkPipelineOptions(o);
   if (!Number.isInteger(o.maxPixels) || o.maxPixels < 1) throw badArgument('maxPixels', 'a positive integer', o.maxPixels);
   if (!Number.isInteger(o.threads) || o.threads < 0) throw badArgument('threads', 'a whole number, 0 to leave the setting alone', o.threads);

@@ -3,7 +3,7 @@
 // be read gets an `error` in its result instead of stopping the others.
 import { initEngine } from '../engine/backend.js';
 import { nativeAddon } from '../engine/native.js';
-import { EmoscopeError, badArgument } from '../errors.js';
+import { EmoscopeError, badArgument, describeValue } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { loadModelFolder } from '../model/folder.js';
 import { resolveModelDir } from '../runs/locate.js';
@@ -32,6 +32,8 @@ export type CallOptions = Pick<RecognizerOptions, 'minFaceScore' | 'largestFace'
 
 /** The names of `CallOptions`; the other settings belong to `loadRecognizer`. */
 const CALL_OPTION_KEYS = optionKeys<CallOptions>({ minFaceScore: true, largestFace: true, tta: true });
+/** recognize(photo, …) also takes a record to fill with the steps' times. */
+const ONE_PHOTO_OPTION_KEYS = optionKeys<CallOptions & { timings?: PhotoTimings }>({ minFaceScore: true, largestFace: true, tta: true, timings: true });
 
 /** A loaded detector and classifier. */
 export interface Recognizer {
@@ -110,15 +112,22 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     }
   }
 
-  /** The recognizer's options with one call's overrides (checked as loadRecognizer checks them). */
-  function optionsFor(call: CallOptions | undefined): ResolvedRecognizerOptions {
+  /**
+   * The recognizer's options with one call's overrides (checked as loadRecognizer checks them).
+   * `onePhoto`: the call is recognize(photo), whose options may also hold `timings` (left out here).
+   */
+  function optionsFor(call: unknown, onePhoto = false): ResolvedRecognizerOptions {
     if (disposed) throw new EmoscopeError('BAD_ARGUMENT', 'This recognizer was disposed: its models are freed; load another with loadRecognizer()');
-    if (call !== undefined && typeof call === 'object' && call !== null) {
-      const other = Object.keys(call).find((key) => !CALL_OPTION_KEYS.includes(key) && key in o);
-      if (other !== undefined) throw badArgument('the options of one call', `only ${CALL_OPTION_KEYS.join(', ')} (${other} is set once, by loadRecognizer)`, other);
+    const known = onePhoto ? ONE_PHOTO_OPTION_KEYS : CALL_OPTION_KEYS;
+    if (call === undefined) return o;
+    if (typeof call !== 'object' || call === null || Array.isArray(call)) throw badArgument('the options of one call', `an options object (${known.join(', ')})`, call);
+    for (const key of Object.keys(call)) {
+      if (Object.hasOwn(o, key) && !CALL_OPTION_KEYS.includes(key)) throw badArgument('the options of one call', `only ${CALL_OPTION_KEYS.join(', ')} (${key} is set once, by loadRecognizer)`, key);
+      if (key === 'timings' && !onePhoto) throw badArgument('the options of one call', `only ${CALL_OPTION_KEYS.join(', ')} (timings are measured for one photo: recognize(photo, { timings }))`, key);
     }
-    checkOptionKeys(call, CALL_OPTION_KEYS, 'the options of one call');
-    return call ? resolveRecognizerOptions({ ...o, ...call }) : o;
+    checkOptionKeys(call, known, 'the options of one call');
+    const { timings: _timings, ...overrides } = call as CallOptions & { timings?: unknown };
+    return resolveRecognizerOptions({ ...o, ...overrides });
   }
 
   async function* recognizeEach(inputs: Iterable<ImageInput>, call?: CallOptions): AsyncGenerator<PhotoResult> {
@@ -144,11 +153,10 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   async function recognize(input: ImageInput, call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult>;
   async function recognize(inputs: readonly ImageInput[], call?: CallOptions): Promise<PhotoResult[]>;
   async function recognize(inputs: ImageInput | readonly ImageInput[], call?: CallOptions & { timings?: PhotoTimings }): Promise<PhotoResult | PhotoResult[]> {
-    const { timings, ...overrides } = call ?? {};
-    const given = call && overrides; // a call's options without its timings record
     if (!Array.isArray(inputs)) {
       const start = performance.now();
-      const c = optionsFor(given);
+      const c = optionsFor(call, true);
+      const timings = checkTimings(call?.timings);
       const input = checkInput(inputs as ImageInput);
       const opened = await open(input, inputName(input));
       // the header's time; the full decode's end is filled in when it comes
@@ -156,8 +164,14 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
       return 'thumbnail' in opened ? analyze(opened, c, timings, start) : opened;
     }
     const results: PhotoResult[] = [];
-    for await (const result of recognizeEach(inputs as readonly ImageInput[], given)) results.push(result);
+    for await (const result of recognizeEach(inputs as readonly ImageInput[], call)) results.push(result);
     return results;
+  }
+
+  /** Video: refused at once by a disposed recognizer, before any event (recognizeVideo's own checks follow). */
+  async function* video(path: string, options?: VideoOptions): AsyncGenerator<VideoEvent> {
+    optionsFor(undefined);
+    yield* recognizeVideo(recognizer, path, options);
   }
 
   const recognizer: Recognizer = {
@@ -165,7 +179,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     options: o,
     recognize,
     recognizeEach,
-    recognizeVideo: (path, options) => recognizeVideo(recognizer, path, options),
+    recognizeVideo: video,
     classify,
     dispose() {
       if (disposed) return; // a second call changes nothing
@@ -187,6 +201,29 @@ function failed(file: string, error: unknown): PhotoResult {
     return { file, width: 0, height: 0, faces: [], error: error.message, errorCode: error.code };
   }
   throw error;
+}
+
+/**
+ * `timings` as recognize(photo, { timings }) fills it in: a plain object that takes new properties
+ * (zeros are written into it now, so that one that refuses them is refused here, in words, and not
+ * later, where the photo's work runs detached).
+ */
+function checkTimings(timings: unknown): PhotoTimings | undefined {
+  if (timings === undefined) return undefined;
+  const prototype = typeof timings === 'object' && timings !== null ? Object.getPrototypeOf(timings) : undefined;
+  const plain = (prototype === Object.prototype || prototype === null) && Object.isExtensible(timings);
+  const zeros: PhotoTimings = { decode: 0, detect: 0, classify: 0, total: 0 };
+  let received = describeValue(timings);
+  if (plain) {
+    try {
+      return Object.assign(timings as PhotoTimings, zeros);
+    } catch {
+      received = 'an object with a property that cannot be written';
+    }
+  } else if (prototype !== undefined && !Object.isExtensible(timings)) {
+    received = Object.isFrozen(timings) ? 'a frozen object' : 'an object that takes no new properties';
+  }
+  throw new EmoscopeError('BAD_ARGUMENT', `Expected a plain object that the times are written into (recognize(photo, { timings: {} })) for timings but received ${received}`);
 }
 
 function checkInput(input: ImageInput, index?: number): ImageInput {

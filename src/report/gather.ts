@@ -5,7 +5,7 @@
 import { basename, join } from 'node:path';
 import { EMOTIONS } from '../types.js';
 import type { Emotion, EmotionScores } from '../types.js';
-import { EmoscopeError } from '../errors.js';
+import { EmoscopeError, badArgument } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
@@ -72,6 +72,7 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
 
 /** Collects the report's input for a run folder (see `writeRunReport`). */
 export async function gatherRunReport(runDir: string, options: RunReportOptions = {}): Promise<GatheredReport> {
+  if (typeof runDir !== 'string' || runDir === '') throw badArgument('runDir', 'the path of a run folder (writeRunReport(runDir, { data, tta, out }))', runDir);
   checkOptionKeys(options, RUN_REPORT_OPTION_KEYS, 'writeRunReport');
   const run = await readRunFolder(runDir);
   await initEngine();

@@ -3,6 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { EmoscopeError } from '../errors.js';
 import { printable } from '../util/printable.js';
+import { readFolderJsonIfAny } from '../util/folder-files.js';
 import { join, resolve } from 'node:path';
 
 export const RUN_FILES = {
@@ -48,14 +49,55 @@ export function isRunEntry(name: string): boolean {
   return (Object.values(RUN_FILES) as string[]).includes(base) || base === `${CURVES_BASENAME}.svg` || /^evaluation-[a-z]+(-faces)?\.json$/.test(base);
 }
 
+/** Entries a run writes only after its first checkpoint (last/): its results (a moved-aside `best.old-<pid>` too; a `.tmp-` is an unfinished write). */
+function isRunResult(name: string): boolean {
+  const base = name.replace(/\.(tmp|old)-\d+$/, '');
+  return !/\.tmp-\d+$/.test(name) && base !== RUN_FILES.config && base !== RUN_FILES.last;
+}
+
+/** A JSON value that is a training run's configuration as `train` writes it (`model`, `data`, `epochs`…). */
+function isRunConfig(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const config = value as Record<string, unknown>;
+  return typeof config['model'] === 'string' && typeof config['data'] === 'string' && typeof config['epochs'] === 'number';
+}
+
 /**
- * Fails (BAD_OUTPUT) when a new run cannot start in `dir` without writing over files that are not a
- * run's: `dir` must be missing, empty, or hold only what a run writes (an earlier start that never
- * reached its first checkpoint). Nothing is read or changed.
+ * Fails when a new run cannot start in `dir` without writing over anything: `dir` must be missing,
+ * an empty folder, or one left by a start that never reached its first checkpoint (only its
+ * `config.json`, and temporaries). A run with a checkpoint is BAD_ARGUMENT (it takes `--resume`); a
+ * file, other files, a `config.json` that is not a run's, or a run's results without the checkpoint
+ * that could resume it (best/, history.json… but no last/) are BAD_OUTPUT, in words. Reads the names
+ * of `dir`'s entries and its `config.json`; nothing is changed.
  */
 export async function checkNewRunFolder(dir: string): Promise<void> {
-  const foreign = (await readdir(dir).catch(() => [] as string[])).filter((name) => !isRunEntry(name));
-  if (foreign.length === 0) return;
-  const which = `${printable(foreign[0]!)}${foreign.length > 1 ? `, … ${foreign.length} in all` : ''}`;
-  throw new EmoscopeError('BAD_OUTPUT', `Cannot start a run in ${printable(dir)}: it holds files a run does not write (${which}), and a run writes ${RUN_FILES.config}, ${RUN_FILES.history}, ${RUN_FILES.curves}, ${RUN_FILES.best}/ and ${RUN_FILES.last}/ there; choose a new or empty folder`);
+  const where = printable(dir);
+  const fail = (problem: string): never => {
+    throw new EmoscopeError('BAD_OUTPUT', `Cannot start a run in ${where}: ${problem}; choose a new or empty folder`);
+  };
+  const info = await stat(dir).catch(() => undefined);
+  if (info === undefined) return; // created by the run
+  if (!info.isDirectory()) fail('it is a file, and a run is a folder');
+  const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => fail(`its entries cannot be read (${error.code ?? error.message})`));
+  if (entries.some((name) => name === RUN_FILES.last || /^last\.old-\d+$/.test(name))) {
+    throw new EmoscopeError('BAD_ARGUMENT', `${where} already holds a run: pass --resume to continue it, or choose another --out`);
+  }
+  const foreign = entries.filter((name) => !isRunEntry(name));
+  if (foreign.length > 0) {
+    const which = `${printable(foreign[0]!)}${foreign.length > 1 ? `, … ${foreign.length} in all` : ''}`;
+    fail(`it holds files a run does not write (${which}), and a run writes ${RUN_FILES.config}, ${RUN_FILES.history}, ${RUN_FILES.curves}, ${RUN_FILES.best}/ and ${RUN_FILES.last}/ there`);
+  }
+  const results = entries.filter(isRunResult).sort();
+  if (results.length > 0) {
+    const shown = results.slice(0, 3).map((name) => `${printable(name)}${name.startsWith(RUN_FILES.best) ? '/' : ''}`);
+    fail(`it holds a run's results (${shown.join(', ')}${results.length > 3 ? ', …' : ''}) but no checkpoint (${RUN_FILES.last}/) to resume it from, and a new run would write over them`);
+  }
+  if (entries.includes(RUN_FILES.config)) {
+    // Only a start that died before its first checkpoint leaves a config.json alone; a user's own is never written over.
+    const config = await readFolderJsonIfAny(dir, RUN_FILES.config, { code: 'BAD_OUTPUT' }).then(
+      (value) => (isRunConfig(value) ? undefined : 'it is not a training run\'s configuration (a JSON object with "model", "data", "epochs"…)'),
+      (error: Error) => error.message,
+    );
+    if (config !== undefined) fail(`its ${RUN_FILES.config} would be written over, and ${config}`);
+  }
 }

@@ -82,7 +82,7 @@ function validationMessage(error: FastifyError, request: FastifyRequest): string
   const field = first.instancePath.replace(/^\//, '') || String(params['missingProperty'] ?? '');
   const values = error.validationContext === 'querystring' ? new URLSearchParams(request.url.split('?')[1] ?? '').getAll(field) : [];
   if (values.length > 1) return `Expected one value for ${part} ${field} but received ${values.length}: ${values.map((v) => JSON.stringify(v)).join(', ')}`;
-  const received = field in source ? JSON.stringify(source[field]) : 'nothing';
+  const received = Object.hasOwn(source, field) ? JSON.stringify(source[field]) : 'nothing';
   return `Expected ${expectation(first.keyword, params, first.message)} for ${part} ${field} but received ${received}`;
 }
 

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { badArgument } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { DEFAULT_MAX_PIXELS } from '../vision/image.js';
 
 /** The browser page's folder, built by `npm run build:web` (this file is compiled to dist/src/serve/). */
@@ -32,6 +33,23 @@ export interface ServeOptions {
   logger?: boolean | { level: string };
 }
 
+/** The names of `ServeOptions`. */
+const SERVE_OPTION_KEYS = optionKeys<ServeOptions>({
+  model: true, workers: true, queueSize: true, maxBytes: true, maxPixels: true, timeoutMs: true, requestTimeoutMs: true, apiKey: true, webRoot: true, logger: true,
+});
+
+/**
+ * Fails unless `options` is an options object of buildServer's names (`name`: the function, for the
+ * message). The address is not one of them: it is given to `listen`.
+ */
+export function checkServeOptionKeys(options: unknown, name: string): void {
+  if (typeof options === 'object' && options !== null) {
+    const address = Object.keys(options).find((key) => key === 'host' || key === 'port');
+    if (address !== undefined) throw badArgument(name, `options named ${SERVE_OPTION_KEYS.join(', ')} (${address} is given to listen: app.listen({ host, port }))`, address);
+  }
+  checkOptionKeys(options, SERVE_OPTION_KEYS, name);
+}
+
 export type ResolvedServeOptions = Required<Omit<ServeOptions, 'model' | 'apiKey'>> & Pick<ServeOptions, 'model' | 'apiKey'>;
 
 /** Defaults; `workers` is the number of cores of this machine, the queue 8 photos per worker. */
@@ -48,6 +66,7 @@ export const SERVE_DEFAULTS = {
 
 /** Merges `options` over the defaults and checks every value. */
 export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOptions {
+  checkServeOptionKeys(options, 'resolveServeOptions');
   const workers = options.workers ?? SERVE_DEFAULTS.workers;
   const o: ResolvedServeOptions = {
     model: options.model,

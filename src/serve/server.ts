@@ -20,7 +20,7 @@ import { bearerCheck } from './auth.js';
 import { sendError, toErrorBody } from './http-errors.js';
 import type { ErrorBody } from './http-errors.js';
 import { createMetrics } from './metrics.js';
-import { resolveServeOptions } from './options.js';
+import { checkServeOptionKeys, resolveServeOptions } from './options.js';
 import type { ServeOptions } from './options.js';
 import { InferencePool } from './pool.js';
 import { analyzeRoutes } from './routes/analyze.js';
@@ -90,6 +90,7 @@ function allowedMethods(app: FastifyInstance, path: string): string[] {
  * inference workers, which load the models meanwhile. The app is not listening.
  */
 export async function buildServer(options: ServeOptions = {}): Promise<FastifyInstance> {
+  checkServeOptionKeys(options, 'buildServer');
   const o = resolveServeOptions(options);
   const app = Fastify({
     logger: o.logger,

@@ -3,10 +3,10 @@
 // through the batches, validate, checkpoint, stop early when validation accuracy stops improving.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EMOTIONS } from '../types.js';
-import { EmoscopeError, isEmoscopeError } from '../errors.js';
+import { EmoscopeError, badArgument, isEmoscopeError } from '../errors.js';
 import { initEngine } from '../engine/backend.js';
 import { GradientWorkers } from '../engine/workers.js';
 import { loadDataset } from '../data/load.js';
@@ -17,7 +17,7 @@ import { AUGMENT_PRESETS, augmentFaceInto } from '../data/augment.js';
 import type { AugmentOptions } from '../data/augment.js';
 import { mixBatch } from '../data/mix.js';
 import type { MixMode } from '../data/mix.js';
-import { getArchitecture } from '../model/registry.js';
+import { architectureNames, getArchitecture } from '../model/registry.js';
 import { DEFAULT_PREPROCESSING } from '../model/meta.js';
 import type { ModelMeta, Preprocessing } from '../model/meta.js';
 import { loadModelFolder, readModelMeta, saveModelFolder } from '../model/folder.js';
@@ -27,6 +27,7 @@ import { argmaxRows, countParameters, crossEntropy, facesToTensor, predictProbab
 import { recoverFolder, writeFileAtomic } from '../util/atomic.js';
 import { readFolderJson, readFolderJsonIfAny } from '../util/folder-files.js';
 import { printable } from '../util/printable.js';
+import { checkOutput } from '../util/check-output.js';
 import { writeTrainingCurves } from '../runs/charts.js';
 import { TRAIN_DEFAULTS, resolveTrainConfig, teacherList } from './config.js';
 import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
@@ -99,10 +100,15 @@ export { RUN_FILES };
 
 /** The names of `TrainOptions`: the settings of the config and the call's own. */
 const TRAIN_OPTION_KEYS = [...Object.keys(TRAIN_DEFAULTS), ...optionKeys<Omit<TrainOptions, keyof typeof TRAIN_DEFAULTS>>({ data: true, model: true, out: true, resume: true, callbacks: true, signal: true, dataset: true })];
+const CALLBACK_KEYS = optionKeys<TrainCallbacks>({ onTrainBegin: true, onEpochBegin: true, onBatchEnd: true, onEpochEnd: true, onTrainEnd: true, onWarning: true, onSkipped: true, onStatus: true });
 
-/** Trains an architecture from the registry on a data set and writes a run folder. */
+/**
+ * Trains an architecture from the registry on a data set and writes a run folder. Every check (the
+ * options, the data, the model, the folder) comes before anything is written: a run that fails
+ * them leaves nothing behind.
+ */
 export async function train(options: TrainOptions): Promise<TrainResult> {
-  checkOptionKeys(options, TRAIN_OPTION_KEYS, 'train');
+  checkTrainOptions(options);
   await initEngine();
   const { callbacks = {}, signal } = options;
 
@@ -113,19 +119,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (options.resume) {
     config = await readSavedConfig(configPath, options);
   } else {
-    if (await exists(join(runDir, RUN_FILES.last))) {
-      throw new EmoscopeError('BAD_ARGUMENT', `${runDir} already holds a run: pass --resume to continue it, or choose another --out`);
-    }
+    await checkOutput(options.out, 'folder', 'out'); // writable, before the data loads and the first epoch
     await checkNewRunFolder(runDir); // a user's folder: its files are never written over
     // Fine-tuning without --model trains the architecture of the --init folder.
-    const model = options.model || (options.init ? (await readModelMeta(options.init)).architecture : '');
+    const model = options.model || (await readModelMeta(options.init!)).architecture;
     config = resolveTrainConfig(getArchitecture(model), { ...options, model });
   }
   const architecture = getArchitecture(config.model);
   // A missing model folder is named now, not after the data has loaded and other teachers have scored.
   for (const teacher of config.teacher) await resolveModelDir(teacher);
-  await mkdir(runDir, { recursive: true });
-  await writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`);
 
   // --- Data: train and validation splits, as compact bytes. ---
   const dataset = options.dataset ?? await loadDataset(config.data, {
@@ -185,6 +187,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     teacher = await teacherProbabilities(config.teacher, trainSet, config.teacherTta, config.evalBatchSize);
   }
   if (config.softLabels && !state.finished) teacher = await softLabelTargets(config.softLabels, trainSet, (message) => callbacks.onStatus?.(message));
+
+  // --- Every check passed: the run folder and its config.json are written now, not before. ---
+  if (!options.resume) await checkNewRunFolder(runDir); // again: the data took time, and the folder is not ours yet
+  await mkdir(runDir, { recursive: true });
+  await writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`);
   const batches = Math.ceil(trainSet.count / config.batchSize);
   const augment = config.augment === 'none' ? undefined : AUGMENT_PRESETS[config.augment];
   const mix = config.mix === 'none' ? undefined : { mode: config.mix, alpha: config.mixAlpha };
@@ -451,12 +458,24 @@ async function repairHistory(runDir: string, epochs: EpochLog[], callbacks: Trai
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
+/**
+ * The options' names and the paths a run cannot start without: `out`, and for a new run `data` and
+ * `model` (or `init`, whose architecture is trained); each missing one is named with what it takes.
+ */
+function checkTrainOptions(options: TrainOptions): void {
+  checkOptionKeys(options, TRAIN_OPTION_KEYS, 'train', 'out, and for a new run data and model');
+  const path = (value: unknown) => typeof value === 'string' && value !== '';
+  if (!path(options.out)) throw badArgument('out', options.resume ? 'the folder of the run to resume' : 'a folder to write the run to', options.out);
+  if (!options.resume) {
+    if (!path(options.data)) throw badArgument('data', 'a data set path (fer2013.csv or a folder of images)', options.data);
+    if (options.init !== undefined && options.init !== '' && !path(options.init)) throw badArgument('init', 'a model folder to start from', options.init);
+    if (!path(options.model) && !path(options.init)) {
+      throw badArgument('model', `an architecture name (${architectureNames().join(', ')}), or init: a model folder whose architecture is trained`, options.model);
+    }
+  }
+  checkOptionKeys(options.callbacks, CALLBACK_KEYS, 'train callbacks');
+  for (const [name, hook] of Object.entries(options.callbacks ?? {})) {
+    if (hook !== undefined && typeof hook !== 'function') throw badArgument(`callbacks.${name}`, 'a function', hook);
   }
 }
 

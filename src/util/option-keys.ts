@@ -9,13 +9,17 @@ export function optionKeys<T extends object>(keys: { readonly [K in keyof Requir
 }
 
 /**
- * Fails unless `options` is an object (or undefined) whose keys are all in `known`.
+ * Fails unless `options` is an options object (or undefined, unless `required` says what it must
+ * hold) whose keys are all in `known`.
  * @param name what the options belong to, for the message ("evaluate options")
+ * @param required for a function that cannot run without options: what they must hold ("redis and name")
  * @throws EmoscopeError BAD_ARGUMENT naming the first unknown key and the known ones
  */
-export function checkOptionKeys(options: unknown, known: readonly string[], name: string): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw badArgument(name, 'an object', options);
+export function checkOptionKeys(options: unknown, known: readonly string[], name: string, required?: string): void {
+  if (options === undefined && required === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw badArgument(name, required === undefined ? 'an options object' : `an options object with ${required}`, options);
+  }
   const unknown = Object.keys(options).find((key) => !known.includes(key));
   if (unknown !== undefined) throw badArgument(name, `options named ${known.join(', ')}`, unknown);
 }

@@ -10,6 +10,7 @@
 // stream's rotation metadata itself (autorotate).
 import type { Readable } from 'node:stream';
 import { EmoscopeError } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { RgbImage } from '../vision/image.js';
 import { exited, lastLines, startProgram } from './ffmpeg.js';
 import type { VideoInfo } from './probe.js';
@@ -47,6 +48,8 @@ export interface DecodeOptions {
   reuseBuffers?: boolean;
 }
 
+const DECODE_OPTION_KEYS = optionKeys<DecodeOptions>({ ahead: true, sampleFps: true, everyFrame: true, reuseBuffers: true });
+
 /** Added before rounding down, so that a time a hair below a span's start (float rounding) is in that span. */
 const SPAN_EPSILON = 1e-6;
 
@@ -79,6 +82,7 @@ const ERROR_LINE = /\[(error|fatal|panic)\]/;
  * installed. Stopping the iteration early stops ffmpeg.
  */
 export async function* decodeFrames(path: string, info: VideoInfo, options: DecodeOptions = {}): AsyncGenerator<DecodedFrame> {
+  checkOptionKeys(options, DECODE_OPTION_KEYS, 'decodeFrames');
   const ahead = Math.max(1, options.ahead ?? 4);
   const sampleFps = options.sampleFps ?? 0;
   const dropInFfmpeg = sampleFps > 0 && !options.everyFrame;

@@ -1,6 +1,7 @@
 // The settings of video recognition: one typed defaults object, user overrides merged on top and
 // checked (which option, what was expected, what was received).
 import { badArgument } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { DEFAULT_TRACKER_OPTIONS } from './track.js';
 
 export interface VideoOptions {
@@ -46,13 +47,11 @@ export const DEFAULT_VIDEO_OPTIONS: ResolvedVideoOptions = {
   threads: 1,
 };
 
+const VIDEO_OPTION_KEYS = optionKeys<VideoOptions>({ sampleFps: true, smooth: true, images: true, ahead: true, sceneCut: true, maxMissed: true, threads: true, signal: true });
+
 /** Merges `options` over the defaults and checks every value. */
 export function resolveVideoOptions(options: VideoOptions = {}): ResolvedVideoOptions {
-  if (typeof options !== 'object' || options === null) throw badArgument('video options', 'an object', options);
-  const known = [...Object.keys(DEFAULT_VIDEO_OPTIONS), 'signal'];
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw badArgument('video options', `one of ${known.join(', ')}`, key);
-  }
+  checkOptionKeys(options, VIDEO_OPTION_KEYS, 'video options');
   const o: ResolvedVideoOptions = { ...DEFAULT_VIDEO_OPTIONS };
   for (const [key, value] of Object.entries(options)) {
     if (value !== undefined) (o as Record<string, unknown>)[key] = value;

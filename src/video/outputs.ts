@@ -5,6 +5,7 @@
 // partial names (`<stem>.annotated.partial.mp4`, `<stem>.track<N>.partial.png`), as --json does.
 import { basename, join } from 'node:path';
 import { EmoscopeError, isEmoscopeError } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { writeChart } from '../charts/render.js';
 import { openAnnotatedVideo } from './annotate-video.js';
 import { annotatedName, checkVideoReplaceable } from './output-mark.js';
@@ -29,6 +30,8 @@ export interface VideoTargets {
   signal?: AbortSignal;
 }
 
+const TARGET_KEYS = optionKeys<VideoTargets>({ json: true, csv: true, out: true, stem: true, onFrame: true, onStart: true, signal: true });
+
 /** What happened to one video. */
 export interface VideoOutcome {
   frames: number;
@@ -50,6 +53,7 @@ export interface VideoOutcome {
  * video's own failure is recorded in its entry and returned; anything else (a bug) is thrown.
  */
 export async function writeVideoOutputs(file: string, events: AsyncIterable<VideoEvent>, targets: VideoTargets, sampleFps = 0): Promise<VideoOutcome> {
+  checkOptionKeys(targets, TARGET_KEYS, 'writeVideoOutputs targets', 'json and stem');
   const outcome: VideoOutcome = { frames: 0, tracks: [], time: 0 };
   let annotated: AnnotatedVideoWriter | undefined;
   const annotatedPath = join(targets.out ?? '', annotatedName(targets.stem));

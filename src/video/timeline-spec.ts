@@ -3,6 +3,7 @@
 // dominates, in the same colours.
 import type { TopLevelSpec } from 'vega-lite';
 import { EMOTIONS } from '../types.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { Emotion } from '../types.js';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from '../charts/specs/theme.js';
 import type { TimelinePoint, TrackSummary } from './types.js';
@@ -26,8 +27,11 @@ export interface TimelineOptions {
   title?: string;
 }
 
+const TIMELINE_OPTION_KEYS = optionKeys<TimelineOptions>({ title: true });
+
 /** Vega-Lite spec: x = seconds, y = probability 0–1, one line per emotion; a strip of the track's segments on top. */
 export function timelineSpec(track: TrackSummary, timeline: readonly TimelinePoint[], options: TimelineOptions = {}): TopLevelSpec {
+  checkOptionKeys(options, TIMELINE_OPTION_KEYS, 'timelineSpec');
   const points = timeline.flatMap((p) => EMOTIONS.map((emotion) => ({ time: p.time, emotion, probability: p.scores[emotion] })));
   // A one-frame track still gets a readable axis.
   const domain = track.end > track.start ? [track.start, track.end] : [track.start - 0.5, track.start + 0.5];

@@ -6,6 +6,7 @@
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import { EmoscopeError, describeValue } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { readRegularFile } from '../util/folder-files.js';
 import { videoContainerOf } from '../util/media-signature.js';
 import { decodeBmp, isBmp } from './bmp.js';
@@ -32,6 +33,8 @@ export interface DecodeOptions {
   name?: string;
 }
 
+const DECODE_OPTION_KEYS = optionKeys<DecodeOptions>({ maxPixels: true, maxSide: true, name: true });
+
 /** A decoded photo: the pixels (maybe reduced to `maxSide`) and the size of the original upright photo. */
 export interface DecodedPhoto {
   image: RgbImage;
@@ -48,6 +51,7 @@ export interface DecodedPhoto {
  *   // width 4352, height 2903, image.width 2048, image.height 1366
  */
 export async function decodeImage(input: ImageInput, options: DecodeOptions = {}): Promise<DecodedPhoto> {
+  checkOptionKeys(options, DECODE_OPTION_KEYS, 'decodeImage');
   const photo = await openPhoto(input, options);
   return { image: await photo.pixels(), width: photo.width, height: photo.height };
 }
