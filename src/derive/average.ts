@@ -3,11 +3,9 @@
 // and greedy mode adds ingredients best first, keeping each only if the average does not get worse.
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { emptySplitError } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS, dataSelection, emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
-import { dataSelection } from '../data/dataset.js';
-import { DATA_SELECTION_KEYS } from '../data/dataset.js';
 import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { printable } from '../util/printable.js';
 import type { DataSelection, FaceSet } from '../data/dataset.js';

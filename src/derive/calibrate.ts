@@ -1,10 +1,8 @@
 // `emoscope calibrate`: a model's class offsets fitted on held-out faces (PublicTest by default) and
 // folded into its final layer, written as a new model folder with what was done in its emoscope.json.
-import { emptySplitError } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS, classCounts, dataSelection, emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
-import { classCounts, dataSelection } from '../data/dataset.js';
-import { DATA_SELECTION_KEYS } from '../data/dataset.js';
 import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { DataSelection } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';

@@ -2,13 +2,11 @@
 // half the bytes to install and for the web page to download, the same network. With data, the
 // saved model is loaded back and compared with the original on those faces: accuracy before and
 // after, faces whose top emotion changed, the largest change of any probability.
-import { emptySplitError } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS, dataSelection, emptySplitError } from '../data/dataset.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
-import { dataSelection } from '../data/dataset.js';
-import { DATA_SELECTION_KEYS } from '../data/dataset.js';
 import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { DataSelection } from '../data/dataset.js';
 import { badArgument } from '../errors.js';

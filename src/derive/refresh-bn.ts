@@ -3,8 +3,7 @@
 // written as a new model folder with what was done in its emoscope.json.
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
-import { dataSelection } from '../data/dataset.js';
-import { DATA_SELECTION_KEYS } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS, dataSelection } from '../data/dataset.js';
 import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { DataSelection } from '../data/dataset.js';
 import { EmoscopeError, badArgument } from '../errors.js';

@@ -1,11 +1,9 @@
 // `emoscope temperature`: a model's temperature fitted on held-out faces (PublicTest by default) by
 // minimizing their negative log-likelihood, folded into its final layer and written as a new model
 // folder, with the fit and the calibration error before and after in its emoscope.json.
-import { emptySplitError } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS, dataSelection, emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
-import { dataSelection } from '../data/dataset.js';
-import { DATA_SELECTION_KEYS } from '../data/dataset.js';
 import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import type { DataSelection } from '../data/dataset.js';
 import { badArgument } from '../errors.js';

@@ -1,10 +1,8 @@
 // Evaluating a trained model on a split of a data set: predictions in inference mode, then the
 // pure metrics of src/metrics/.
-import { emptySplitError } from '../data/dataset.js';
+import { DATA_SELECTION_KEYS, dataSelection, emptySplitError } from '../data/dataset.js';
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
-import { dataSelection } from '../data/dataset.js';
-import { DATA_SELECTION_KEYS } from '../data/dataset.js';
 import type { BadInput, DataSelection, Dataset, FaceSet } from '../data/dataset.js';
 import { SPLITS } from '../types.js';
 import type { Split } from '../types.js';
