@@ -56,7 +56,7 @@ async function runChild(job: Job): Promise<number> {
   const splits = emptySplits();
   splits.train = syntheticFaces((job.steps + 1) * job.batch, 1); // +1: the warm-up step
   splits.val = syntheticFaces(EMOTIONS.length, 2);
-  const dataset: Dataset = { format: 'fer2013-folders', source: 'synthetic', splits, skipped: [] };
+  const dataset: Dataset = { format: 'fer2013-folders', source: 'synthetic', splits, skipped: [], passedOver: [] };
   const out = mkdtempSync(join(tmpdir(), 'emoscope-bench-loop-'));
   const ends: number[] = [];
   try {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CLI, FER_FOLDERS, FIXTURES, tempDir } from './helpers/paths.js';
@@ -77,4 +77,23 @@ test('data stats names a bad option value and a missing path', async () => {
   const missing = await emoscope('data', 'stats', '--data', join(FIXTURES, 'nope'));
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /nope: no such file or folder/);
+});
+
+test('data stats on class folders says once on stderr what it passed over (hidden, not an image, a broken link); its JSON is unchanged', async () => {
+  const root = await tempDir();
+  for (const label of ['happy', 'sad']) {
+    await mkdir(join(root, label));
+    const faces = (await readdir(join(FER_FOLDERS, 'train', label))).slice(0, 3);
+    for (const [i, face] of faces.entries()) await copyFile(join(FER_FOLDERS, 'train', label, face), join(root, label, `${i}.jpg`));
+  }
+  const clean = await emoscope('data', 'stats', '--data', root, '--json');
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.equal(clean.stderr, '');
+  await writeFile(join(root, '.DS_Store'), '');
+  await writeFile(join(root, 'sad', 'notes.txt'), '');
+  await symlink('gone.jpg', join(root, 'happy', 'old.jpg.bak'));
+  const run = await emoscope('data', 'stats', '--data', root, '--json');
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, clean.stdout);
+  assert.equal(run.stderr, `emoscope: passed over 3 entries: 1 hidden file or folder (${root}/.DS_Store), 1 broken symbolic link (${root}/happy/old.jpg.bak → gone.jpg), 1 file without an image extension (${root}/sad/notes.txt)\n`);
 });

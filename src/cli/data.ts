@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { datasetStats, formatStatsTable, loadDataset, type BadInput } from '../data/index.js';
 import { printable } from '../util/printable.js';
 import type { RegisterCommand } from './commands.js';
+import { passedOverNote } from './listing.js';
 import { DATA_HELP, intOption, numberOption } from './options.js';
 
 interface StatsFlags {
@@ -51,6 +52,7 @@ export const registerData: RegisterCommand = (program) => {
         process.stdout.write(`${stats.format}: ${stats.source}\n${formatStatsTable(stats)}\n`);
       }
       if (ds.skipped.length > 0) process.stderr.write(describeSkipped(ds.skipped));
+      process.stderr.write(passedOverNote(ds));
     });
 };
 

@@ -14,6 +14,7 @@ import { checkNotInFolders, checkOutput } from '../util/check-output.js';
 import { modelFoldersRead } from '../runs/locate.js';
 import type { RegisterCommand } from './commands.js';
 import { describeSkipped } from './data.js';
+import { passedOverNote } from './listing.js';
 import type { Tta } from '../model/inference.js';
 import { DATA_HELP, MODEL_HELP, addDataSelectionOptions, ttaOption } from './options.js';
 import { dataSelection } from '../data/dataset.js';
@@ -59,6 +60,7 @@ export const registerEvaluate: RegisterCommand = (program) => {
       });
       const { relabelled } = result;
       if (result.skipped.length > 0) process.stderr.write(describeSkipped(result.skipped));
+      process.stderr.write(passedOverNote(result));
       if (relabelled) {
         const out = Object.entries(relabelled.leftOut).filter(([, n]) => n > 0).map(([why, n]) => `${n} ${why}`).join(', ');
         process.stdout.write(`Labels from ${relabelled.file}: ${relabelled.kept} faces kept (${relabelled.changed} with a new label), left out: ${out || 'none'}\n`);

@@ -1,8 +1,8 @@
 // What `predict` and `batch submit` say on stderr about the folders they walked: folders without
 // images, the pictures left out because emoscope wrote them, and (after the run, with its summary)
-// the other entries passed over and why (vision/files.ts).
-import { describePassedOver } from '../vision/files.js';
-import type { PassedOver } from '../vision/files.js';
+// the other entries passed over and why (vision/files.ts); the same line is what `train`, `evaluate`
+// and `data stats` say about the data-set folders they loaded (data/folder-scan.ts).
+import { describePassedOver, type PassedOver } from '../util/passed-over.js';
 import { printable } from '../util/printable.js';
 
 /** The stderr notes on a listing (`listImageFiles`), one line each. */

@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import type { TrainCallbacks } from '../train/train.js';
 import { printableLines } from '../util/printable.js';
 import { describeSkipped } from './data.js';
+import { passedOverNote } from './listing.js';
 
 export function progressCallbacks(stream: NodeJS.WriteStream = process.stderr): TrainCallbacks {
   const tty = Boolean(stream.isTTY);
@@ -63,6 +64,9 @@ export function progressCallbacks(stream: NodeJS.WriteStream = process.stderr): 
     },
     onSkipped(skipped) {
       stream.write(describeSkipped(skipped));
+    },
+    onPassedOver(passedOver) {
+      stream.write(passedOverNote({ passedOver }));
     },
     onTrainEnd(result) {
       bar?.stop();

@@ -4,6 +4,7 @@ import { optionKeys } from '../util/option-keys.js';
 import { EMOTIONS, FACE_SIZE, SPLITS, type Split } from '../types.js';
 import { EmoscopeError } from '../errors.js';
 import { printable } from '../util/printable.js';
+import type { PassedOver } from '../util/passed-over.js';
 import { USAGE_SPLITS } from './fer2013.js';
 import type { Usage } from './fer2013.js';
 
@@ -41,6 +42,11 @@ export interface Dataset {
   splits: Record<Split, FaceSet>;
   /** Bad inputs skipped with `skipBad`; empty otherwise (without `skipBad` the first one throws). */
   skipped: BadInput[];
+  /**
+   * Image folders: the entries of the folders not taken, each with why (hidden, a file without an
+   * image extension, a broken symbolic link, a FIFO…; util/passed-over.ts); empty for a CSV.
+   */
+  passedOver: PassedOver[];
 }
 
 /** Options of `loadDataset`. */

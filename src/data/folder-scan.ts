@@ -3,11 +3,15 @@
 // Reads names only; decoding is image-reader.ts's job. Symbolic links are followed once at most:
 // a folder or file already reached by another path (a link looping back up the tree, a link to
 // another class folder, two names for one file) is skipped and listed, so no face counts twice.
+// Every other entry not taken (hidden, a file without an image extension, an image outside the class
+// folders, a broken link, a FIFO, a socket, a device) is listed in `passedOver` with why, as the photo
+// walker of `predict` lists its own (util/passed-over.ts), so that the CLI can say what it passed over.
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { EmoscopeError } from '../errors.js';
 import { IMAGE_EXTENSIONS } from '../util/image-files.js';
+import { describePassedOver, passedOverSpecial, type PassedOver } from '../util/passed-over.js';
 import { printable } from '../util/printable.js';
 import type { Split } from '../types.js';
 import type { BadInput } from './dataset.js';
@@ -55,6 +59,8 @@ export interface FolderListing {
    * symbolic links not followed because what they point to was already scanned (always).
    */
   skipped: BadInput[];
+  /** The other entries not taken (hidden, not an image, broken links, FIFOs…), in walk order, each with why. */
+  passedOver: PassedOver[];
 }
 
 /** What a scan has reached so far, by real path, so that nothing is taken twice. */
@@ -64,6 +70,7 @@ interface Walk {
   /** real path of each image → its relative path */
   files: Map<string, string>;
   skipped: BadInput[];
+  passedOver: PassedOver[];
 }
 
 /**
@@ -72,12 +79,15 @@ interface Walk {
  * labels.ts; an unknown name is a BAD_DATA error listing the accepted ones.
  */
 export async function scanFolders(root: string, skipBad: boolean): Promise<FolderListing> {
-  const walk: Walk = { folders: new Map(), files: new Map(), skipped: [] };
+  const walk: Walk = { folders: new Map(), files: new Map(), skipped: [], passedOver: [] };
   await claimFolder(walk, root, '.');
   const folders: string[] = [];
-  for (const entry of await listDir(root)) if (await isFolder(entry, root)) folders.push(entry.name);
+  for (const entry of await listDir(root, walk.passedOver)) {
+    if (await isFolder(entry, root)) folders.push(entry.name);
+    else walk.passedOver.push(await passedOverEntry(entry, join(root, entry.name), true)); // README, LICENSE, a photo left at the top
+  }
   if (folders.length === 0) {
-    throw new EmoscopeError('BAD_DATA', `${root} has no class folders: expected <class>/<image> or train/<class>/<image>`);
+    throw new EmoscopeError('BAD_DATA', `${root} has no class folders: expected <class>/<image> or train/<class>/<image>${heldInstead(walk.passedOver)}`);
   }
   const splitNames = folders.filter((name) => splitOfFolder(name) !== undefined);
   if (splitNames.length > 0 && splitNames.length < folders.length) {
@@ -102,8 +112,13 @@ export async function scanFolders(root: string, skipBad: boolean): Promise<Folde
   }
   const classes: Array<{ path: string; relative: string; name: string; parent: string; split?: Split }> = [];
   for (const top of tops) {
-    for (const entry of await listDir(top.path)) {
-      if (!(await isFolder(entry, top.path))) continue; // loose files next to the class folders (README, LICENSE)
+    // The top of a <class>/ tree is the data-set folder itself, whose entries were listed above.
+    const sink = top.relative === '' ? undefined : walk.passedOver;
+    for (const entry of await listDir(top.path, sink)) {
+      if (!(await isFolder(entry, top.path))) { // loose files next to the class folders (README, LICENSE)
+        sink?.push(await passedOverEntry(entry, join(top.path, entry.name), true));
+        continue;
+      }
       const relative = top.relative === '' ? entry.name : `${top.relative}/${entry.name}`;
       if (await claimFolder(walk, join(top.path, entry.name), relative)) classes.push({ path: join(top.path, entry.name), relative, name: entry.name, parent: top.path, split: top.split });
     }
@@ -113,13 +128,13 @@ export async function scanFolders(root: string, skipBad: boolean): Promise<Folde
     await collectImages(walk, c.path, c.relative, labelOfFolder(c.name, c.parent), c.split, images);
   }
   if (images.length === 0) {
-    throw new EmoscopeError('BAD_DATA', `${printable(root)} has no images: expected ${[...IMAGE_EXTENSIONS].join('/')} files in class folders`);
+    throw new EmoscopeError('BAD_DATA', `${printable(root)} has no images: expected ${[...IMAGE_EXTENSIONS].join('/')} files in class folders${heldInstead(walk.passedOver)}`);
   }
   images.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
 
   // FER2013's layout: the usage is in the name, whatever folder the file is in.
   if (!images.some((image) => splitOfFileName(basename(image.path)) !== undefined)) {
-    return { format: 'class-folders', images, splitFolders, skipped: walk.skipped };
+    return { format: 'class-folders', images, splitFolders, skipped: walk.skipped, passedOver: walk.passedOver };
   }
   const skipped: BadInput[] = [...walk.skipped];
   const ferImages: ImageEntry[] = [];
@@ -133,13 +148,13 @@ export async function scanFolders(root: string, skipBad: boolean): Promise<Folde
     if (!skipBad) throw new EmoscopeError('BAD_DATA', `${image.path}: ${problem}`);
     skipped.push({ where: image.path, problem });
   }
-  return { format: 'fer2013-folders', images: ferImages, splitFolders: new Set(), skipped };
+  return { format: 'fer2013-folders', images: ferImages, splitFolders: new Set(), skipped, passedOver: walk.passedOver };
 }
 
 /** Adds the images in `folder` and its subfolders, all with `label`. */
 async function collectImages(walk: Walk, folder: string, relative: string, label: number, split: Split | undefined, images: ImageEntry[]): Promise<void> {
   const folderReal = await realpath(folder);
-  for (const entry of await listDir(folder)) {
+  for (const entry of await listDir(folder, walk.passedOver)) {
     const path = join(folder, entry.name);
     const relativePath = `${relative}/${entry.name}`;
     if (await isFolder(entry, folder)) {
@@ -154,8 +169,30 @@ async function collectImages(walk: Walk, folder: string, relative: string, label
       }
       walk.files.set(real, relativePath);
       images.push({ path, relativePath, label, split });
+    } else {
+      walk.passedOver.push(await passedOverEntry(entry, path, false));
     }
   }
+}
+
+/** ` (passed over 2 entries: …)` after a "no images" error, or '' when nothing was passed over. */
+function heldInstead(passedOver: readonly PassedOver[]): string {
+  const said = describePassedOver(passedOver);
+  return said === '' ? '' : ` (${said})`;
+}
+
+/**
+ * Why an entry that is neither a folder nor taken as an image was passed over. Symbolic links are
+ * followed here: a link to a text file is a file without an image extension; one that leads nowhere
+ * is a broken link. `loose`: the entry is next to the class folders, not in one.
+ */
+async function passedOverEntry(entry: Dirent, path: string, loose: boolean): Promise<PassedOver> {
+  const info = entry.isSymbolicLink() ? await stat(path).catch(() => undefined) : entry;
+  if (info === undefined || !info.isFile()) {
+    if (info === undefined || !entry.isSymbolicLink()) return passedOverSpecial(entry, path); // broken link or loop, FIFO, socket, device
+    return { path, reason: info.isFIFO() ? 'fifo' : info.isSocket() ? 'socket' : 'device' }; // a link to one
+  }
+  return { path, reason: loose && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()) ? 'outside-class-folders' : 'not-an-image' };
 }
 
 /**
@@ -179,11 +216,13 @@ async function claimFolder(walk: Walk, path: string, relative: string): Promise<
   return true;
 }
 
-/** Entries of a folder without hidden ones (.DS_Store, .git). */
-async function listDir(folder: string): Promise<Dirent[]> {
+/** Entries of a folder without hidden ones (.DS_Store, .git), which are added to `passedOver` when given. */
+async function listDir(folder: string, passedOver?: PassedOver[]): Promise<Dirent[]> {
   try {
     const entries = await readdir(folder, { withFileTypes: true });
     // Sorted, plain entries before links: the original of a file or folder is the one kept.
+    const hidden = entries.filter((entry) => entry.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    passedOver?.push(...hidden.map((entry): PassedOver => ({ path: join(folder, entry.name), reason: 'hidden' })));
     return entries
       .filter((entry) => !entry.name.startsWith('.'))
       .sort((a, b) => Number(a.isSymbolicLink()) - Number(b.isSymbolicLink()) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -73,7 +73,7 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
 async function loadCsv(path: string, options: ResolvedOptions): Promise<Dataset> {
   const { splits, skipped } = await readFer2013Csv(path, options);
   for (const split of SPLITS) splits[split] = applyLimit(splits[split], split, options);
-  return { format: 'fer2013-csv', source: path, splits, skipped };
+  return { format: 'fer2013-csv', source: path, splits, skipped, passedOver: [] };
 }
 
 async function loadFolders(path: string, options: ResolvedOptions): Promise<Dataset> {
@@ -110,7 +110,7 @@ async function loadFolders(path: string, options: ResolvedOptions): Promise<Data
     offset += images.length;
   }
   const skipped: BadInput[] = [...listing.skipped, ...read.skipped];
-  return { format: listing.format, source: path, splits, skipped };
+  return { format: listing.format, source: path, splits, skipped, passedOver: listing.passedOver };
 }
 
 /**

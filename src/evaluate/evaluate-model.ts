@@ -4,6 +4,7 @@ import { DATA_SELECTION_KEYS, dataSelection, emptySplitError } from '../data/dat
 import { initEngine } from '../engine/backend.js';
 import { loadDataset } from '../data/load.js';
 import type { BadInput, DataSelection, Dataset, FaceSet } from '../data/dataset.js';
+import type { PassedOver } from '../util/passed-over.js';
 import { SPLITS } from '../types.js';
 import type { Split } from '../types.js';
 import { EMOTIONS } from '../types.js';
@@ -51,6 +52,8 @@ export interface EvaluateResult {
   relabelled?: Omit<Relabelled, 'faces'> & { file: string };
   /** with `skipBad`: the rows and images left out, each with where it is and what is wrong */
   skipped: BadInput[];
+  /** image folders: the entries not taken (hidden, not an image, broken links…), each with why; empty for a CSV */
+  passedOver: PassedOver[];
 }
 
 /** Loads a model and a data set and evaluates the model on one split (or all of them). */
@@ -70,13 +73,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     if (loadedFaces.count === 0) {
       throw emptySplitError(options.data, split);
     }
-    const skipped = dataset.skipped;
-    if (!options.labels) return { ...evaluateLoaded(loaded, loadedFaces, options.batchSize, options.tta), modelDir, split, faces: loadedFaces, skipped };
+    const { skipped, passedOver } = dataset;
+    if (!options.labels) return { ...evaluateLoaded(loaded, loadedFaces, options.batchSize, options.tta), modelDir, split, faces: loadedFaces, skipped, passedOver };
     const { faces, ...counts } = relabelByMajority(await readVotes(options.labels), loadedFaces);
     if (faces.count === 0) {
       throw new EmoscopeError('BAD_DATA', `Labels ${printable(options.labels)}: not one of the ${loadedFaces.count} faces of ${split} has a majority vote there (faces are matched by file name without extension, or by fer2013.csv row)`);
     }
-    return { ...evaluateLoaded(loaded, faces, options.batchSize, options.tta), modelDir, split, faces, relabelled: { file: options.labels, ...counts }, skipped };
+    return { ...evaluateLoaded(loaded, faces, options.batchSize, options.tta), modelDir, split, faces, relabelled: { file: options.labels, ...counts }, skipped, passedOver };
   } finally {
     loaded.model.dispose();
   }

@@ -27,6 +27,7 @@ import { argmaxRows, countParameters, crossEntropy, facesToTensor, predictProbab
 import { recoverFolder, writeFileAtomic } from '../util/atomic.js';
 import { readFolderJson, readFolderJsonIfAny } from '../util/folder-files.js';
 import { printable } from '../util/printable.js';
+import type { PassedOver } from '../util/passed-over.js';
 import { checkOutput } from '../util/check-output.js';
 import { writeTrainingCurves } from '../runs/charts.js';
 import { TRAIN_DEFAULTS, resolveTrainConfig, teacherList } from './config.js';
@@ -74,6 +75,8 @@ export interface TrainCallbacks {
   onWarning?(message: string): void;
   /** the bad inputs that `skipBad` skipped and the links not followed while loading the data (called once, when there are any) */
   onSkipped?(skipped: readonly BadInput[]): void;
+  /** the entries of the data-set folders not taken (hidden, not an image, broken links…; called once, after loading, when there are any) */
+  onPassedOver?(passedOver: readonly PassedOver[]): void;
   /** a slow step before training begins (a teacher scoring the training faces) */
   onStatus?(message: string): void;
 }
@@ -100,7 +103,7 @@ export { RUN_FILES };
 
 /** The names of `TrainOptions`: the settings of the config and the call's own. */
 const TRAIN_OPTION_KEYS = [...Object.keys(TRAIN_DEFAULTS), ...optionKeys<Omit<TrainOptions, keyof typeof TRAIN_DEFAULTS>>({ data: true, model: true, out: true, resume: true, callbacks: true, signal: true, dataset: true })];
-const CALLBACK_KEYS = optionKeys<TrainCallbacks>({ onTrainBegin: true, onEpochBegin: true, onBatchEnd: true, onEpochEnd: true, onTrainEnd: true, onWarning: true, onSkipped: true, onStatus: true });
+const CALLBACK_KEYS = optionKeys<TrainCallbacks>({ onTrainBegin: true, onEpochBegin: true, onBatchEnd: true, onEpochEnd: true, onTrainEnd: true, onWarning: true, onSkipped: true, onPassedOver: true, onStatus: true });
 
 /**
  * Trains an architecture from the registry on a data set and writes a run folder. Every check (the
@@ -139,6 +142,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     seed: config.seed,
   });
   if (dataset.skipped.length > 0) callbacks.onSkipped?.(dataset.skipped);
+  if (dataset.passedOver.length > 0) callbacks.onPassedOver?.(dataset.passedOver);
   const trainSet = dataset.splits.train;
   const valSet = dataset.splits.val;
   if (trainSet.count === 0) throw new EmoscopeError('BAD_DATA', `${config.data}: no training faces found`);
