@@ -183,3 +183,27 @@ test('without WebAssembly the page says so, and a photo is still analysed (on an
   }
   assert.deepEqual(pageErrors, []);
 });
+
+test('the browser module checks one call\'s options as Node\'s recognizer does: a misspelt option or a disposed recognizer is refused in words', async () => {
+  const p = await watchedPage(browser.context);
+  await p.goto(`${server.origin}/`);
+  const messages = await p.evaluate(async () => {
+    const m = (await import('./emoscope.js' as string)) as {
+      loadRecognizer(o?: object): Promise<{ recognize(input: unknown, call?: object): Promise<unknown>; dispose(): void }>;
+    };
+    const recognizer = await m.loadRecognizer({ backend: 'wasm' });
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 64;
+    const said = async (call?: object) => recognizer.recognize(canvas, call).then(() => 'recognized', (e: Error) => e.message);
+    const out = [await said({ largestFace: true }), await said({ timings: 'abc' }), await said({ file: 'a.png' })];
+    recognizer.dispose();
+    out.push(await said());
+    return out;
+  });
+  assert.match(messages[0]!, /Expected .*options named file, timings for the options of one call but received "largestFace"/);
+  assert.match(messages[1]!, /for timings but received "abc"/);
+  assert.equal(messages[2], 'recognized');
+  assert.match(messages[3]!, /recognizer was disposed/);
+  await p.close();
+});

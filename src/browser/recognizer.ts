@@ -1,7 +1,7 @@
 // The recognizer in a browser: the same detector, crop and classifier as Node's (src/pipeline/), the
 // models fetched from the page's origin, frames captured with a canvas. One call at a time: a frame's
 // canvases are reused by the next call, so calls queue.
-import { EmoscopeError } from '../errors.js';
+import { EmoscopeError, badArgument } from '../errors.js';
 import type { ModelMeta } from '../model/meta.js';
 import { analyzePhoto } from '../pipeline/analyze.js';
 import type { FacePipeline, PhotoTimings } from '../pipeline/analyze.js';
@@ -9,6 +9,7 @@ import { faceClassifier } from '../pipeline/classify.js';
 import { PIPELINE_DEFAULTS, WORKING_MAX_SIDE, checkPipelineOptions, mergeOptions } from '../pipeline/options.js';
 import type { PipelineOptions } from '../pipeline/options.js';
 import type { PhotoResult } from '../types.js';
+import { checkOptionKeys, optionKeys } from '../util/option-keys.js';
 import { BROWSER_BACKENDS, setUpBackend } from './backend.js';
 import type { BrowserBackend } from './backend.js';
 import { Surfaces, capturePhoto, resizeGray, resizeRgb, sourceName } from './frame.js';
@@ -39,6 +40,9 @@ export const BROWSER_DEFAULTS: ResolvedBrowserOptions = {
   backend: 'auto',
   wasmUrl: new URL('./wasm/', HERE).href,
 };
+
+/** The names of one call's options in the browser. */
+const CALL_OPTION_KEYS = optionKeys<{ file?: string; timings?: PhotoTimings }>({ file: true, timings: true });
 
 /** A loaded detector and classifier in the browser. */
 export interface BrowserRecognizer {
@@ -107,16 +111,30 @@ export async function loadRecognizer(options: BrowserRecognizerOptions = {}): Pr
     return { file, width: photo.width, height: photo.height, faces };
   }
 
+  let disposed = false;
   return {
     backend,
     meta,
     options: o,
     recognize(input, call = {}) {
+      // checked at once, as Node's recognizer checks a call's options: a misspelt one is not ignored
+      try {
+        if (disposed) throw new EmoscopeError('BAD_ARGUMENT', 'This recognizer was disposed: its models are freed; load another with loadRecognizer()');
+        checkOptionKeys(call, CALL_OPTION_KEYS, 'the options of one call');
+        if (call.file !== undefined && typeof call.file !== 'string') throw badArgument('file', 'a name for the result', call.file);
+        if (call.timings !== undefined && (typeof call.timings !== 'object' || call.timings === null || !Object.isExtensible(call.timings))) {
+          throw badArgument('timings', 'a plain object that the times are written into', call.timings);
+        }
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const result = queue.then(() => analyze(input, call.file ?? sourceName(input), call.timings));
       queue = result.catch(() => undefined);
       return result;
     },
     dispose() {
+      if (disposed) return; // a second call changes nothing
+      disposed = true;
       detector.dispose();
       classifier.dispose();
       model.dispose();
