@@ -5,6 +5,7 @@ import { EmoscopeError, badArgument } from '../errors.js';
 import type { ModelMeta } from '../model/meta.js';
 import { analyzePhoto } from '../pipeline/analyze.js';
 import type { FacePipeline, PhotoTimings } from '../pipeline/analyze.js';
+import { checkTimings, disposedError } from '../pipeline/call.js';
 import { faceClassifier } from '../pipeline/classify.js';
 import { PIPELINE_DEFAULTS, WORKING_MAX_SIDE, checkPipelineOptions, mergeOptions } from '../pipeline/options.js';
 import type { PipelineOptions } from '../pipeline/options.js';
@@ -119,12 +120,10 @@ export async function loadRecognizer(options: BrowserRecognizerOptions = {}): Pr
     recognize(input, call = {}) {
       // checked at once, as Node's recognizer checks a call's options: a misspelt one is not ignored
       try {
-        if (disposed) throw new EmoscopeError('BAD_ARGUMENT', 'This recognizer was disposed: its models are freed; load another with loadRecognizer()');
+        if (disposed) throw disposedError();
         checkOptionKeys(call, CALL_OPTION_KEYS, 'the options of one call');
         if (call.file !== undefined && typeof call.file !== 'string') throw badArgument('file', 'a name for the result', call.file);
-        if (call.timings !== undefined && (typeof call.timings !== 'object' || call.timings === null || !Object.isExtensible(call.timings))) {
-          throw badArgument('timings', 'a plain object that the times are written into', call.timings);
-        }
+        checkTimings(call.timings);
       } catch (error) {
         return Promise.reject(error);
       }

@@ -3,13 +3,14 @@
 // be read gets an `error` in its result instead of stopping the others.
 import { initEngine } from '../engine/backend.js';
 import { nativeAddon } from '../engine/native.js';
-import { EmoscopeError, badArgument, describeValue } from '../errors.js';
+import { EmoscopeError, badArgument } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { loadModelFolder } from '../model/folder.js';
 import { resolveModelDir } from '../runs/locate.js';
 import type { ModelMeta } from '../model/meta.js';
 import { analyzePhoto } from '../pipeline/analyze.js';
 import type { FacePipeline, PhotoTimings } from '../pipeline/analyze.js';
+import { checkTimings, disposedError } from '../pipeline/call.js';
 import { faceClassifier } from '../pipeline/classify.js';
 import { WORKING_MAX_SIDE } from '../pipeline/options.js';
 import type { EmotionScores, PhotoResult } from '../types.js';
@@ -117,7 +118,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
    * `onePhoto`: the call is recognize(photo), whose options may also hold `timings` (left out here).
    */
   function optionsFor(call: unknown, onePhoto = false): ResolvedRecognizerOptions {
-    if (disposed) throw new EmoscopeError('BAD_ARGUMENT', 'This recognizer was disposed: its models are freed; load another with loadRecognizer()');
+    if (disposed) throw disposedError();
     const known = onePhoto ? ONE_PHOTO_OPTION_KEYS : CALL_OPTION_KEYS;
     if (call === undefined) return o;
     if (typeof call !== 'object' || call === null || Array.isArray(call)) throw badArgument('the options of one call', `an options object (${known.join(', ')})`, call);
@@ -201,29 +202,6 @@ function failed(file: string, error: unknown): PhotoResult {
     return { file, width: 0, height: 0, faces: [], error: error.message, errorCode: error.code };
   }
   throw error;
-}
-
-/**
- * `timings` as recognize(photo, { timings }) fills it in: a plain object that takes new properties
- * (zeros are written into it now, so that one that refuses them is refused here, in words, and not
- * later, where the photo's work runs detached).
- */
-function checkTimings(timings: unknown): PhotoTimings | undefined {
-  if (timings === undefined) return undefined;
-  const prototype = typeof timings === 'object' && timings !== null ? Object.getPrototypeOf(timings) : undefined;
-  const plain = (prototype === Object.prototype || prototype === null) && Object.isExtensible(timings);
-  const zeros: PhotoTimings = { decode: 0, detect: 0, classify: 0, total: 0 };
-  let received = describeValue(timings);
-  if (plain) {
-    try {
-      return Object.assign(timings as PhotoTimings, zeros);
-    } catch {
-      received = 'an object with a property that cannot be written';
-    }
-  } else if (prototype !== undefined && !Object.isExtensible(timings)) {
-    received = Object.isFrozen(timings) ? 'a frozen object' : 'an object that takes no new properties';
-  }
-  throw new EmoscopeError('BAD_ARGUMENT', `Expected a plain object that the times are written into (recognize(photo, { timings: {} })) for timings but received ${received}`);
 }
 
 function checkInput(input: ImageInput, index?: number): ImageInput {
